@@ -1,0 +1,37 @@
+import { z } from 'zod'
+import { symbolSchema } from './symbols'
+
+/**
+ * One trade in Finnhub's own field names. This is also the Kafka record value, so any
+ * Finnhub-shaped producer interoperates (DESIGN invariant 5). Extra fields are ignored.
+ */
+export const finnhubTradeSchema = z.object({
+  s: symbolSchema,
+  p: z.number().finite().nonnegative(),
+  // ms epoch; anything below 1e12 is seconds (or garbage), which would put trades in 1970.
+  t: z.number().int().min(1e12, 't must be a millisecond epoch'),
+  // 0 is legal: FX and crypto price updates carry no volume.
+  v: z.number().finite().nonnegative(),
+  c: z.array(z.string()).nullish(),
+})
+
+export type FinnhubTrade = z.infer<typeof finnhubTradeSchema>
+
+/** A trade the source received, with the ms epoch at which our process got its frame. */
+export interface ReceivedTrade {
+  trade: FinnhubTrade
+  receivedAt: number
+}
+
+/** Where something was rejected: the source's frame parser or the consumer's record check. */
+export type RejectStage = 'source' | 'consumer'
+
+/** Something that could not be parsed or validated. Stored in `rejects`, never dropped. */
+export interface Reject {
+  raw: string
+  reason: string
+  stage: RejectStage
+  /** ms epoch */
+  rejectedAt: number
+  kafka?: { topic: string; partition: number; offset: string }
+}

@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config'
+
+// Unit tests are pure and fast. Integration tests share one real Kafka broker and one real
+// PostgreSQL per run (globalSetup); TICKFLOW_TEST_PG picks embedded (default) or DATABASE_URL.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.browser.test.ts', 'node_modules/**'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
+          globalSetup: ['test/setup/kafka.ts', 'test/setup/postgres.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+})
