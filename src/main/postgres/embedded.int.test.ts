@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded'
+
+/** These start their own servers (not the run's shared one), so they also run in external mode. */
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function query(url: string, sql: string): Promise<unknown[]> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    return (await client.query(sql)).rows
+  } finally {
+    await client.end()
+  }
+}
+
+const postmasterPid = (dataDir: string): number =>
+  Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0])
+
+describe('embedded PostgreSQL', () => {
+  let dataDir: string
+  let server: EmbeddedPostgres | undefined
+  beforeAll(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickflow-embedded-'))
+    fs.chmodSync(dataDir, 0o755) // as root the server runs as "postgres", which must enter it
+  })
+  afterAll(async () => {
+    await server?.stop()
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  it('initialises once, then reuses the cluster and its data', async () => {
+    const progress: string[] = []
+    let t0 = Date.now()
+    server = await startEmbeddedPostgres({ dataDir, onProgress: (m) => progress.push(m) })
+    const cold = Date.now() - t0
+    expect(server.initialised).toBe(true)
+    expect(progress.some((m) => m.startsWith('Initialising PostgreSQL'))).toBe(true)
+    expect(server.url).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/tickflow$/)
+    expect(fs.statSync(path.join(dataDir, 'postgres.password')).mode & 0o077).toBe(0)
+    await query(server.url, `CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)`)
+    const pid = postmasterPid(dataDir)
+    await server.stop()
+    expect(alive(pid)).toBe(false)
+    expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
+
+    t0 = Date.now()
+    server = await startEmbeddedPostgres({ dataDir })
+    const warm = Date.now() - t0
+    expect(server.initialised).toBe(false)
+    expect(await query(server.url, 'SELECT x FROM kept')).toEqual([{ x: 42 }])
+    expect(await query(server.url, 'SHOW TimeZone')).toEqual([{ TimeZone: 'UTC' }])
+    console.log(`embedded PostgreSQL: cold start ${cold} ms, warm start ${warm} ms`)
+    await server.stop()
+  })
+
+  it('starts over a stale postmaster.pid whose pid is now another program', async () => {
+    const sleeper = spawn('sleep', ['60'])
+    try {
+      const file = path.join(dataDir, 'postgres', 'postmaster.pid')
+      fs.writeFileSync(file, `${sleeper.pid}\n${path.join(dataDir, 'postgres')}\n1\n5432\n\n127.0.0.1\n`)
+      const progress: string[] = []
+      server = await startEmbeddedPostgres({ dataDir, onProgress: (m) => progress.push(m) })
+      expect(progress.some((m) => m.includes('stale postmaster.pid'))).toBe(true)
+      expect(await query(server.url, 'SELECT x FROM kept')).toEqual([{ x: 42 }])
+      expect(alive(sleeper.pid!)).toBe(true) // not ours to stop
+      await server.stop()
+    } finally {
+      sleeper.kill()
+    }
+  })
+
+  it('takes over from a server orphaned by a crashed app', async () => {
+    const script = `
+      import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve(import.meta.dirname, 'embedded.ts'))}
+      const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} })
+      console.log('READY ' + pg.port)
+      setInterval(() => {}, 1000)`
+    const app = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: path.resolve(import.meta.dirname, '../../..'),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    await new Promise<void>((resolve, reject) => {
+      app.stdout.on('data', (b: Buffer) => b.toString().includes('READY') && resolve())
+      app.on('exit', (code) => reject(new Error(`app exited early (${code})`)))
+    })
+    const orphan = postmasterPid(dataDir)
+    app.kill('SIGKILL')
+    await new Promise((r) => app.on('exit', r))
+    expect(alive(orphan)).toBe(true)
+
+    const progress: string[] = []
+    server = await startEmbeddedPostgres({ dataDir, onProgress: (m) => progress.push(m) })
+    expect(progress.some((m) => m.includes(`left running on this cluster (pid ${orphan}`))).toBe(true)
+    expect(alive(orphan)).toBe(false)
+    expect(await query(server.url, 'SELECT x FROM kept')).toEqual([{ x: 42 }])
+    await server.stop()
+  })
+
+  it('reports a configured port that is taken, and leaves nothing running', async () => {
+    const blocker = net.createServer()
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))
+    const port = (blocker.address() as net.AddressInfo).port
+    try {
+      await expect(startEmbeddedPostgres({ dataDir, port })).rejects.toThrow(
+        /exited during start .*(could not bind|Address already in use)/,
+      )
+      expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
+    } finally {
+      blocker.close()
+    }
+  })
+})

@@ -1,0 +1,96 @@
+import { z } from 'zod'
+
+/**
+ * The eight KPIs of the assignment over one time window, as returned by the SQL function
+ * kpi_snapshot(). All times are ms epochs (UTC); all values are numbers. Buckets are aligned to
+ * epoch multiples of their width and cover [from, to) with no gaps: an empty bucket has 0.
+ */
+
+const ms = z.number().int()
+const count = z.number().int().nonnegative()
+const nullableNumber = z.number().nullable()
+
+/** KPIs 1, 3, 4 and 6: per symbol over the window. */
+export const symbolKpiSchema = z.object({
+  symbol: z.string(),
+  trades: count,
+  avgVolume: z.number(),
+  totalVolume: z.number(),
+  avgPrice: z.number(),
+  minPrice: z.number(),
+  maxPrice: z.number(),
+  priceRange: z.number(),
+})
+
+/** KPI 2: one rate_interval_s bucket. */
+export const rateBucketSchema = z.object({ start: ms, trades: count, perSecond: z.number() })
+
+/** KPI 5: one data_loss_window_s bucket. `partial` = the bucket sticks out of [from, to). */
+export const dataLossBucketSchema = z.object({
+  start: ms,
+  symbolsSeen: count,
+  symbolsExpected: count,
+  symbolsMissing: count,
+  dataLoss: z.boolean(),
+  partial: z.boolean(),
+})
+
+/** KPI 7: one rate_interval_s bucket of the chosen symbol. */
+export const volumeBucketSchema = z.object({ start: ms, volume: z.number(), trades: count })
+
+export const LATENCY_STAGES = [
+  'trade_to_db',
+  'trade_to_kafka',
+  'kafka_to_consumer',
+  'consumer_to_db',
+  'kafka_to_db',
+] as const
+export type LatencyStage = (typeof LATENCY_STAGES)[number]
+
+/**
+ * KPI 8, one stage: trade_to_db = traded_at→written_at ("timestamp"→"to_db"), trade_to_kafka =
+ * traded_at→received_at, kafka_to_consumer = received_at→consumed_at, consumer_to_db =
+ * consumed_at→written_at, kafka_to_db = received_at→written_at. Null when there are no samples.
+ */
+export const latencyStatsSchema = z.object({
+  stage: z.enum(LATENCY_STAGES),
+  samples: count,
+  avgMs: nullableNumber,
+  p50Ms: nullableNumber,
+  p95Ms: nullableNumber,
+  p99Ms: nullableNumber,
+  maxMs: nullableNumber,
+})
+
+export const kpiSnapshotSchema = z.object({
+  from: ms,
+  to: ms,
+  rateIntervalS: z.number().positive(),
+  dataLossWindowS: z.number().positive(),
+  symbolsSubscribed: count,
+  totalTrades: count,
+  /** rejects stored with rejected_at in [from, to) */
+  rejects: count,
+  symbols: z.array(symbolKpiSchema),
+  tradesPerSecond: z.object({ average: z.number(), buckets: z.array(rateBucketSchema) }),
+  dataLoss: z.object({ lossWindows: count, buckets: z.array(dataLossBucketSchema) }),
+  /** the requested symbol, else the window's most traded one; null when the window is empty */
+  volumeTrend: z.object({ symbol: z.string().nullable(), buckets: z.array(volumeBucketSchema) }),
+  latency: z.array(latencyStatsSchema),
+})
+
+export type SymbolKpi = z.infer<typeof symbolKpiSchema>
+export type RateBucket = z.infer<typeof rateBucketSchema>
+export type DataLossBucket = z.infer<typeof dataLossBucketSchema>
+export type VolumeBucket = z.infer<typeof volumeBucketSchema>
+export type LatencyStats = z.infer<typeof latencyStatsSchema>
+export type KpiSnapshot = z.infer<typeof kpiSnapshotSchema>
+
+export interface KpiSnapshotRequest {
+  /** ms epoch, inclusive */
+  from: number
+  /** ms epoch, exclusive */
+  to: number
+  /** symbol for the volume trend; default: the window's most traded symbol */
+  symbol?: string
+}
