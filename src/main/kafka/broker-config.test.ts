@@ -1,0 +1,134 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import {
+  jvmArgs,
+  newClusterId,
+  parseMetaProperties,
+  renderServerProperties,
+  renderTemplate,
+} from './broker-config'
+import { kafkaResourcesDir } from './paths'
+
+function parseProperties(text: string): Map<string, string> {
+  const map = new Map<string, string>()
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.startsWith('#')) continue
+    const eq = line.indexOf('=')
+    map.set(line.slice(0, eq), line.slice(eq + 1))
+  }
+  return map
+}
+
+describe('renderTemplate', () => {
+  it('fills every placeholder', () => {
+    expect(renderTemplate('a={{A}} b={{B}} a2={{A}}', { A: '1', B: '2' })).toBe('a=1 b=2 a2=1')
+  })
+
+  it('rejects a placeholder without value', () => {
+    expect(() => renderTemplate('a={{A}} b={{B}}', { A: '1' })).toThrow('{{B}}')
+  })
+
+  it('rejects a value the template does not use', () => {
+    expect(() => renderTemplate('a={{A}}', { A: '1', C: '3' })).toThrow('{{C}}')
+  })
+})
+
+describe('server.properties.template', () => {
+  const template = readFileSync(join(kafkaResourcesDir(), 'server.properties.template'), 'utf8')
+  const props = parseProperties(
+    renderServerProperties(template, {
+      brokerPort: 39092,
+      controllerPort: 39093,
+      logDirs: '/data/kafka/data',
+    }),
+  )
+
+  it('configures a combined KRaft node on loopback', () => {
+    expect(props.get('process.roles')).toBe('broker,controller')
+    expect(props.get('node.id')).toBe('1')
+    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:39092,CONTROLLER://127.0.0.1:39093')
+    expect(props.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:39092')
+    expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:39093')
+    expect(props.get('controller.listener.names')).toBe('CONTROLLER')
+    expect(props.get('listener.security.protocol.map')).toContain('CONTROLLER:PLAINTEXT')
+    expect(props.get('log.dirs')).toBe('/data/kafka/data')
+  })
+
+  it('sizes internal topics for a single node and skips the rebalance delay', () => {
+    for (const key of [
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'transaction.state.log.min.isr',
+      'share.coordinator.state.topic.replication.factor',
+      'share.coordinator.state.topic.min.isr',
+    ]) {
+      expect(props.get(key), key).toBe('1')
+    }
+    expect(props.get('group.initial.rebalance.delay.ms')).toBe('0')
+  })
+
+  it('rejects equal or invalid ports', () => {
+    expect(() =>
+      renderServerProperties(template, { brokerPort: 1, controllerPort: 1, logDirs: '/x' }),
+    ).toThrow()
+    expect(() =>
+      renderServerProperties(template, { brokerPort: 0, controllerPort: 2, logDirs: '/x' }),
+    ).toThrow()
+  })
+
+  it('writes Windows paths with forward slashes, since .properties treats \\ as an escape', () => {
+    const text = renderServerProperties(template, {
+      brokerPort: 1,
+      controllerPort: 2,
+      logDirs: 'C:\\tf\\data',
+    })
+    expect(parseProperties(text).get('log.dirs')).toBe('C:/tf/data')
+  })
+})
+
+describe('newClusterId', () => {
+  it('makes 22-character base64url ids from 16 bytes', () => {
+    const id = newClusterId()
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    expect(Buffer.from(id, 'base64url')).toHaveLength(16)
+    expect(newClusterId()).not.toBe(id)
+  })
+
+  it('skips ids that start with a dash', () => {
+    const draws = [Buffer.alloc(16, 0xfb), Buffer.alloc(16, 0x11)]
+    const id = newClusterId(() => draws.shift()!)
+    expect(id.startsWith('-')).toBe(false)
+    expect(draws).toHaveLength(0)
+  })
+})
+
+describe('parseMetaProperties', () => {
+  it('reads the cluster and node id Kafka writes', () => {
+    const text =
+      '#\n#Thu Nov 26 03:22:31 UTC 2026\nnode.id=1\ndirectory.id=nqzIwz_sXv7UkAaXTrx-qA\nversion=1\ncluster.id=2vvingIpTQyW6NhyxVI6aw\n'
+    expect(parseMetaProperties(text)).toEqual({ clusterId: '2vvingIpTQyW6NhyxVI6aw', nodeId: 1 })
+  })
+})
+
+describe('jvmArgs', () => {
+  it('puts JVM options before the main class and its arguments', () => {
+    const args = jvmArgs({
+      heapMb: 256,
+      logsDir: '/d/logs',
+      log4jConfig: '/r/log4j2.xml',
+      classpath: '/a.jar:/b.jar',
+      mainClass: 'kafka.Kafka',
+      args: ['/d/server.properties'],
+    })
+    expect(args).toContain('-Xmx256m')
+    expect(args).toContain('-Dkafka.logs.dir=/d/logs')
+    expect(args.slice(-4)).toEqual(['-cp', '/a.jar:/b.jar', 'kafka.Kafka', '/d/server.properties'])
+  })
+
+  it('refuses a heap too small to run a broker', () => {
+    expect(() =>
+      jvmArgs({ heapMb: 64, logsDir: '', log4jConfig: '', classpath: '', mainClass: 'x', args: [] }),
+    ).toThrow('heap')
+  })
+})

@@ -1,0 +1,99 @@
+import { randomBytes } from 'node:crypto'
+
+export const DEFAULT_HEAP_MB = 384
+
+export interface BrokerPropertiesVars {
+  brokerPort: number
+  controllerPort: number
+  logDirs: string
+}
+
+/**
+ * Fills {{NAME}} placeholders in server.properties.template. Every placeholder in the template must
+ * have a value and every value must be used, so template and code cannot drift apart silently.
+ */
+export function renderTemplate(template: string, values: Record<string, string>): string {
+  const used = new Set<string>()
+  const out = template.replace(/\{\{([A-Z_]+)\}\}/g, (_, name: string) => {
+    const value = values[name]
+    if (value === undefined) throw new Error(`server.properties template: no value for {{${name}}}`)
+    used.add(name)
+    return value
+  })
+  const unused = Object.keys(values).filter((k) => !used.has(k))
+  if (unused.length > 0)
+    throw new Error(`server.properties template: {{${unused.join('}}, {{')}}} not in template`)
+  return out
+}
+
+// Java .properties treats backslashes as escapes; only Windows paths would contain them.
+function propertyPath(path: string): string {
+  return path.replace(/\\/g, '/')
+}
+
+export function renderServerProperties(template: string, vars: BrokerPropertiesVars): string {
+  for (const port of [vars.brokerPort, vars.controllerPort]) {
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid broker port ${port}`)
+  }
+  if (vars.brokerPort === vars.controllerPort) throw new Error('broker and controller ports must differ')
+  return renderTemplate(template, {
+    BROKER_PORT: String(vars.brokerPort),
+    CONTROLLER_PORT: String(vars.controllerPort),
+    LOG_DIRS: propertyPath(vars.logDirs),
+  })
+}
+
+/**
+ * A KRaft cluster id as `kafka-storage random-uuid` makes it: 16 random bytes, base64url without
+ * padding. Kafka's Uuid.randomUuid also rejects ids starting with '-' (they look like CLI flags).
+ * Made here rather than by StorageTool to save one JVM start (~1 s) on first boot.
+ */
+export function newClusterId(random: (n: number) => Buffer = randomBytes): string {
+  for (;;) {
+    const id = random(16).toString('base64url')
+    if (!id.startsWith('-') && !/^A+$/.test(id)) return id
+  }
+}
+
+/** Reads cluster.id from a meta.properties file; undefined when the file does not carry one. */
+export function parseMetaProperties(text: string): { clusterId?: string; nodeId?: number } {
+  const out: { clusterId?: string; nodeId?: number } = {}
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim()
+    if (!line || line.startsWith('#')) continue
+    const eq = line.indexOf('=')
+    if (eq < 0) continue
+    const key = line.slice(0, eq).trim()
+    const value = line.slice(eq + 1).trim()
+    if (key === 'cluster.id') out.clusterId = value
+    if (key === 'node.id') out.nodeId = Number(value)
+  }
+  return out
+}
+
+export interface JvmArgsInput {
+  heapMb: number
+  logsDir: string
+  log4jConfig: string
+  classpath: string
+  mainClass: string
+  args: string[]
+}
+
+export function jvmArgs(input: JvmArgsInput): string[] {
+  if (!Number.isInteger(input.heapMb) || input.heapMb < 128)
+    throw new Error(`heap too small: ${input.heapMb} MB`)
+  return [
+    `-Xmx${input.heapMb}m`,
+    '-Xms64m',
+    // A broker that ran out of heap is broken; exit so the caller sees it instead of a zombie service.
+    '-XX:+ExitOnOutOfMemoryError',
+    '-Djava.awt.headless=true',
+    `-Dkafka.logs.dir=${input.logsDir}`,
+    `-Dlog4j2.configurationFile=${input.log4jConfig}`,
+    '-cp',
+    input.classpath,
+    input.mainClass,
+    ...input.args,
+  ]
+}

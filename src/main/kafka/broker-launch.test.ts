@@ -1,0 +1,41 @@
+import { createServer } from 'node:net'
+import { describe, expect, it } from 'vitest'
+import { freePort, isBindFailure, isPortFree, startFailureReason } from './broker-launch'
+
+describe('startFailureReason', () => {
+  it('picks the last error line without its timestamp', () => {
+    const lines = [
+      '[2026-11-26T03:22:45,256Z] INFO starting (kafka.server.KafkaRaftServer)',
+      '[2026-11-26T03:22:45,300Z] ERROR Exiting Kafka due to fatal exception (kafka.Kafka$)',
+      'java.lang.RuntimeException: Failed to acquire lock on file .lock in /d/kafka/data.',
+      '[2026-11-26T03:22:45,400Z] INFO shutting down (kafka.server.KafkaRaftServer)',
+    ]
+    expect(startFailureReason(lines)).toBe(
+      'java.lang.RuntimeException: Failed to acquire lock on file .lock in /d/kafka/data.',
+    )
+    expect(startFailureReason(['[t] INFO fine'])).toBeUndefined()
+  })
+
+  it('detects a lost port race', () => {
+    expect(
+      isBindFailure([
+        'org.apache.kafka.common.KafkaException: Socket server failed to bind to 127.0.0.1:9092: Address already in use.',
+      ]),
+    ).toBe(true)
+    expect(isBindFailure(['ERROR something else'])).toBe(false)
+  })
+})
+
+describe('ports', () => {
+  it('sees a listening port as taken and a closed one as free', async () => {
+    const port = await freePort()
+    expect(await isPortFree(port)).toBe(true)
+    const server = createServer()
+    await new Promise<void>((r) => server.listen(port, '127.0.0.1', r))
+    try {
+      expect(await isPortFree(port)).toBe(false)
+    } finally {
+      await new Promise((r) => server.close(r))
+    }
+  })
+})

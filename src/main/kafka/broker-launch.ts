@@ -1,0 +1,194 @@
+// Shared by the attached (local-broker.ts) and detached (detached-broker.ts) brokers: everything up
+// to spawning kafka.Kafka, and the readiness poll after it.
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdir, open, readFile, writeFile } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { DEFAULT_HEAP_MB, jvmArgs, newClusterId, renderServerProperties } from './broker-config'
+import { resolveBrokerClasspath } from './classpath'
+import { createKafka } from './client'
+import { brokerDirs, kafkaResourcesDir, type BrokerDirs } from './paths'
+import { checkJava } from './prereqs'
+
+export interface LaunchOptions {
+  dataDir: string
+  /** undefined: 9092 if free, else any free port. 0: any free port. Otherwise exactly this port. */
+  port?: number
+  heapMb?: number
+  startTimeoutMs?: number
+  onProgress?: (msg: string) => void
+  resourcesDir?: string
+  cacheDir?: string
+}
+
+export interface PreparedBroker {
+  java: string
+  dirs: BrokerDirs
+  port: number
+  controllerPort: number
+  bootstrap: string
+  /** Ports were picked by us, so a lost bind race may be retried with new ones. */
+  autoPorts: boolean
+  args: string[]
+}
+
+export const DEFAULT_PORT = 9092
+
+export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer()
+    server.once('error', () => resolve(false))
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)))
+  })
+}
+
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen({ port: 0, host, exclusive: true }, () => {
+      const addr = server.address()
+      const port = typeof addr === 'object' && addr ? addr.port : 0
+      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))))
+    })
+  })
+}
+
+async function choosePorts(
+  requested?: number,
+): Promise<{ port: number; controllerPort: number; auto: boolean }> {
+  let port: number
+  if (requested === undefined) port = (await isPortFree(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort()
+  else if (requested === 0) port = await freePort()
+  else if (await isPortFree(requested)) port = requested
+  else
+    throw new Error(`port ${requested} is already in use: pick another with --port, or 0 for any free port`)
+  let controllerPort = await freePort()
+  while (controllerPort === port) controllerPort = await freePort()
+  return { port, controllerPort, auto: requested === undefined || requested === 0 }
+}
+
+function runJava(java: string, args: string[]): Promise<{ code: number; output: string }> {
+  return new Promise((resolve) => {
+    execFile(java, args, { timeout: 120_000, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
+      resolve({ code, output: `${stdout}${stderr}` })
+    })
+  })
+}
+
+/** Resolves jars, renders server.properties and formats the storage on first use. */
+export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker> {
+  const progress = opts.onProgress ?? ((): void => {})
+  const { command: java } = await checkJava()
+  const resourcesDir = opts.resourcesDir ?? kafkaResourcesDir()
+  const { classpath } = await resolveBrokerClasspath({
+    resourcesDir,
+    cacheDir: opts.cacheDir,
+    onProgress: progress,
+  })
+  const dirs = brokerDirs(opts.dataDir)
+  await mkdir(dirs.logDirs, { recursive: true })
+  await mkdir(dirs.logs, { recursive: true })
+
+  const { port, controllerPort, auto } = await choosePorts(opts.port)
+  const template = await readFile(join(resourcesDir, 'server.properties.template'), 'utf8')
+  await writeFile(
+    dirs.properties,
+    renderServerProperties(template, { brokerPort: port, controllerPort, logDirs: dirs.logDirs }),
+  )
+
+  const base = {
+    heapMb: opts.heapMb ?? DEFAULT_HEAP_MB,
+    logsDir: dirs.logs,
+    log4jConfig: join(resourcesDir, 'log4j2.xml'),
+    classpath,
+  }
+  if (!existsSync(join(dirs.logDirs, 'meta.properties'))) {
+    progress(`Formatting Kafka storage in ${dirs.logDirs}`)
+    // StorageTool calls System.exit, hence its own JVM. Static voters: no --standalone.
+    const format = jvmArgs({
+      ...base,
+      mainClass: 'kafka.tools.StorageTool',
+      args: ['format', '-t', newClusterId(), '-c', dirs.properties, '--ignore-formatted'],
+    })
+    const res = await runJava(java, format)
+    if (res.code !== 0) {
+      const last = res.output.trim().split('\n').slice(-5).join(' | ')
+      throw new Error(`Kafka storage format failed (exit ${res.code}): ${last}`)
+    }
+  }
+  const args = jvmArgs({ ...base, mainClass: 'kafka.Kafka', args: [dirs.properties] })
+  return { java, dirs, port, controllerPort, bootstrap: `127.0.0.1:${port}`, autoPorts: auto, args }
+}
+
+/** The last lines of server.log (and whatever else the caller captured), for error messages. */
+export async function brokerLogTail(dirs: BrokerDirs, lines = 20): Promise<string[]> {
+  try {
+    const fh = await open(join(dirs.logs, 'server.log'), 'r')
+    try {
+      const { size } = await fh.stat()
+      const len = Math.min(size, 32 * 1024)
+      const buf = Buffer.alloc(len)
+      await fh.read(buf, 0, len, size - len)
+      return buf.toString('utf8').split('\n').filter(Boolean).slice(-lines)
+    } finally {
+      await fh.close()
+    }
+  } catch {
+    return []
+  }
+}
+
+/** The line most likely to explain a failed start: the last ERROR/exception line, if any. */
+export function startFailureReason(lines: string[]): string | undefined {
+  const hit = [...lines].reverse().find((l) => / (ERROR|FATAL) |Exception|Error:/.test(l))
+  return hit?.replace(/^\[[^\]]*\]\s*/, '').slice(0, 300)
+}
+
+export function isBindFailure(lines: string[]): boolean {
+  return lines.some((l) => /BindException|Address already in use/.test(l))
+}
+
+/**
+ * Polls until the broker answers a metadata request. Rejects early when `exited()` reports the JVM
+ * died, and after the timeout; the message starts with a one-line reason and then shows the log tail.
+ */
+export async function waitForBroker(
+  prep: PreparedBroker,
+  exited: () => boolean,
+  timeoutMs: number,
+  extraLines: () => string[] = () => [],
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  const kafka = createKafka(
+    { brokers: [prep.bootstrap], clientId: 'tickflow-readiness' },
+    { connectionTimeoutMs: 1000, retry: { retries: 0 } },
+  )
+  for (;;) {
+    if (exited()) break
+    const admin = kafka.admin()
+    try {
+      await admin.connect()
+      const cluster = await admin.describeCluster()
+      if (cluster.brokers.length > 0) return
+    } catch {
+      // not up yet
+    } finally {
+      await admin.disconnect().catch(() => {})
+    }
+    if (Date.now() > deadline) break
+    await new Promise((r) => setTimeout(r, 250))
+  }
+  await new Promise((r) => setTimeout(r, exited() ? 200 : 0)) // let log4j flush the fatal error
+  const tail = [...(await brokerLogTail(prep.dirs)), ...extraLines()]
+  const why = exited() ? 'exited during startup' : `did not answer within ${Math.round(timeoutMs / 1000)} s`
+  const reason = startFailureReason(tail)
+  const err = new Error(
+    `Kafka broker on ${prep.bootstrap} ${why}${reason ? `: ${reason}` : ''} (log: ${join(prep.dirs.logs, 'server.log')})` +
+      (tail.length ? `\n${tail.join('\n')}` : ''),
+  )
+  ;(err as Error & { bindFailure?: boolean }).bindFailure = isBindFailure(tail)
+  throw err
+}

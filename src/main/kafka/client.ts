@@ -1,0 +1,129 @@
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs'
+import { z } from 'zod'
+
+export interface KafkaConnection {
+  brokers: string[]
+  clientId?: string
+  ssl?: boolean
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+}
+
+export type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug'
+
+export interface KafkaLogEntry {
+  level: KafkaLogLevel
+  namespace: string
+  message: string
+  /** kafkajs's structured fields (broker, clientId, error, …), with secrets redacted. */
+  extra: Record<string, unknown>
+}
+
+export interface CreateKafkaOptions {
+  /** Receives client logs; without it the client logs nothing (errors still surface as rejections). */
+  onLog?: (entry: KafkaLogEntry) => void
+  /** Lowest level passed to onLog; default 'warn'. */
+  logLevel?: KafkaLogLevel
+  connectionTimeoutMs?: number
+  retry?: KafkaConfig['retry']
+}
+
+/** "host:port", where host is a name, an IPv4 address or a bracketed IPv6 address. */
+export function isBrokerAddress(value: string): boolean {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/.exec(value)
+  if (!m?.[3]) return false
+  const port = Number(m[3])
+  return port >= 1 && port <= 65535
+}
+
+export const brokerAddressSchema = z
+  .string()
+  .trim()
+  .refine(isBrokerAddress, { message: 'expected host:port, e.g. 127.0.0.1:9092' })
+
+export const kafkaConnectionSchema = z.strictObject({
+  brokers: z.array(brokerAddressSchema).min(1, { message: 'at least one broker is needed' }),
+  clientId: z.string().trim().min(1).max(255).optional(),
+  ssl: z.boolean().optional(),
+  sasl: z
+    .strictObject({
+      mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+      username: z.string().min(1),
+      password: z.string().min(1),
+    })
+    .optional(),
+}) satisfies z.ZodType<KafkaConnection>
+
+/** Splits a --brokers / settings value such as "a:9092, b:9092" into addresses. */
+export function parseBrokerList(text: string): string[] {
+  return text
+    .split(/[\s,]+/)
+    .map((s) => s.trim())
+    .filter(Boolean)
+}
+
+/** A log-safe description of a connection. The password never appears. */
+export function describeConnection(conn: KafkaConnection): string {
+  const parts = [conn.brokers.join(',')]
+  if (conn.ssl) parts.push('ssl')
+  if (conn.sasl) parts.push(`sasl ${conn.sasl.mechanism} as ${conn.sasl.username}`)
+  return parts.join(', ')
+}
+
+const REDACTED = '[redacted]'
+const SECRET_KEY = /pass(word)?|secret|token|credential/i
+
+/** Deep-copies a value, replacing secret-looking keys and any occurrence of the given secrets. */
+export function redact(value: unknown, secrets: string[], depth = 0): unknown {
+  if (typeof value === 'string') {
+    return secrets.reduce((s, secret) => (secret ? s.split(secret).join(REDACTED) : s), value)
+  }
+  if (depth > 6 || value === null || typeof value !== 'object') return value
+  if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value)) {
+    out[k] = SECRET_KEY.test(k) ? REDACTED : redact(v, secrets, depth + 1)
+  }
+  return out
+}
+
+const LEVELS: Record<KafkaLogLevel, logLevel> = {
+  error: logLevel.ERROR,
+  warn: logLevel.WARN,
+  info: logLevel.INFO,
+  debug: logLevel.DEBUG,
+}
+
+function levelName(level: logLevel): KafkaLogLevel {
+  if (level <= logLevel.ERROR) return 'error'
+  if (level === logLevel.WARN) return 'warn'
+  return level === logLevel.INFO ? 'info' : 'debug'
+}
+
+// Producers in Tickflow choose their partitioner explicitly; this one-time notice is noise.
+const IGNORED = ['KafkaJS v2.0.0 switched default partitioner']
+
+export function createKafka(conn: KafkaConnection, opts: CreateKafkaOptions = {}): Kafka {
+  const secrets = conn.sasl ? [conn.sasl.password] : []
+  const onLog = opts.onLog
+  const config: KafkaConfig = {
+    brokers: conn.brokers,
+    clientId: conn.clientId ?? 'tickflow',
+    ssl: conn.ssl ?? false,
+    logLevel: onLog ? LEVELS[opts.logLevel ?? 'warn'] : logLevel.NOTHING,
+    logCreator: () => (entry: LogEntry) => {
+      if (!onLog) return
+      const { message, timestamp: _ts, ...extra } = entry.log
+      if (IGNORED.some((s) => String(message).includes(s))) return
+      onLog({
+        level: levelName(entry.level),
+        namespace: entry.namespace,
+        message: redact(String(message), secrets) as string,
+        extra: redact(extra, secrets) as Record<string, unknown>,
+      })
+    },
+  }
+  if (conn.sasl) config.sasl = { ...conn.sasl } as SASLOptions
+  if (opts.connectionTimeoutMs !== undefined) config.connectionTimeout = opts.connectionTimeoutMs
+  if (opts.retry) config.retry = opts.retry
+  return new Kafka(config)
+}

@@ -1,0 +1,213 @@
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { createInterface } from 'node:readline'
+import { Partitioners } from 'kafkajs'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { isProcessAlive } from './broker-state'
+import { createKafka, parseBrokerList } from './client'
+import { brokerStatus, startDetachedBroker, startLocalBroker, stopDetachedBroker } from './local-broker'
+import { ensureTopic } from './topics'
+
+const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`
+
+async function waitGone(pid: number, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms
+  while (await isProcessAlive(pid)) {
+    if (Date.now() > deadline) return false
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  return true
+}
+
+describe('shared broker', () => {
+  const kafka = createKafka({ brokers: parseBrokerList(inject('kafkaBrokers')), clientId: 'it-kafka' })
+
+  it('creates a 3-partition topic idempotently, even when raced', async () => {
+    const topic = unique('it-ensure')
+    await Promise.all([
+      ensureTopic(kafka, topic, 3),
+      ensureTopic(kafka, topic, 3),
+      ensureTopic(kafka, topic, 3),
+    ])
+    await ensureTopic(kafka, topic, 3)
+    const admin = kafka.admin()
+    await admin.connect()
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: [topic] })
+      const partitions = meta.topics[0]?.partitions ?? []
+      expect(partitions).toHaveLength(3)
+      expect(partitions.every((p) => p.leader >= 0)).toBe(true)
+    } finally {
+      await admin.disconnect()
+    }
+  })
+
+  it('round-trips messages through produce and consume', async () => {
+    const topic = unique('it-roundtrip')
+    await ensureTopic(kafka, topic, 3)
+    const sent = ['AAPL', 'AMZN', 'BINANCE:BTCUSDT', 'IC MARKETS:1'].map((s, i) => ({
+      key: s,
+      value: JSON.stringify({ s, p: 100 + i, t: 1_700_000_000_000 + i, v: i, c: null }),
+    }))
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner })
+    await producer.connect()
+    await producer.send({ topic, messages: sent })
+    await producer.disconnect()
+
+    const consumer = kafka.consumer({ groupId: unique('it-group') })
+    const got: { key: string; value: string; partition: number }[] = []
+    try {
+      await consumer.connect()
+      await consumer.subscribe({ topic, fromBeginning: true })
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`only ${got.length} of ${sent.length} arrived`)),
+          60_000,
+        )
+        void consumer.run({
+          eachMessage: async ({ message, partition }) => {
+            got.push({ key: String(message.key), value: String(message.value), partition })
+            if (got.length === sent.length) {
+              clearTimeout(timer)
+              resolve()
+            }
+          },
+        })
+      })
+    } finally {
+      await consumer.disconnect()
+    }
+    expect(got.map(({ key, value }) => ({ key, value })).sort((a, b) => a.key.localeCompare(b.key))).toEqual(
+      [...sent].sort((a, b) => a.key.localeCompare(b.key)),
+    )
+    // Same key, same partition: per-symbol order depends on it.
+    expect(new Set(got.map((g) => g.partition)).size).toBeGreaterThan(0)
+  })
+})
+
+describe('own broker lifecycle', () => {
+  const dirs: string[] = []
+  afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))))
+  const tempDir = async (): Promise<string> => {
+    const d = await mkdtemp(join(tmpdir(), 'tickflow-kafka-it-'))
+    dirs.push(d)
+    return d
+  }
+
+  it('stops without an orphan JVM and keeps topics across a restart', async () => {
+    const dataDir = await tempDir()
+    const first = await startLocalBroker({ dataDir, port: 0, heapMb: 256 })
+    expect(await isProcessAlive(first.pid)).toBe(true)
+    const topic = unique('it-keep')
+    try {
+      await ensureTopic(createKafka({ brokers: [first.bootstrap] }), topic, 2)
+    } finally {
+      await first.stop()
+    }
+    expect(await isProcessAlive(first.pid)).toBe(false)
+
+    const second = await startLocalBroker({ dataDir, port: 0, heapMb: 256 })
+    try {
+      const admin = createKafka({ brokers: [second.bootstrap] }).admin()
+      await admin.connect()
+      try {
+        expect(await admin.listTopics()).toContain(topic)
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] })
+        expect(meta.topics[0]?.partitions).toHaveLength(2)
+      } finally {
+        await admin.disconnect()
+      }
+    } finally {
+      await second.stop()
+    }
+    expect(await isProcessAlive(second.pid)).toBe(false)
+  })
+
+  it('runs detached with a state file, reports status and stops', async () => {
+    const dataDir = await tempDir()
+    const b = await startDetachedBroker({ dataDir, port: 0, heapMb: 256 })
+    try {
+      expect(b.started).toBe(true)
+      expect(await brokerStatus(dataDir)).toMatchObject({ running: true, pid: b.pid, bootstrap: b.bootstrap })
+      // A second start reuses it instead of fighting over the data dir.
+      expect(await startDetachedBroker({ dataDir, port: 0 })).toMatchObject({ started: false, pid: b.pid })
+      await expect(startLocalBroker({ dataDir, port: 0 })).rejects.toThrow('already runs')
+    } finally {
+      expect(await stopDetachedBroker(dataDir)).toEqual({ wasRunning: true, pid: b.pid })
+    }
+    expect(await isProcessAlive(b.pid)).toBe(false)
+    expect(await brokerStatus(dataDir)).toMatchObject({ running: false })
+    expect(await stopDetachedBroker(dataDir)).toEqual({ wasRunning: false })
+  })
+
+  it('takes the JVM down when its Node parent is SIGKILLed', async () => {
+    const dataDir = await tempDir()
+    const cli = join(import.meta.dirname, 'kafka-cli.ts')
+    const parent = spawn(
+      process.execPath,
+      ['--import', 'tsx', cli, 'run', '--data-dir', dataDir, '--port', '0'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    )
+    const stderr: string[] = []
+    createInterface({ input: parent.stderr! }).on('line', (l) => stderr.push(l))
+    const line = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: parent.stdout! }).once('line', resolve)
+      parent.once('exit', (code) => reject(new Error(`kafka-cli run exited ${code}: ${stderr.join(' | ')}`)))
+    })
+    const pid = Number(/\(pid (\d+)\)/.exec(line)?.[1])
+    expect(pid).toBeGreaterThan(0)
+    expect(await isProcessAlive(pid)).toBe(true)
+
+    parent.kill('SIGKILL')
+    // The watchdog polls once a second, then the broker shuts down cleanly (a few seconds).
+    expect(await waitGone(pid, 45_000)).toBe(true)
+  })
+
+  it('refuses a taken port up front', async () => {
+    const other = await startLocalBroker({ dataDir: await tempDir(), port: 0, heapMb: 256 })
+    try {
+      await expect(startLocalBroker({ dataDir: await tempDir(), port: other.port })).rejects.toThrow(
+        /port \d+ is already in use/,
+      )
+    } finally {
+      await other.stop()
+    }
+  })
+
+  it('refuses a second broker on the same data dir, which would share its metadata log', async () => {
+    const dataDir = await tempDir()
+    const first = await startLocalBroker({ dataDir, port: 0, heapMb: 256 })
+    try {
+      expect(await brokerStatus(dataDir)).toMatchObject({ running: true, pid: first.pid })
+      await expect(startLocalBroker({ dataDir, port: 0 })).rejects.toThrow(`pid ${first.pid}`)
+      expect(await startDetachedBroker({ dataDir, port: 0 })).toMatchObject({
+        started: false,
+        pid: first.pid,
+      })
+    } finally {
+      await first.stop()
+    }
+    expect(await brokerStatus(dataDir)).toMatchObject({ running: false })
+  })
+
+  it('reports why the JVM died, with the log tail, when the storage does not match', async () => {
+    const dataDir = await tempDir()
+    await (await startLocalBroker({ dataDir, port: 0, heapMb: 256 })).stop()
+    const meta = join(dataDir, 'kafka', 'data', 'meta.properties')
+    await writeFile(meta, (await readFile(meta, 'utf8')).replace('node.id=1', 'node.id=2'))
+    const err = await startLocalBroker({ dataDir, port: 0, heapMb: 256 }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    )
+    const [first, ...tail] = err?.message.split('\n') ?? []
+    expect(first).toMatch(/exited during startup: .*node/i)
+    expect(first).toContain('server.log')
+    expect(tail.length).toBeGreaterThan(2)
+    expect(await brokerStatus(dataDir)).toMatchObject({ running: false })
+  })
+})

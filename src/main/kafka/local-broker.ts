@@ -1,0 +1,178 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { rmSync } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { prepareBroker, waitForBroker, type LaunchOptions, type PreparedBroker } from './broker-launch'
+import { acquireStartLock, readBrokerState, removeBrokerState, writeBrokerState } from './broker-state'
+import { brokerStatus } from './detached-broker'
+import { brokerDirs } from './paths'
+
+export { brokerStatus, startDetachedBroker, stopDetachedBroker } from './detached-broker'
+export type { BrokerStatus, DetachedBroker } from './detached-broker'
+
+export interface LocalBrokerOptions {
+  /** Data and logs go to <dataDir>/kafka. */
+  dataDir: string
+  /** undefined: 9092 if free, else any free port. 0: any free port. Otherwise exactly this port. */
+  port?: number
+  heapMb?: number
+  onProgress?: (msg: string) => void
+  /** Broker stdout/stderr lines (warnings and errors; INFO goes to <dataDir>/kafka/logs/server.log). */
+  onLog?: (line: string) => void
+  /** Default 60 s. */
+  startTimeoutMs?: number
+  /** Time between SIGTERM and SIGKILL in stop(); default 30 s. */
+  stopTimeoutMs?: number
+  resourcesDir?: string
+  cacheDir?: string
+}
+
+export interface LocalBrokerHandle {
+  bootstrap: string
+  pid: number
+  port: number
+  stop(): Promise<void>
+}
+
+/**
+ * Node cannot set PR_SET_PDEATHSIG on a child, so nothing stops the JVM from outliving a Node that
+ * is SIGKILLed or crashes natively (the 'exit' hook below does not run then). This detached shell
+ * polls both pids once a second; when the parent is gone it SIGTERMs the JVM and SIGKILLs it 30 s
+ * later. It exits on its own as soon as the JVM is gone.
+ */
+const WATCHDOG = `p=$1; j=$2
+while kill -0 "$p" 2>/dev/null && kill -0 "$j" 2>/dev/null; do sleep 1; done
+if kill -0 "$j" 2>/dev/null; then
+  kill -TERM "$j"; i=0
+  while [ $i -lt 30 ] && kill -0 "$j" 2>/dev/null; do sleep 1; i=$((i+1)); done
+  kill -KILL "$j" 2>/dev/null
+fi`
+
+function startWatchdog(jvmPid: number): ChildProcess {
+  const dog = spawn('sh', ['-c', WATCHDOG, 'tickflow-kafka-watchdog', String(process.pid), String(jvmPid)], {
+    detached: true,
+    stdio: 'ignore',
+  })
+  dog.unref()
+  return dog
+}
+
+function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve(true)
+    })
+  })
+}
+
+async function launchAttached(prep: PreparedBroker, opts: LocalBrokerOptions): Promise<LocalBrokerHandle> {
+  // Own process group: a terminal Ctrl-C reaches Node only, so Node decides when the broker stops
+  // (after the pipeline has drained), instead of the broker vanishing under it.
+  const child = spawn(prep.java, prep.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  if (child.pid === undefined) {
+    await new Promise((r) => child.once('error', r))
+    throw new Error(`could not start ${prep.java}`)
+  }
+  const pid = child.pid
+  const recent: string[] = []
+  const onLine = (line: string): void => {
+    recent.push(line)
+    if (recent.length > 50) recent.shift()
+    opts.onLog?.(line)
+  }
+  // Always drain the pipes: a full pipe would block the JVM's logging threads.
+  createInterface({ input: child.stdout! }).on('line', onLine)
+  createInterface({ input: child.stderr! }).on('line', onLine)
+  let exited = false
+  child.once('exit', () => (exited = true))
+  const dog = startWatchdog(pid)
+  const onExit = (): void => {
+    try {
+      process.kill(pid, 'SIGTERM')
+      rmSync(prep.dirs.state, { force: true })
+    } catch {
+      // already gone
+    }
+  }
+  process.once('exit', onExit)
+
+  let stopping: Promise<void> | undefined
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      if (!exited) {
+        child.kill('SIGTERM')
+        if (!(await waitExit(child, opts.stopTimeoutMs ?? 30_000))) {
+          child.kill('SIGKILL')
+          await waitExit(child, 10_000)
+        }
+      }
+      process.removeListener('exit', onExit)
+      if ((await readBrokerState(prep.dirs.state))?.pid === pid) await removeBrokerState(prep.dirs.state)
+      if (dog.pid !== undefined) {
+        try {
+          process.kill(dog.pid, 'SIGTERM')
+        } catch {
+          // it noticed the JVM exit first
+        }
+      }
+    })())
+
+  try {
+    // Recorded like a detached broker's, so `npm run kafka -- status` and a second start see it.
+    await writeBrokerState(prep.dirs.state, {
+      pid,
+      port: prep.port,
+      controllerPort: prep.controllerPort,
+      bootstrap: prep.bootstrap,
+      propertiesPath: prep.dirs.properties,
+      startedAt: new Date().toISOString(),
+    })
+    await waitForBroker(
+      prep,
+      () => exited,
+      opts.startTimeoutMs ?? 60_000,
+      () => recent,
+    )
+  } catch (err) {
+    await stop()
+    throw err
+  }
+  return { bootstrap: prep.bootstrap, pid, port: prep.port, stop }
+}
+
+/**
+ * Starts a single-node KRaft broker as a child of this process and resolves once it answers.
+ * The broker keeps its topics across restarts on the same dataDir. Call stop() before exiting;
+ * if this process dies anyway, a watchdog stops the JVM.
+ */
+export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalBrokerHandle> {
+  const dirs = brokerDirs(opts.dataDir)
+  await mkdir(dirs.root, { recursive: true })
+  const unlock = await acquireStartLock(dirs.startLock)
+  try {
+    const running = await brokerStatus(opts.dataDir)
+    if (running.running) {
+      throw new Error(
+        `a broker already runs on ${running.bootstrap} (pid ${running.pid}) for ${opts.dataDir}: use it, or stop it with npm run kafka -- stop`,
+      )
+    }
+    const launch: LaunchOptions = { ...opts }
+    for (let attempt = 1; ; attempt++) {
+      const prep = await prepareBroker(launch)
+      try {
+        return await launchAttached(prep, opts)
+      } catch (err) {
+        // Auto-picked ports can be taken between our check and the JVM's bind; pick new ones.
+        const bind = (err as { bindFailure?: boolean }).bindFailure === true
+        if (!bind || !prep.autoPorts || attempt >= 3) throw err
+        opts.onProgress?.(`port ${prep.port} or ${prep.controllerPort} was taken, retrying`)
+        launch.port = 0
+      }
+    }
+  } finally {
+    await unlock()
+  }
+}

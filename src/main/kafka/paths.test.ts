@@ -1,0 +1,43 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { brokerDirs, defaultCacheDir, defaultDataDir, kafkaResourcesDir } from './paths'
+
+describe('defaultDataDir', () => {
+  it('prefers TICKFLOW_DATA_DIR, then XDG_DATA_HOME, then ~/.local/share', () => {
+    expect(defaultDataDir({ TICKFLOW_DATA_DIR: '/srv/tf', XDG_DATA_HOME: '/x' }, '/home/u')).toBe('/srv/tf')
+    expect(defaultDataDir({ XDG_DATA_HOME: '/x' }, '/home/u')).toBe('/x/tickflow')
+    expect(defaultDataDir({}, '/home/u')).toBe('/home/u/.local/share/tickflow')
+    expect(defaultDataDir({ XDG_DATA_HOME: '' }, '/home/u')).toBe('/home/u/.local/share/tickflow')
+  })
+})
+
+describe('defaultCacheDir', () => {
+  it('prefers TICKFLOW_CACHE_DIR, then XDG_CACHE_HOME, then ~/.cache', () => {
+    expect(defaultCacheDir({ TICKFLOW_CACHE_DIR: '/c' }, '/home/u')).toBe('/c')
+    expect(defaultCacheDir({ XDG_CACHE_HOME: '/xc' }, '/home/u')).toBe('/xc/tickflow')
+    expect(defaultCacheDir({}, '/home/u')).toBe('/home/u/.cache/tickflow')
+  })
+})
+
+describe('brokerDirs', () => {
+  it('keeps everything under <dataDir>/kafka', () => {
+    const d = brokerDirs('/d')
+    expect(d).toEqual({
+      root: '/d/kafka',
+      logDirs: '/d/kafka/data',
+      logs: '/d/kafka/logs',
+      properties: '/d/kafka/server.properties',
+      state: '/d/kafka/broker.json',
+      startLock: '/d/kafka/start.lock',
+    })
+  })
+})
+
+describe('kafkaResourcesDir', () => {
+  it('finds the repository resources from the source tree', () => {
+    const dir = kafkaResourcesDir({})
+    for (const f of ['pom.xml', 'server.properties.template', 'log4j2.xml'])
+      expect(existsSync(join(dir, f))).toBe(true)
+  })
+})

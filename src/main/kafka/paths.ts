@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+type Env = Record<string, string | undefined>
+
+/** Where the CLI keeps data when --data-dir is not given: $TICKFLOW_DATA_DIR, else the XDG data dir. */
+export function defaultDataDir(env: Env = process.env, home: string = homedir()): string {
+  if (env.TICKFLOW_DATA_DIR) return resolve(env.TICKFLOW_DATA_DIR)
+  const xdg = env.XDG_DATA_HOME || join(home, '.local', 'share')
+  return join(xdg, 'tickflow')
+}
+
+/** Cache root for downloaded jars: $TICKFLOW_CACHE_DIR, else $XDG_CACHE_HOME/tickflow, else ~/.cache/tickflow. */
+export function defaultCacheDir(env: Env = process.env, home: string = homedir()): string {
+  if (env.TICKFLOW_CACHE_DIR) return resolve(env.TICKFLOW_CACHE_DIR)
+  const xdg = env.XDG_CACHE_HOME || join(home, '.cache')
+  return join(xdg, 'tickflow')
+}
+
+/** Everything the broker writes for one data dir lives under <dataDir>/kafka. */
+export interface BrokerDirs {
+  root: string
+  logDirs: string
+  logs: string
+  properties: string
+  state: string
+  startLock: string
+}
+
+export function brokerDirs(dataDir: string): BrokerDirs {
+  const root = join(resolve(dataDir), 'kafka')
+  return {
+    root,
+    logDirs: join(root, 'data'),
+    logs: join(root, 'logs'),
+    properties: join(root, 'server.properties'),
+    state: join(root, 'broker.json'),
+    startLock: join(root, 'start.lock'),
+  }
+}
+
+/**
+ * The directory holding pom.xml, server.properties.template and log4j2.xml. Searched, because the
+ * same code runs from src/ under tsx, from out/main/ when bundled, and from a packaged app's
+ * resources (which must ship resources/kafka as extraResources).
+ */
+export function kafkaResourcesDir(env: Env = process.env): string {
+  const candidates: string[] = []
+  if (env.TICKFLOW_KAFKA_RESOURCES) candidates.push(resolve(env.TICKFLOW_KAFKA_RESOURCES))
+  const resourcesPath = (process as { resourcesPath?: string }).resourcesPath
+  if (resourcesPath) candidates.push(join(resourcesPath, 'kafka'))
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    candidates.push(join(dir, 'resources', 'kafka'))
+    const parent = dirname(dir)
+    if (parent === dir) break
+    dir = parent
+  }
+  candidates.push(join(process.cwd(), 'resources', 'kafka'))
+  const found = candidates.find((c) => existsSync(join(c, 'pom.xml')))
+  if (!found)
+    throw new Error('Kafka resources (resources/kafka/pom.xml) not found: set TICKFLOW_KAFKA_RESOURCES')
+  return found
+}

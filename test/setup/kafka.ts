@@ -1,0 +1,35 @@
+// vitest globalSetup: one real Kafka broker for the whole integration run. Tests read its address
+// with inject('kafkaBrokers') and isolate themselves by unique topic and group names.
+// KAFKA_BROKERS=host:port,… uses an existing cluster instead of starting one.
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { startLocalBroker } from '../../src/main/kafka/local-broker'
+
+export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
+  const external = process.env.KAFKA_BROKERS?.trim()
+  if (external) {
+    provide('kafkaBrokers', external)
+    return async () => {}
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'tickflow-kafka-test-'))
+  const started = Date.now()
+  try {
+    const broker = await startLocalBroker({
+      dataDir,
+      port: 0, // never 9092: a developer's own broker may be there
+      heapMb: 384,
+      onProgress: (msg) => console.log(`[kafka] ${msg}`),
+    })
+    console.log(`[kafka] broker ${broker.bootstrap} ready in ${Date.now() - started} ms (pid ${broker.pid})`)
+    provide('kafkaBrokers', broker.bootstrap)
+    return async () => {
+      await broker.stop()
+      await rm(dataDir, { recursive: true, force: true })
+    }
+  } catch (err) {
+    await rm(dataDir, { recursive: true, force: true })
+    throw err
+  }
+}
