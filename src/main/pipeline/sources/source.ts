@@ -1,3 +1,5 @@
+import type { SourceKind } from '../../../shared/status'
+
 /**
  * The one interface every trade source implements. Sources hand RAW frame text to a sink;
  * parsing happens once, downstream (frame-parser), so recording is trivial and malformed
@@ -12,7 +14,7 @@ export interface FrameSink {
   drain(): Promise<void>
 }
 
-export type SourceKind = 'finnhub' | 'demo' | 'replay'
+export type { SourceKind }
 
 export type SourceState = 'idle' | 'connecting' | 'open' | 'reconnecting' | 'closed' | 'failed' | 'done'
 

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# npm test: types, lint, unit tests, then the integration suite against a real Kafka broker and
+# embedded PostgreSQL, and once more against the PostgreSQL in DATABASE_URL when it is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+npm run -s typecheck
+npm run -s lint
+npx vitest run --project unit
+TICKFLOW_TEST_PG=embedded npx vitest run --project integration
+if [ -n "${DATABASE_URL:-}" ]; then
+  TICKFLOW_TEST_PG=external npx vitest run --project integration
+else
+  echo "DATABASE_URL is not set: the integration suite ran against embedded PostgreSQL only."
+fi

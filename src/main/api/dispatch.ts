@@ -1,0 +1,38 @@
+import { COMMAND_NAMES, type CommandName } from '../../shared/channels'
+import { commandSchemas, type ApiError, type ApiHandlers } from '../../shared/contract'
+
+/** A request the caller got wrong; its message is safe to show as is. */
+export class ApiRequestError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message)
+  }
+}
+
+export function isCommandName(name: unknown): name is CommandName {
+  return typeof name === 'string' && (COMMAND_NAMES as readonly string[]).includes(name)
+}
+
+/**
+ * The one door into the handlers for every transport (Electron IPC, browser mode's WebSocket):
+ * the command must exist and its payload must pass the contract's schema.
+ */
+export async function dispatch(handlers: ApiHandlers, name: unknown, payload: unknown): Promise<unknown> {
+  if (!isCommandName(name)) throw new ApiRequestError(`unknown command: ${String(name)}`)
+  const parsed = commandSchemas[name].safeParse(payload)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const field = issue?.path.join('.') || undefined
+    throw new ApiRequestError(`${field ? field + ': ' : ''}${issue?.message ?? 'invalid request'}`, field)
+  }
+  const handler = handlers[name] as (req: unknown) => Promise<unknown>
+  return handler(parsed.data)
+}
+
+/** What crosses the wire when a command fails: a sentence, never a stack. */
+export function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiRequestError) return { message: err.message, ...(err.field ? { field: err.field } : {}) }
+  return { message: err instanceof Error ? err.message : String(err) }
+}

@@ -1,0 +1,109 @@
+import { ZodError } from 'zod'
+import type { PipelineStatus } from '../shared/status'
+import { createCore, type Core } from './api/handlers'
+import { EventHub } from './api/events'
+import { describeSettingsError, parseFlags, resolveSettings, type Settings } from './config'
+import { createServices } from './services'
+
+const USAGE = `Usage: npm run pipeline -- [options]
+  --source demo|finnhub|replay   where trades come from (default demo; finnhub needs FINNHUB_TOKEN)
+  --symbols "AAPL,AMZN,…"        symbols to subscribe to (default the assignment's four)
+  --replay-file FILE             JSONL recording to replay (--source replay)
+  --speed 1|N|max                replay speed (default 1)
+  --record FILE                  also record the received frames to a JSONL file
+  --demo-rate N                  trades per second from the Demo simulator (default 40)
+  --finnhub-url URL              Finnhub WebSocket endpoint (default wss://ws.finnhub.io)
+  --brokers host:port,…          an existing Kafka cluster (default: run a local broker)
+  --kafka-port N                 port of the local broker (default 9092, or a free one)
+  --topic NAME                   Kafka topic (default trades)
+  --partitions N                 partitions when the topic is created (default 3)
+  --database-url URL             an external PostgreSQL (default: embedded; or DATABASE_URL)
+  --schema NAME                  PostgreSQL schema (default public)
+  --data-dir DIR                 where embedded Postgres and the broker keep data
+  --duration SECONDS             drain and exit after this long`
+
+/** One line a few seconds: what flows, what waits, what went wrong. */
+export function formatStatus(s: PipelineStatus): string {
+  const c = s.counters
+  const src = s.source ? `${s.source.kind} ${s.source.state}` : 'no source'
+  return [
+    new Date(s.at).toISOString().slice(11, 19) + 'Z',
+    `${s.state} (${src})`,
+    `recv ${Math.round(s.rates.received)}/s`,
+    `written ${Math.round(s.rates.written)}/s`,
+    `lag ${s.lag ?? '?'}`,
+    `rows ${c.written}`,
+    `rejects ${c.rejected}`,
+    `dropped ${c.dropped}`,
+  ].join(' · ')
+}
+
+async function run(settings: Settings): Promise<void> {
+  const events = new EventHub()
+  const services = await createServices(settings, { onProgress: (m) => console.error(`… ${m}`) })
+  const core: Core = createCore(services, events)
+  let lastLine = 0
+  events.on('status', (s) => {
+    if (s.state === 'running' && Date.now() - lastLine < 3_000) return
+    lastLine = Date.now()
+    console.log(formatStatus(s))
+  })
+  events.on('alert', (a) => console.error(`${a.level}: ${a.message}`))
+
+  let stopping: Promise<void> | null = null
+  const stop = (why: string): Promise<void> => {
+    if (!stopping) {
+      console.error(`${why}: draining what is in flight…`)
+      stopping = core.shutdown()
+    }
+    return stopping
+  }
+  const signalled = new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('interrupted'))
+    process.once('SIGTERM', () => resolve('terminated'))
+  })
+  try {
+    await core.startPipeline({
+      source: settings.source,
+      symbols: settings.symbols,
+      replayFile: settings.replayFile,
+      speed: settings.speed,
+    })
+  } catch (err) {
+    await core.shutdown().catch(() => undefined)
+    throw err
+  }
+  const pipeline = core.pipeline()!
+  const ends: Promise<string>[] = [signalled]
+  if (settings.duration) ends.push(new Promise((r) => setTimeout(() => r('duration reached'), settings.duration! * 1000)))
+  if (pipeline.source.finished) ends.push(pipeline.source.finished.then(() => 'replay finished'))
+  const why = await Promise.race(ends)
+  // A second signal while draining means "now".
+  process.once('SIGINT', () => process.exit(130))
+  await stop(why)
+}
+
+async function main(argv: string[]): Promise<number> {
+  let settings: Settings
+  try {
+    const flags = parseFlags(argv)
+    if (flags.help) {
+      console.log(USAGE)
+      return 0
+    }
+    settings = resolveSettings(flags.settings)
+  } catch (err) {
+    console.error(`tickflow: ${err instanceof ZodError ? describeSettingsError(err) : (err as Error).message}`)
+    return 2
+  }
+  try {
+    await run(settings)
+    return 0
+  } catch (err) {
+    console.error(`tickflow: ${(err as Error).message.split('\n')[0]}`)
+    return 1
+  }
+}
+
+// Exit explicitly: a stray timer in a client library must not keep a finished run alive.
+main(process.argv.slice(2)).then((code) => process.exit(code))

@@ -1,0 +1,129 @@
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { DEFAULT_SYMBOLS, parseSymbolList, symbolListSchema } from '../shared/symbols'
+import { brokerAddressSchema, kafkaConnectionSchema, parseBrokerList } from './kafka/client'
+import { defaultDataDir } from './kafka/paths'
+
+export const settingsSchema = z
+  .object({
+    source: z.enum(['demo', 'finnhub', 'replay']).default('demo'),
+    symbols: symbolListSchema.default(DEFAULT_SYMBOLS),
+    finnhubUrl: z.string().regex(/^wss?:\/\/\S+$/, 'the Finnhub URL must start with ws:// or wss://').default('wss://ws.finnhub.io'),
+    finnhubToken: z.string().min(1).optional(),
+    replayFile: z.string().min(1).optional(),
+    /** replay speed: 1 = as recorded, N = N times faster, 'max' = as fast as the pipeline takes it */
+    speed: z.union([z.literal('max'), z.number().positive()]).default(1),
+    recordFile: z.string().min(1).optional(),
+    /** trades per second the Demo simulator offers */
+    demoRate: z.number().positive().max(1_000_000).default(40),
+    /** An existing cluster; when absent Tickflow runs its own local broker. */
+    brokers: z.array(brokerAddressSchema).min(1).optional(),
+    kafkaPort: z.number().int().min(1).max(65535).optional(),
+    kafkaSsl: z.boolean().default(false),
+    kafkaSasl: kafkaConnectionSchema.shape.sasl,
+    topic: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic is 1–249 of a-z A-Z 0-9 . _ -').default('trades'),
+    partitions: z.number().int().min(1).max(64).default(3),
+    groupId: z.string().min(1).default('tickflow-writer'),
+    /** An external PostgreSQL; when absent Tickflow runs embedded Postgres. */
+    databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'the database URL must start with postgres://').optional(),
+    pgSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a schema name is lower-case letters, digits and _').default('public'),
+    dataDir: z.string().min(1),
+    /** stop after this many seconds (CLI); absent = run until stopped */
+    duration: z.number().positive().optional(),
+    /** trades the producer may hold while Kafka is slow; beyond it they are dropped and counted */
+    bufferCapacity: z.number().int().min(100).default(200_000),
+  })
+  .superRefine((s, ctx) => {
+    if (s.source === 'replay' && !s.replayFile)
+      ctx.addIssue({ code: 'custom', path: ['replayFile'], message: '--source replay needs --replay-file' })
+    if (s.source === 'finnhub' && !s.finnhubToken)
+      ctx.addIssue({ code: 'custom', path: ['finnhubToken'], message: '--source finnhub needs FINNHUB_TOKEN' })
+  })
+
+export type Settings = z.infer<typeof settingsSchema>
+export type SettingsInput = z.input<typeof settingsSchema>
+
+/** One line per problem, naming the setting: what a CLI user or the UI shows. */
+export function describeSettingsError(err: z.ZodError): string {
+  return err.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`).join('; ')
+}
+
+/** Settings from the environment; flags override them. */
+export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<SettingsInput> {
+  const out: Partial<SettingsInput> = { dataDir: defaultDataDir(env) }
+  if (env.FINNHUB_TOKEN) out.finnhubToken = env.FINNHUB_TOKEN
+  if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL
+  if (env.KAFKA_BROKERS) out.brokers = parseBrokerList(env.KAFKA_BROKERS)
+  if (env.KAFKA_SSL) out.kafkaSsl = env.KAFKA_SSL === 'true' || env.KAFKA_SSL === '1'
+  if (env.KAFKA_SASL_MECHANISM || env.KAFKA_SASL_USERNAME) {
+    out.kafkaSasl = {
+      mechanism: (env.KAFKA_SASL_MECHANISM ?? 'plain') as 'plain',
+      username: env.KAFKA_SASL_USERNAME ?? '',
+      password: env.KAFKA_SASL_PASSWORD ?? '',
+    }
+  }
+  return out
+}
+
+const flagSpec = {
+  source: { type: 'string' },
+  symbols: { type: 'string' },
+  'replay-file': { type: 'string' },
+  speed: { type: 'string' },
+  record: { type: 'string' },
+  'demo-rate': { type: 'string' },
+  'finnhub-url': { type: 'string' },
+  brokers: { type: 'string' },
+  'kafka-port': { type: 'string' },
+  topic: { type: 'string' },
+  partitions: { type: 'string' },
+  'group-id': { type: 'string' },
+  'database-url': { type: 'string' },
+  schema: { type: 'string' },
+  'data-dir': { type: 'string' },
+  duration: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const
+
+export interface ParsedFlags {
+  help: boolean
+  settings: Partial<SettingsInput>
+}
+
+/** Parses CLI flags into settings input; unknown flags and bad numbers throw with the flag's name. */
+export function parseFlags(argv: string[]): ParsedFlags {
+  const { values } = parseArgs({ args: argv, options: flagSpec, strict: true, allowPositionals: false })
+  const s: Partial<SettingsInput> = {}
+  const num = (flag: string, v: string | undefined): number | undefined => {
+    if (v === undefined) return undefined
+    const n = Number(v)
+    if (!Number.isFinite(n)) throw new Error(`--${flag} must be a number, got "${v}"`)
+    return n
+  }
+  if (values.source) s.source = values.source as Settings['source']
+  if (values.symbols !== undefined) s.symbols = parseSymbolList(values.symbols)
+  if (values['replay-file']) s.replayFile = values['replay-file']
+  if (values.speed) s.speed = values.speed === 'max' ? 'max' : num('speed', values.speed.replace(/x$/i, ''))
+  if (values.record) s.recordFile = values.record
+  s.demoRate = num('demo-rate', values['demo-rate'])
+  if (values['finnhub-url']) s.finnhubUrl = values['finnhub-url']
+  if (values.brokers) s.brokers = parseBrokerList(values.brokers)
+  s.kafkaPort = num('kafka-port', values['kafka-port'])
+  if (values.topic) s.topic = values.topic
+  s.partitions = num('partitions', values.partitions)
+  if (values['group-id']) s.groupId = values['group-id']
+  if (values['database-url']) s.databaseUrl = values['database-url']
+  if (values.schema) s.pgSchema = values.schema
+  if (values['data-dir']) s.dataDir = values['data-dir']
+  s.duration = num('duration', values.duration)
+  for (const k of Object.keys(s) as (keyof typeof s)[]) if (s[k] === undefined) delete s[k]
+  return { help: values.help ?? false, settings: s }
+}
+
+/** Defaults < environment < flags, validated as a whole. */
+export function resolveSettings(
+  flags: Partial<SettingsInput>,
+  env: NodeJS.ProcessEnv = process.env,
+): Settings {
+  return settingsSchema.parse({ ...settingsFromEnv(env), ...flags })
+}

@@ -1,0 +1,25 @@
+/**
+ * Command and event names and their IPC channels: the only place channel strings are made.
+ * Kept free of dependencies so the sandboxed preload bundles it small.
+ */
+
+export const COMMAND_NAMES = [
+  'startPipeline',
+  'stopPipeline',
+  'getStatus',
+  'subscribe',
+  'unsubscribe',
+  'getThresholds',
+  'setThreshold',
+  'kpiSnapshot',
+  'exportCsv',
+] as const
+export type CommandName = (typeof COMMAND_NAMES)[number]
+
+export const EVENT_NAMES = ['status', 'snapshot', 'alert'] as const
+export type EventName = (typeof EVENT_NAMES)[number]
+
+const PREFIX = 'tickflow:'
+export const commandChannel = (name: CommandName): string => `${PREFIX}cmd:${name}`
+export const eventChannel = (name: EventName): string => `${PREFIX}evt:${name}`
+export const isTickflowChannel = (channel: string): boolean => channel.startsWith(PREFIX)

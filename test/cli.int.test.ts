@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { sampleFrames, MALFORMED_FRAMES } from '../src/main/pipeline/sources/sample-frames'
+import { writeFrameFile } from '../src/main/pipeline/sources/jsonl'
+import { openTestDatabase, uniqueSchemaName } from './setup/test-database'
+
+interface Run {
+  code: number | null
+  stdout: string
+  stderr: string
+}
+
+function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', ...env },
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    child.on('exit', (code) => resolve({ code, stdout, stderr }))
+  })
+}
+
+describe('npm run pipeline (headless CLI)', () => {
+  let dir: string
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tickflow-cli-'))
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('replays a recording at max speed, drains and exits 0', async () => {
+    const file = join(dir, 'rec.jsonl')
+    await writeFrameFile(file, sampleFrames({ trades: 5_000, seed: 9, malformedEvery: 100 }))
+    const schema = uniqueSchemaName('cli')
+    const run = await cli([
+      '--source', 'replay', '--replay-file', file, '--speed', 'max',
+      '--brokers', inject('kafkaBrokers'), '--topic', `cli-${schema}`,
+      '--database-url', inject('databaseUrl'), '--schema', schema, '--data-dir', dir,
+    ])
+    expect(run.stderr).toContain('replay finished: draining')
+    expect(run.code).toBe(0)
+    // The last status line shows every trade written and the bad frames rejected.
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/stopped .* rows 5000 · rejects \d+ · dropped 0/)
+    const db = await openTestDatabase({ schema })
+    try {
+      const n = await db.pool.query<{ n: number }>('SELECT count(*) AS n FROM trades')
+      expect(n.rows[0]!.n).toBe(5_000)
+      const r = await db.pool.query<{ n: number }>('SELECT count(*) AS n FROM rejects')
+      expect(r.rows[0]!.n).toBeGreaterThanOrEqual(MALFORMED_FRAMES.length)
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('exits non-zero with a one-line reason when PostgreSQL is unreachable', async () => {
+    const run = await cli([
+      '--source', 'demo', '--brokers', inject('kafkaBrokers'),
+      '--database-url', 'postgres://nobody:secret@127.0.0.1:1/none', '--data-dir', dir, '--duration', '5',
+    ])
+    expect(run.code).not.toBe(0)
+    const last = run.stderr.trim().split('\n').at(-1)!
+    expect(last).toMatch(/^tickflow: .*127\.0\.0\.1:1/)
+    expect(run.stderr).not.toContain('secret')
+  })
+
+  it('rejects bad settings with the setting named, before starting anything', async () => {
+    const bad = await cli(['--symbols', 'AAPL,$$$', '--data-dir', dir])
+    expect(bad.code).toBe(2)
+    expect(bad.stderr).toMatch(/^tickflow: .*symbol/m)
+    const replay = await cli(['--source', 'replay', '--data-dir', dir])
+    expect(replay.code).toBe(2)
+    expect(replay.stderr).toContain('--replay-file')
+  })
+})

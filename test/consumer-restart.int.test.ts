@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { inject, afterEach, describe, expect, it } from 'vitest'
+import { TradeConsumer } from '../src/main/pipeline/consumer'
+import { TradeProducer } from '../src/main/pipeline/producer'
+import { sampleFrames } from '../src/main/pipeline/sources/sample-frames'
+import type { FinnhubTrade } from '../src/shared/trade'
+import { missingFrom, openHarness, storedTradeKeys, tradeKey, waitFor, type Harness } from './helpers/harness'
+
+let h: Harness | null = null
+afterEach(async () => {
+  await h?.close()
+  h = null
+})
+
+const rowCount = async (h: Harness): Promise<number> =>
+  (await h.db.pool.query<{ n: number }>('SELECT count(*) AS n FROM trades')).rows[0]!.n
+
+describe('a writer killed mid-stream', () => {
+  it('loses nothing and duplicates nothing when another takes over', async () => {
+    h = await openHarness(3)
+    const TOTAL = 150_000
+    const trades: FinnhubTrade[] = []
+    const producer = new TradeProducer(h.kafka, { topic: h.topic, capacity: TOTAL })
+    await producer.start()
+    for (const f of sampleFrames({ trades: TOTAL, seed: 3, tradesPerFrame: [1, 10] })) {
+      const batch = (JSON.parse(f.raw) as { data: FinnhubTrade[] }).data
+      trades.push(...batch)
+      producer.enqueue(batch, f.receivedAt)
+    }
+    expect(await producer.flush(60_000)).toBe(true)
+    await producer.stop()
+    expect(producer.stats()).toMatchObject({ produced: TOTAL, dropped: 0 })
+
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/helpers/consumer-child.ts'], {
+      env: {
+        ...process.env,
+        BROKERS: inject('kafkaBrokers'),
+        DATABASE_URL: h.db.url,
+        SCHEMA: h.db.schema,
+        TOPIC: h.topic,
+        GROUP: h.groupId,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
+    const exited = once(child, 'exit')
+    await waitFor('the child to write some rows', () => rowCount(h!), (n) => n > 0)
+    child.kill('SIGKILL')
+    await exited
+    const atKill = await rowCount(h)
+    // If the child had finished, this test would prove nothing: make that loud.
+    expect(atKill).toBeLessThan(TOTAL)
+
+    const successor = new TradeConsumer(h.kafka, h.db.pool, { topic: h.topic, groupId: h.groupId, concurrency: 3 })
+    await successor.start()
+    try {
+      await waitFor('every trade stored', () => rowCount(h!), (n) => n >= TOTAL, 90_000)
+      // Let the successor finish the batches it holds, so a late duplicate would show up.
+      await waitFor(
+        'the successor to catch up',
+        () => successor.stats().consumed,
+        (n) => n + atKill >= TOTAL,
+        30_000,
+      )
+    } finally {
+      await successor.stop()
+    }
+
+    const stored = await storedTradeKeys(h.db)
+    expect(stored).toHaveLength(TOTAL)
+    const expected = trades.map(tradeKey)
+    expect(missingFrom(expected, stored)).toEqual([])
+    const coords = await h.db.pool.query<{ n: number }>(
+      'SELECT count(DISTINCT (kafka_partition, kafka_offset)) AS n FROM trades',
+    )
+    expect(coords.rows[0]!.n).toBe(TOTAL)
+  })
+})

@@ -1,0 +1,20 @@
+// A writer in its own process, so that a test can kill it with SIGKILL mid-stream.
+import { createKafka } from '../../src/main/kafka/client'
+import { TradeConsumer } from '../../src/main/pipeline/consumer'
+import { createPool } from '../../src/main/postgres/database'
+
+const env = (name: string): string => {
+  const v = process.env[name]
+  if (!v) throw new Error(`${name} is not set`)
+  return v
+}
+
+const pool = createPool(env('DATABASE_URL'), env('SCHEMA'))
+const consumer = new TradeConsumer(createKafka({ brokers: [env('BROKERS')], clientId: 'child' }), pool, {
+  topic: env('TOPIC'),
+  groupId: env('GROUP'),
+  concurrency: 3,
+  sessionTimeoutMs: 6_000,
+})
+await consumer.start()
+console.log('consuming')

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto'
+import { inject } from 'vitest'
+import { createKafka } from '../../src/main/kafka/client'
+import { ensureTopic } from '../../src/main/kafka/topics'
+import { Pipeline } from '../../src/main/pipeline/pipeline'
+import type { TradeSource } from '../../src/main/pipeline/sources/source'
+import type { Database } from '../../src/main/postgres/database'
+import { openTestDatabase } from '../setup/test-database'
+import type { Kafka } from 'kafkajs'
+
+export interface Harness {
+  kafka: Kafka
+  db: Database
+  topic: string
+  groupId: string
+  partitions: number
+  pipeline(source: TradeSource, extra?: { bufferCapacity?: number; recordFile?: string }): Pipeline
+  close(): Promise<void>
+}
+
+/** A unique topic, consumer group and schema on the run's real broker and database. */
+export async function openHarness(partitions = 3): Promise<Harness> {
+  const id = randomBytes(4).toString('hex')
+  const kafka = createKafka({ brokers: [inject('kafkaBrokers')], clientId: `test-${id}` })
+  const db = await openTestDatabase()
+  const topic = `trades-${id}`
+  await ensureTopic(kafka, topic, partitions)
+  const pipelines: Pipeline[] = []
+  return {
+    kafka,
+    db,
+    topic,
+    groupId: `writer-${id}`,
+    partitions,
+    pipeline(source, extra = {}) {
+      const p = new Pipeline({
+        kafka,
+        pool: db.pool,
+        source,
+        topic,
+        partitions,
+        groupId: `writer-${id}`,
+        bufferCapacity: extra.bufferCapacity ?? 100_000,
+        recordFile: extra.recordFile,
+        describe: {
+          kafka: { bootstrap: inject('kafkaBrokers'), managed: true, topic },
+          postgres: { target: db.url, embedded: db.embedded },
+        },
+        statusIntervalMs: 250,
+      })
+      pipelines.push(p)
+      return p
+    },
+    async close() {
+      for (const p of pipelines) await p.stop(0).catch(() => undefined)
+      await db.close()
+    },
+  }
+}
+
+/** Polls until check() holds; fails with what it last saw. Not a timing assertion: a deadline. */
+export async function waitFor<T>(
+  what: string,
+  probe: () => Promise<T> | T,
+  check: (v: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  let last: T
+  for (;;) {
+    last = await probe()
+    if (check(last)) return last
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last saw ${JSON.stringify(last)}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+/** A trade as the tests compare them: every stored field but the stamps we add. */
+export function tradeKey(t: { s: string; p: number; v: number; t: number; c?: string[] | null }): string {
+  return JSON.stringify([t.s, t.p, t.v, t.t, t.c ?? null])
+}
+
+export async function storedTradeKeys(db: Database): Promise<string[]> {
+  // traded_at comes back as a ms epoch number (see postgres/database.ts)
+  const { rows } = await db.pool.query<{ symbol: string; price: number; volume: number; traded_at: number; conditions: string[] | null }>(
+    'SELECT symbol, price, volume, traded_at, conditions FROM trades',
+  )
+  return rows.map((r) => tradeKey({ s: r.symbol, p: r.price, v: r.volume, t: r.traded_at, c: r.conditions }))
+}
+
+/** Multiset difference, for a readable failure: what is in a but not in b. */
+export function missingFrom(a: string[], b: string[]): string[] {
+  const counts = new Map<string, number>()
+  for (const k of b) counts.set(k, (counts.get(k) ?? 0) + 1)
+  const out: string[] = []
+  for (const k of a) {
+    const n = counts.get(k) ?? 0
+    if (n === 0) out.push(k)
+    else counts.set(k, n - 1)
+  }
+  return out
+}

@@ -1,0 +1,89 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
+import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
+import { missingFrom, openHarness, storedTradeKeys, tradeKey, waitFor, type Harness } from './helpers/harness'
+
+// Symbols with colons, underscores and spaces must round-trip through Kafka keys and Postgres.
+const SYMBOLS = ['AAPL', 'BINANCE:BTCUSDT', 'IC MARKETS:1', 'OANDA:EUR_USD']
+
+let h: Harness | null = null
+let sim: Simulator | null = null
+afterEach(async () => {
+  await sim?.stop()
+  await h?.close()
+  sim = null
+  h = null
+})
+
+describe('simulator → Kafka → PostgreSQL', () => {
+  it('stores every valid trade the simulator sends exactly once, across a dropped connection', async () => {
+    h = await openHarness()
+    sim = await startSimulator({ seed: 11, tradesPerSecond: 3_000, tradesPerFrame: [1, 12], retainSent: true })
+    const source = new FinnhubClient({ url: sim.url, symbols: SYMBOLS, kind: 'demo', backoff: { initialMs: 50 } })
+    const pipeline = h.pipeline(source)
+    await pipeline.start()
+
+    await waitFor('1,000 trades sent', () => sim!.stats().sentTrades, (n) => n >= 1_000)
+    // The real server drops connections now and then: the client must reconnect and resubscribe.
+    expect(sim.dropConnections()).toBe(1)
+    await waitFor('a reconnect', () => source.status().reconnects, (n) => n >= 1)
+    const before = sim.stats().sentTrades
+    await waitFor('trades after the reconnect', () => sim!.stats().sentTrades, (n) => n >= before + 1_000)
+
+    // Stop the feed, let the client take in everything already on the wire, then drain.
+    sim.setRate(0)
+    const sent = sim.stats().sentTrades
+    await waitFor('every sent trade received', () => [pipeline.status().counters.received, sent, sim!.stats().sentTrades, source.status().state], ([n]) => (n as number) >= sent)
+    await pipeline.stop()
+
+    const stored = await storedTradeKeys(h.db)
+    const expected = sim.sent.map(tradeKey)
+    expect(expected).toHaveLength(sent)
+    expect(missingFrom(expected, stored)).toEqual([])
+    expect(missingFrom(stored, expected)).toEqual([])
+    expect(stored).toHaveLength(sent)
+    const symbols = await h.db.pool.query<{ symbol: string }>('SELECT DISTINCT symbol FROM trades ORDER BY 1')
+    expect(symbols.rows.map((r) => r.symbol)).toEqual([...SYMBOLS].sort())
+    const st = pipeline.status().counters
+    expect(st).toMatchObject({ received: sent, produced: sent, written: sent, dropped: 0, rejected: 0 })
+  })
+
+  it('stores malformed frames in rejects with their raw text while the stream goes on', async () => {
+    h = await openHarness()
+    sim = await startSimulator({ seed: 5, tradesPerSecond: 500, retainSent: true })
+    const source = new FinnhubClient({ url: sim.url, symbols: ['AAPL', 'AMZN'], kind: 'demo' })
+    const pipeline = h.pipeline(source)
+    await pipeline.start()
+    await waitFor('trades flowing', () => sim!.stats().sentTrades, (n) => n >= 100)
+
+    const bad = [
+      '{"type":"trade","data":[{"s":"AAPL"', // bad JSON
+      JSON.stringify({ type: 'trade', data: [{ s: 'AAPL', p: 171.5, v: 1 }] }), // missing t
+      JSON.stringify({ type: 'trade', data: [{ s: 'AAPL', p: '171.5', t: 1714000000000, v: 1 }] }), // wrong type
+      JSON.stringify({ type: 'news', data: [] }), // unknown frame type
+    ]
+    for (const raw of bad) expect(sim.injectRaw(raw)).toBe(1)
+    const sentAtInjection = sim.stats().sentTrades
+    await waitFor('more trades after the bad frames', () => sim!.stats().sentTrades, (n) => n >= sentAtInjection + 100)
+    sim.setRate(0)
+    const sent = sim.stats().sentTrades
+    await waitFor('every sent trade received', () => [pipeline.status().counters.received, sent, sim!.stats().sentTrades, source.status().state], ([n]) => (n as number) >= sent)
+    await pipeline.stop()
+
+    const { rows } = await h.db.pool.query<{ raw: string; reason: string; stage: string }>(
+      'SELECT raw, reason, stage FROM rejects ORDER BY id',
+    )
+    // A frame whose only item is bad stores that item, as the item is what failed validation.
+    expect(rows.map((r) => r.raw)).toEqual([
+      bad[0],
+      JSON.stringify({ s: 'AAPL', p: 171.5, v: 1 }),
+      JSON.stringify({ s: 'AAPL', p: '171.5', t: 1714000000000, v: 1 }),
+      bad[3],
+    ])
+    expect(rows.every((r) => r.stage === 'source' && r.reason.length > 0)).toBe(true)
+    expect(rows[1]!.reason).toMatch(/\bt\b/)
+    expect(rows[2]!.reason).toMatch(/\bp\b/)
+    expect(await storedTradeKeys(h.db)).toHaveLength(sent)
+    expect(pipeline.status().counters.rejected).toBe(4)
+  })
+})
