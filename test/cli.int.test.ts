@@ -1,10 +1,12 @@
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { sampleFrames, MALFORMED_FRAMES } from '../src/main/pipeline/sources/sample-frames'
 import { writeFrameFile } from '../src/main/pipeline/sources/jsonl'
+import { startSimulator } from '../src/main/pipeline/sources/simulator'
+import { waitFor } from './helpers/harness'
 import { openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
 interface Run {
@@ -13,18 +15,22 @@ interface Run {
   stderr: string
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', ...env },
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    child.on('exit', (code) => resolve({ code, stdout, stderr }))
+/** Runs the CLI; `live` fills as it prints, `done` resolves with the whole run at exit. */
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): { child: ChildProcess; live: Run; done: Promise<Run> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
+    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '', ...env },
   })
+  const live: Run = { code: null, stdout: '', stderr: '' }
+  child.stdout!.on('data', (d: Buffer) => (live.stdout += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (live.stderr += d.toString()))
+  const done = new Promise<Run>((resolve) => child.on('exit', (code) => resolve({ ...live, code })))
+  return { child, live, done }
 }
+
+const cli = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> => start(args, env).done
 
 describe('npm run pipeline (headless CLI)', () => {
   let dir: string
@@ -40,9 +46,22 @@ describe('npm run pipeline (headless CLI)', () => {
     await writeFrameFile(file, sampleFrames({ trades: 5_000, seed: 9, malformedEvery: 100 }))
     const schema = uniqueSchemaName('cli')
     const run = await cli([
-      '--source', 'replay', '--replay-file', file, '--speed', 'max',
-      '--brokers', inject('kafkaBrokers'), '--topic', `cli-${schema}`,
-      '--database-url', inject('databaseUrl'), '--schema', schema, '--data-dir', dir,
+      '--source',
+      'replay',
+      '--replay-file',
+      file,
+      '--speed',
+      'max',
+      '--brokers',
+      inject('kafkaBrokers'),
+      '--topic',
+      `cli-${schema}`,
+      '--database-url',
+      inject('databaseUrl'),
+      '--schema',
+      schema,
+      '--data-dir',
+      dir,
     ])
     expect(run.stderr).toContain('replay finished: draining')
     expect(run.code).toBe(0)
@@ -61,8 +80,16 @@ describe('npm run pipeline (headless CLI)', () => {
 
   it('exits non-zero with a one-line reason when PostgreSQL is unreachable', async () => {
     const run = await cli([
-      '--source', 'demo', '--brokers', inject('kafkaBrokers'),
-      '--database-url', 'postgres://nobody:secret@127.0.0.1:1/none', '--data-dir', dir, '--duration', '5',
+      '--source',
+      'demo',
+      '--brokers',
+      inject('kafkaBrokers'),
+      '--database-url',
+      'postgres://nobody:secret@127.0.0.1:1/none',
+      '--data-dir',
+      dir,
+      '--duration',
+      '5',
     ])
     expect(run.code).not.toBe(0)
     const last = run.stderr.trim().split('\n').at(-1)!
@@ -77,5 +104,75 @@ describe('npm run pipeline (headless CLI)', () => {
     const replay = await cli(['--source', 'replay', '--data-dir', dir])
     expect(replay.code).toBe(2)
     expect(replay.stderr).toContain('--replay-file')
+  })
+
+  it('drains and exits 0 on SIGINT', async () => {
+    const schema = uniqueSchemaName('cli')
+    const { child, live, done } = start([
+      '--source',
+      'demo',
+      '--demo-rate',
+      '200',
+      '--brokers',
+      inject('kafkaBrokers'),
+      '--topic',
+      `cli-${schema}`,
+      '--database-url',
+      inject('databaseUrl'),
+      '--schema',
+      schema,
+      '--data-dir',
+      dir,
+    ])
+    await waitFor(
+      'a running status line',
+      () => live.stdout,
+      (out) => /running \(demo open\)/.test(out),
+    )
+    child.kill('SIGINT')
+    const run = await done
+    expect(run.code).toBe(0)
+    expect(run.stderr).toContain('interrupted: draining')
+    const last = run.stdout.trim().split('\n').at(-1)!
+    expect(last).toMatch(/stopped .* lag 0 · rows (\d+) · rejects 0 · dropped 0/)
+    const db = await openTestDatabase({ schema })
+    try {
+      const n = await db.pool.query<{ n: number }>('SELECT count(*) AS n FROM trades')
+      // Everything the status line counted as written is in the table.
+      expect(n.rows[0]!.n).toBe(Number(/rows (\d+)/.exec(last)![1]))
+      expect(n.rows[0]!.n).toBeGreaterThan(0)
+    } finally {
+      await db.close()
+    }
+  })
+
+  it('reports a refused Finnhub token in words, without the token, and exits non-zero', async () => {
+    const sim = await startSimulator({ token: 'the-right-token' })
+    try {
+      const run = await cli(
+        [
+          '--source',
+          'finnhub',
+          '--finnhub-url',
+          sim.url,
+          '--brokers',
+          inject('kafkaBrokers'),
+          '--database-url',
+          inject('databaseUrl'),
+          '--schema',
+          uniqueSchemaName('cli'),
+          '--data-dir',
+          dir,
+        ],
+        { FINNHUB_TOKEN: 'wrong-token-4711' },
+      )
+      expect(run.code).toBe(1)
+      expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^tickflow: .*401/)
+      expect(run.stdout + run.stderr).not.toContain('wrong-token-4711')
+      // Refused once, not retried forever.
+      expect(sim.stats().rejectedHandshakes).toBe(1)
+    } finally {
+      await sim.stop()
+    }
   })
 })

@@ -44,17 +44,30 @@ describe('a writer killed mid-stream', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     const exited = once(child, 'exit')
-    await waitFor('the child to write some rows', () => rowCount(h!), (n) => n > 0)
+    await waitFor(
+      'the child to write some rows',
+      () => rowCount(h!),
+      (n) => n > 0,
+    )
     child.kill('SIGKILL')
     await exited
     const atKill = await rowCount(h)
     // If the child had finished, this test would prove nothing: make that loud.
     expect(atKill).toBeLessThan(TOTAL)
 
-    const successor = new TradeConsumer(h.kafka, h.db.pool, { topic: h.topic, groupId: h.groupId, concurrency: 3 })
+    const successor = new TradeConsumer(h.kafka, h.db.pool, {
+      topic: h.topic,
+      groupId: h.groupId,
+      concurrency: 3,
+    })
     await successor.start()
     try {
-      await waitFor('every trade stored', () => rowCount(h!), (n) => n >= TOTAL, 90_000)
+      await waitFor(
+        'every trade stored',
+        () => rowCount(h!),
+        (n) => n >= TOTAL,
+        90_000,
+      )
       // Let the successor finish the batches it holds, so a late duplicate would show up.
       await waitFor(
         'the successor to catch up',

@@ -11,11 +11,21 @@ import { openHarness, type Harness } from './helpers/harness'
 // T0 is a multiple of 30 s, so the three data-loss windows are [T0, T0+30s), [+30s, +60s), [+60s, +90s).
 const T0 = 1_714_000_020_000
 const at = (s: number, ms = 0): number => T0 + s * 1000 + ms
-const tr = (s: string, p: number, v: number, t: number, c: string[] | null = null): FinnhubTrade => ({ s, p, t, v, c })
+const tr = (s: string, p: number, v: number, t: number, c: string[] | null = null): FinnhubTrade => ({
+  s,
+  p,
+  t,
+  v,
+  c,
+})
 
 // Frames as Finnhub sends them: bursts of several trades, identical ones included.
 const FRAMES: FinnhubTrade[][] = [
-  [tr('AAPL', 171.46, 100, at(0, 120), ['1', '12']), tr('AAPL', 171.46, 100, at(0, 120), ['1', '12']), tr('AAPL', 171.46, 100, at(0, 120), ['1', '12'])],
+  [
+    tr('AAPL', 171.46, 100, at(0, 120), ['1', '12']),
+    tr('AAPL', 171.46, 100, at(0, 120), ['1', '12']),
+    tr('AAPL', 171.46, 100, at(0, 120), ['1', '12']),
+  ],
   [tr('AMZN', 181.08, 50, at(0, 500)), tr('BINANCE:BTCUSDT', 60000, 0.002, at(0, 900))],
   [tr('IC MARKETS:1', 1.0851, 0, at(1, 10)), tr('AAPL', 171.5, 20, at(1, 400))],
   [tr('AMZN', 181.2, 10, at(12, 0)), tr('BINANCE:BTCUSDT', 60010, 0, at(12, 1))],
@@ -68,8 +78,17 @@ describe('replay fixture → KPIs', () => {
 
     // KPI 2: trades per 1 s bucket; 90 buckets, non-empty at seconds 0, 1, 12, 31, 45, 75.
     expect(k.tradesPerSecond.buckets).toHaveLength(90)
-    const busy = k.tradesPerSecond.buckets.filter((b) => b.trades > 0).map((b) => [(b.start - T0) / 1000, b.trades])
-    expect(busy).toEqual([[0, 5], [1, 2], [12, 2], [31, 1], [45, 1], [75, 1]])
+    const busy = k.tradesPerSecond.buckets
+      .filter((b) => b.trades > 0)
+      .map((b) => [(b.start - T0) / 1000, b.trades])
+    expect(busy).toEqual([
+      [0, 5],
+      [1, 2],
+      [12, 2],
+      [31, 1],
+      [45, 1],
+      [75, 1],
+    ])
     expect(k.tradesPerSecond.average).toBeCloseTo(12 / 90, 12)
 
     // KPI 5: distinct symbols per 30 s window against the 4 subscribed.
@@ -81,9 +100,16 @@ describe('replay fixture → KPIs', () => {
     expect(k.dataLoss.lossWindows).toBe(2)
 
     // KPI 7: AAPL's volume per 1 s bucket.
-    const aapl = k.volumeTrend.buckets.filter((b) => b.trades > 0).map((b) => [(b.start - T0) / 1000, b.volume])
+    const aapl = k.volumeTrend.buckets
+      .filter((b) => b.trades > 0)
+      .map((b) => [(b.start - T0) / 1000, b.volume])
     expect(k.volumeTrend.symbol).toBe('AAPL')
-    expect(aapl).toEqual([[0, 300], [1, 20], [31, 40], [75, 60]])
+    expect(aapl).toEqual([
+      [0, 300],
+      [1, 20],
+      [31, 40],
+      [75, 60],
+    ])
 
     // KPI 8: every trade has a latency sample; each stage is non-negative and written ≥ traded.
     const total = k.latency.find((l) => l.stage === 'trade_to_db')!

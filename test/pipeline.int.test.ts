@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
+import type { TradeSource } from '../src/main/pipeline/sources/source'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { missingFrom, openHarness, storedTradeKeys, tradeKey, waitFor, type Harness } from './helpers/harness'
 
@@ -18,22 +19,48 @@ afterEach(async () => {
 describe('simulator → Kafka → PostgreSQL', () => {
   it('stores every valid trade the simulator sends exactly once, across a dropped connection', async () => {
     h = await openHarness()
-    sim = await startSimulator({ seed: 11, tradesPerSecond: 3_000, tradesPerFrame: [1, 12], retainSent: true })
-    const source = new FinnhubClient({ url: sim.url, symbols: SYMBOLS, kind: 'demo', backoff: { initialMs: 50 } })
+    sim = await startSimulator({
+      seed: 11,
+      tradesPerSecond: 3_000,
+      tradesPerFrame: [1, 12],
+      retainSent: true,
+    })
+    const source = new FinnhubClient({
+      url: sim.url,
+      symbols: SYMBOLS,
+      kind: 'demo',
+      backoff: { initialMs: 50 },
+    })
     const pipeline = h.pipeline(source)
     await pipeline.start()
 
-    await waitFor('1,000 trades sent', () => sim!.stats().sentTrades, (n) => n >= 1_000)
+    await waitFor(
+      '1,000 trades sent',
+      () => sim!.stats().sentTrades,
+      (n) => n >= 1_000,
+    )
     // The real server drops connections now and then: the client must reconnect and resubscribe.
     expect(sim.dropConnections()).toBe(1)
-    await waitFor('a reconnect', () => source.status().reconnects, (n) => n >= 1)
+    await waitFor(
+      'a reconnect',
+      () => source.status().reconnects,
+      (n) => n >= 1,
+    )
     const before = sim.stats().sentTrades
-    await waitFor('trades after the reconnect', () => sim!.stats().sentTrades, (n) => n >= before + 1_000)
+    await waitFor(
+      'trades after the reconnect',
+      () => sim!.stats().sentTrades,
+      (n) => n >= before + 1_000,
+    )
 
     // Stop the feed, let the client take in everything already on the wire, then drain.
     sim.setRate(0)
     const sent = sim.stats().sentTrades
-    await waitFor('every sent trade received', () => [pipeline.status().counters.received, sent, sim!.stats().sentTrades, source.status().state], ([n]) => (n as number) >= sent)
+    await waitFor(
+      'every sent trade received',
+      () => [pipeline.status().counters.received, sent, sim!.stats().sentTrades, source.status().state],
+      ([n]) => (n as number) >= sent,
+    )
     await pipeline.stop()
 
     const stored = await storedTradeKeys(h.db)
@@ -54,7 +81,11 @@ describe('simulator → Kafka → PostgreSQL', () => {
     const source = new FinnhubClient({ url: sim.url, symbols: ['AAPL', 'AMZN'], kind: 'demo' })
     const pipeline = h.pipeline(source)
     await pipeline.start()
-    await waitFor('trades flowing', () => sim!.stats().sentTrades, (n) => n >= 100)
+    await waitFor(
+      'trades flowing',
+      () => sim!.stats().sentTrades,
+      (n) => n >= 100,
+    )
 
     const bad = [
       '{"type":"trade","data":[{"s":"AAPL"', // bad JSON
@@ -64,10 +95,18 @@ describe('simulator → Kafka → PostgreSQL', () => {
     ]
     for (const raw of bad) expect(sim.injectRaw(raw)).toBe(1)
     const sentAtInjection = sim.stats().sentTrades
-    await waitFor('more trades after the bad frames', () => sim!.stats().sentTrades, (n) => n >= sentAtInjection + 100)
+    await waitFor(
+      'more trades after the bad frames',
+      () => sim!.stats().sentTrades,
+      (n) => n >= sentAtInjection + 100,
+    )
     sim.setRate(0)
     const sent = sim.stats().sentTrades
-    await waitFor('every sent trade received', () => [pipeline.status().counters.received, sent, sim!.stats().sentTrades, source.status().state], ([n]) => (n as number) >= sent)
+    await waitFor(
+      'every sent trade received',
+      () => [pipeline.status().counters.received, sent, sim!.stats().sentTrades, source.status().state],
+      ([n]) => (n as number) >= sent,
+    )
     await pipeline.stop()
 
     const { rows } = await h.db.pool.query<{ raw: string; reason: string; stage: string }>(
@@ -85,5 +124,52 @@ describe('simulator → Kafka → PostgreSQL', () => {
     expect(rows[2]!.reason).toMatch(/\bp\b/)
     expect(await storedTradeKeys(h.db)).toHaveLength(sent)
     expect(pipeline.status().counters.rejected).toBe(4)
+  })
+})
+
+describe('a burst larger than the producer buffer', () => {
+  it('counts every dropped trade, shows it, and writes the rest', async () => {
+    h = await openHarness()
+    const frame = (i: number): string =>
+      JSON.stringify({
+        type: 'trade',
+        data: Array.from({ length: 1_000 }, (_, j) => ({
+          s: 'AAPL',
+          p: 171,
+          t: 1714000000000 + i * 1000 + j,
+          v: 1,
+        })),
+      })
+    // A source that delivers 10 frames of 1,000 trades in one go, faster than any send can drain.
+    const burst: TradeSource = {
+      kind: 'demo',
+      start: async (sink) => {
+        for (let i = 0; i < 10; i++) sink.frame(frame(i), Date.now())
+      },
+      stop: async () => undefined,
+      subscribe: () => undefined,
+      unsubscribe: () => undefined,
+      symbols: () => ['AAPL'],
+      status: () => ({ kind: 'demo', state: 'open', reconnects: 0, symbols: ['AAPL'], frames: 10 }),
+      onStatus: () => () => undefined,
+    }
+    const pipeline = h.pipeline(burst, { bufferCapacity: 1_000 })
+    const alerts: string[] = []
+    pipeline.onAlert((a) => alerts.push(a.message))
+    await pipeline.start()
+    await waitFor(
+      'the buffer to drain',
+      () => pipeline.status().counters.produced,
+      (n) => n >= 1_000,
+    )
+    await pipeline.stop()
+    expect(pipeline.status().counters).toMatchObject({
+      received: 10_000,
+      dropped: 9_000,
+      produced: 1_000,
+      written: 1_000,
+    })
+    expect(alerts.some((m) => /dropped 9000 trades/.test(m))).toBe(true)
+    expect(await storedTradeKeys(h.db)).toHaveLength(1_000)
   })
 })

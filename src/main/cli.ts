@@ -75,12 +75,28 @@ async function run(settings: Settings): Promise<void> {
   }
   const pipeline = core.pipeline()!
   const ends: Promise<string>[] = [signalled]
-  if (settings.duration) ends.push(new Promise((r) => setTimeout(() => r('duration reached'), settings.duration! * 1000)))
+  if (settings.duration)
+    ends.push(new Promise((r) => setTimeout(() => r('duration reached'), settings.duration! * 1000)))
   if (pipeline.source.finished) ends.push(pipeline.source.finished.then(() => 'replay finished'))
+  // A source that gives up (a refused token, say) ends the run as a failure, after draining.
+  let failure: Error | null = null
+  ends.push(
+    new Promise((resolve) => {
+      const check = (state: string, detail?: string): void => {
+        if (state !== 'failed') return
+        failure = new Error(detail ?? 'the source failed')
+        resolve('the source failed')
+      }
+      const s = pipeline.source.status()
+      check(s.state, s.detail)
+      pipeline.source.onStatus((st) => check(st.state, st.detail))
+    }),
+  )
   const why = await Promise.race(ends)
   // A second signal while draining means "now".
   process.once('SIGINT', () => process.exit(130))
   await stop(why)
+  if (failure) throw failure
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -93,7 +109,9 @@ async function main(argv: string[]): Promise<number> {
     }
     settings = resolveSettings(flags.settings)
   } catch (err) {
-    console.error(`tickflow: ${err instanceof ZodError ? describeSettingsError(err) : (err as Error).message}`)
+    console.error(
+      `tickflow: ${err instanceof ZodError ? describeSettingsError(err) : (err as Error).message}`,
+    )
     return 2
   }
   try {

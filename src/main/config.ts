@@ -8,7 +8,10 @@ export const settingsSchema = z
   .object({
     source: z.enum(['demo', 'finnhub', 'replay']).default('demo'),
     symbols: symbolListSchema.default(DEFAULT_SYMBOLS),
-    finnhubUrl: z.string().regex(/^wss?:\/\/\S+$/, 'the Finnhub URL must start with ws:// or wss://').default('wss://ws.finnhub.io'),
+    finnhubUrl: z
+      .string()
+      .regex(/^wss?:\/\/\S+$/, 'the Finnhub URL must start with ws:// or wss://')
+      .default('wss://ws.finnhub.io'),
     finnhubToken: z.string().min(1).optional(),
     replayFile: z.string().min(1).optional(),
     /** replay speed: 1 = as recorded, N = N times faster, 'max' = as fast as the pipeline takes it */
@@ -21,12 +24,21 @@ export const settingsSchema = z
     kafkaPort: z.number().int().min(1).max(65535).optional(),
     kafkaSsl: z.boolean().default(false),
     kafkaSasl: kafkaConnectionSchema.shape.sasl,
-    topic: z.string().regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic is 1–249 of a-z A-Z 0-9 . _ -').default('trades'),
+    topic: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic is 1–249 of a-z A-Z 0-9 . _ -')
+      .default('trades'),
     partitions: z.number().int().min(1).max(64).default(3),
     groupId: z.string().min(1).default('tickflow-writer'),
     /** An external PostgreSQL; when absent Tickflow runs embedded Postgres. */
-    databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'the database URL must start with postgres://').optional(),
-    pgSchema: z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a schema name is lower-case letters, digits and _').default('public'),
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'the database URL must start with postgres://')
+      .optional(),
+    pgSchema: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a schema name is lower-case letters, digits and _')
+      .default('public'),
     dataDir: z.string().min(1),
     /** stop after this many seconds (CLI); absent = run until stopped */
     duration: z.number().positive().optional(),
@@ -37,7 +49,11 @@ export const settingsSchema = z
     if (s.source === 'replay' && !s.replayFile)
       ctx.addIssue({ code: 'custom', path: ['replayFile'], message: '--source replay needs --replay-file' })
     if (s.source === 'finnhub' && !s.finnhubToken)
-      ctx.addIssue({ code: 'custom', path: ['finnhubToken'], message: '--source finnhub needs FINNHUB_TOKEN' })
+      ctx.addIssue({
+        code: 'custom',
+        path: ['finnhubToken'],
+        message: '--source finnhub needs FINNHUB_TOKEN',
+      })
   })
 
 export type Settings = z.infer<typeof settingsSchema>

@@ -23,6 +23,10 @@ export function registerIpc(handlers: ApiHandlers, window: () => BrowserWindow |
   }
 }
 
-export function pushEvent<E extends EventName>(win: BrowserWindow | null, name: E, payload: EventPayloads[E]): void {
+export function pushEvent<E extends EventName>(
+  win: BrowserWindow | null,
+  name: E,
+  payload: EventPayloads[E],
+): void {
   if (win && !win.isDestroyed()) win.webContents.send(eventChannel(name), payload)
 }

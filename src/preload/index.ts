@@ -20,7 +20,8 @@ const api = {
   on(event, listener) {
     if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event: ${event}`)
     const channel = eventChannel(event)
-    const wrapped = (_e: IpcRendererEvent, payload: unknown): void => (listener as (p: unknown) => void)(payload)
+    const wrapped = (_e: IpcRendererEvent, payload: unknown): void =>
+      (listener as (p: unknown) => void)(payload)
     ipcRenderer.on(channel, wrapped)
     return () => void ipcRenderer.removeListener(channel, wrapped)
   },

@@ -70,7 +70,8 @@ export async function waitFor<T>(
   for (;;) {
     last = await probe()
     if (check(last)) return last
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last saw ${JSON.stringify(last)}`)
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}; last saw ${JSON.stringify(last)}`)
     await new Promise((r) => setTimeout(r, 50))
   }
 }
@@ -82,9 +83,13 @@ export function tradeKey(t: { s: string; p: number; v: number; t: number; c?: st
 
 export async function storedTradeKeys(db: Database): Promise<string[]> {
   // traded_at comes back as a ms epoch number (see postgres/database.ts)
-  const { rows } = await db.pool.query<{ symbol: string; price: number; volume: number; traded_at: number; conditions: string[] | null }>(
-    'SELECT symbol, price, volume, traded_at, conditions FROM trades',
-  )
+  const { rows } = await db.pool.query<{
+    symbol: string
+    price: number
+    volume: number
+    traded_at: number
+    conditions: string[] | null
+  }>('SELECT symbol, price, volume, traded_at, conditions FROM trades')
   return rows.map((r) => tradeKey({ s: r.symbol, p: r.price, v: r.volume, t: r.traded_at, c: r.conditions }))
 }
 

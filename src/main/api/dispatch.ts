@@ -33,6 +33,7 @@ export async function dispatch(handlers: ApiHandlers, name: unknown, payload: un
 
 /** What crosses the wire when a command fails: a sentence, never a stack. */
 export function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiRequestError) return { message: err.message, ...(err.field ? { field: err.field } : {}) }
+  if (err instanceof ApiRequestError)
+    return { message: err.message, ...(err.field ? { field: err.field } : {}) }
   return { message: err instanceof Error ? err.message : String(err) }
 }

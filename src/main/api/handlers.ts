@@ -32,7 +32,16 @@ export function createCore(services: Services, events: EventHub): Core {
     detail: null,
     source: null,
     symbols,
-    counters: { received: 0, produced: 0, dropped: 0, buffered: 0, consumed: 0, written: 0, duplicates: 0, rejected: 0 },
+    counters: {
+      received: 0,
+      produced: 0,
+      dropped: 0,
+      buffered: 0,
+      consumed: 0,
+      written: 0,
+      duplicates: 0,
+      rejected: 0,
+    },
     rates: { received: 0, written: 0 },
     lag: null,
     kafka: { bootstrap: services.kafkaTarget, managed: services.kafkaManaged, topic: settings.topic },
@@ -99,7 +108,8 @@ export function createCore(services: Services, events: EventHub): Core {
 
     async unsubscribe({ symbol }) {
       if (!symbols.includes(symbol)) throw new ApiRequestError(`not subscribed to ${symbol}`, 'symbol')
-      if (symbols.length === 1) throw new ApiRequestError('keep at least one symbol; stop the pipeline instead', 'symbol')
+      if (symbols.length === 1)
+        throw new ApiRequestError('keep at least one symbol; stop the pipeline instead', 'symbol')
       pipeline?.source.unsubscribe(symbol)
       symbols = symbols.filter((s) => s !== symbol)
       await syncSubscribedThreshold()

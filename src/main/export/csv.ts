@@ -22,13 +22,18 @@ const ISO_MS = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`
 const stamp = (col: string): string => `to_char(${col} AT TIME ZONE 'UTC', ${ISO_MS}) AS ${col}`
 
 /** The COPY statement; from/to are validated integers and symbols are escaped as literals. */
-export function exportQuery(opts: Pick<ExportOptions, 'from' | 'to' | 'symbols'>, escape: (s: string) => string): string {
-  if (!Number.isSafeInteger(opts.from) || !Number.isSafeInteger(opts.to)) throw new Error('from/to must be ms epochs')
+export function exportQuery(
+  opts: Pick<ExportOptions, 'from' | 'to' | 'symbols'>,
+  escape: (s: string) => string,
+): string {
+  if (!Number.isSafeInteger(opts.from) || !Number.isSafeInteger(opts.to))
+    throw new Error('from/to must be ms epochs')
   const where = [
     `traded_at >= to_timestamp(${opts.from} / 1000.0)`,
     `traded_at < to_timestamp(${opts.to} / 1000.0)`,
   ]
-  if (opts.symbols && opts.symbols.length > 0) where.push(`symbol IN (${opts.symbols.map(escape).join(', ')})`)
+  if (opts.symbols && opts.symbols.length > 0)
+    where.push(`symbol IN (${opts.symbols.map(escape).join(', ')})`)
   const cols = [
     'symbol',
     'price',

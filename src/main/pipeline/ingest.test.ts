@@ -13,7 +13,11 @@ function setup(accept = true) {
     },
     drain: () => Promise.resolve(),
   }
-  const ingest = new Ingest(producer, (r) => rejects.push(r), (m) => errors.push(m))
+  const ingest = new Ingest(
+    producer,
+    (r) => rejects.push(r),
+    (m) => errors.push(m),
+  )
   return { ingest, enqueued, rejects, errors }
 }
 
@@ -22,7 +26,10 @@ const trade = { s: 'AAPL', p: 171.46, t: 1700000000000, v: 10, c: ['1'] }
 describe('Ingest', () => {
   it('sends every valid trade of a frame, identical ones included, with the receive time', () => {
     const { ingest, enqueued, rejects } = setup()
-    ingest.frame(JSON.stringify({ type: 'trade', data: [trade, trade, { ...trade, p: 171.47 }] }), 1700000000999)
+    ingest.frame(
+      JSON.stringify({ type: 'trade', data: [trade, trade, { ...trade, p: 171.47 }] }),
+      1700000000999,
+    )
     expect(enqueued).toHaveLength(1)
     expect(enqueued[0]!.trades).toHaveLength(3)
     expect(enqueued[0]!.at).toBe(1700000000999)
@@ -36,7 +43,11 @@ describe('Ingest', () => {
     ingest.frame('{"type":"news","data":[]}', 6)
     ingest.frame(JSON.stringify({ type: 'trade', data: [trade, { ...trade, p: 'x' }] }), 7)
     expect(enqueued.map((e) => e.trades.length)).toEqual([1])
-    expect(rejects.map((r) => r.raw)).toEqual(['{not json', '{"type":"news","data":[]}', JSON.stringify({ ...trade, p: 'x' })])
+    expect(rejects.map((r) => r.raw)).toEqual([
+      '{not json',
+      '{"type":"news","data":[]}',
+      JSON.stringify({ ...trade, p: 'x' }),
+    ])
     expect(rejects.every((r) => r.stage === 'source' && r.reason.length > 0)).toBe(true)
     expect(ingest.counters.rejected).toBe(3)
   })

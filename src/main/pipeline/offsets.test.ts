@@ -14,7 +14,16 @@ describe('offset bookkeeping', () => {
       { partition: 2, high: '7', low: '0' },
     ]
     // partition 1 has no commit yet (-1): its lag counts from the log start
-    expect(lagOf(ends, new Map([[0, 90n], [1, -1n], [2, 7n]]))).toBe(10n + 40n)
+    expect(
+      lagOf(
+        ends,
+        new Map([
+          [0, 90n],
+          [1, -1n],
+          [2, 7n],
+        ]),
+      ),
+    ).toBe(10n + 40n)
     expect(lagOf(ends, new Map())).toBe(100n + 40n + 7n)
   })
 })

@@ -39,7 +39,7 @@ export class Pipeline {
   private detail: string | null = null
   private lag: number | null = null
   private timer: NodeJS.Timeout | null = null
-  private last = { at: Date.now(), received: 0, written: 0 }
+  private last = { at: Date.now(), received: 0, written: 0, dropped: 0 }
   private rates = { received: 0, written: 0 }
   private statusListeners = new Set<(s: PipelineStatus) => void>()
   private alertListeners = new Set<(a: Alert) => void>()
@@ -71,7 +71,9 @@ export class Pipeline {
     this.setState('starting', 'creating the topic and connecting to Kafka')
     try {
       await this.admin.connect().catch((err: Error) => {
-        throw new Error(`cannot reach Kafka at ${this.opts.describe.kafka.bootstrap}: ${err.message}`, { cause: err })
+        throw new Error(`cannot reach Kafka at ${this.opts.describe.kafka.bootstrap}: ${err.message}`, {
+          cause: err,
+        })
       })
       await ensureTopic(this.opts.kafka, this.opts.topic, this.opts.partitions)
       await this.producer.start()
@@ -189,7 +191,16 @@ export class Pipeline {
       received: (st.counters.received - this.last.received) / secs,
       written: (st.counters.written - this.last.written) / secs,
     }
-    this.last = { at: now, received: st.counters.received, written: st.counters.written }
+    if (st.counters.dropped > this.last.dropped) {
+      const n = st.counters.dropped - this.last.dropped
+      this.alert('warn', `dropped ${n} trades: Kafka is not keeping up and the buffer is full`)
+    }
+    this.last = {
+      at: now,
+      received: st.counters.received,
+      written: st.counters.written,
+      dropped: st.counters.dropped,
+    }
     this.emitStatus({ ...st, rates: { ...this.rates } })
   }
 

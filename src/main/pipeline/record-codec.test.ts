@@ -9,9 +9,18 @@ const msg = (value: string | null, timestamp = '1700000000500', offset = '7') =>
 
 describe('record codec', () => {
   it('round-trips a trade with Finnhub field names and the receive time as record timestamp', () => {
-    const m = encodeTrade({ s: 'IC MARKETS:1', p: 1.0712, t: 1700000000123, v: 0, c: ['1', '12'] }, 1700000000456)
+    const m = encodeTrade(
+      { s: 'IC MARKETS:1', p: 1.0712, t: 1700000000123, v: 0, c: ['1', '12'] },
+      1700000000456,
+    )
     expect(m.key).toBe('IC MARKETS:1')
-    expect(JSON.parse(String(m.value))).toEqual({ s: 'IC MARKETS:1', p: 1.0712, t: 1700000000123, v: 0, c: ['1', '12'] })
+    expect(JSON.parse(String(m.value))).toEqual({
+      s: 'IC MARKETS:1',
+      p: 1.0712,
+      t: 1700000000123,
+      v: 0,
+      c: ['1', '12'],
+    })
     expect(m.timestamp).toBe('1700000000456')
     const d = decodeRecord('trades', 2, msg(String(m.value), String(m.timestamp)), 1700000000999)
     expect(d).toEqual({

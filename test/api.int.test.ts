@@ -1,0 +1,106 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { dispatch } from '../src/main/api/dispatch'
+import { EventHub } from '../src/main/api/events'
+import { createCore, type Core } from '../src/main/api/handlers'
+import { resolveSettings } from '../src/main/config'
+import { createServices } from '../src/main/services'
+import type { PipelineStatus } from '../src/shared/status'
+import { uniqueSchemaName } from './setup/test-database'
+import { waitFor } from './helpers/harness'
+
+// The handlers every face calls, through the same validating door as IPC and browser mode.
+describe('the typed API over real services', () => {
+  let core: Core
+  let dir: string
+  const events = new EventHub()
+  const statuses: PipelineStatus[] = []
+  const schema = uniqueSchemaName('api')
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tickflow-api-'))
+    const settings = resolveSettings(
+      {
+        brokers: [inject('kafkaBrokers')],
+        databaseUrl: inject('databaseUrl'),
+        pgSchema: schema,
+        topic: `api-${schema}`,
+        dataDir: dir,
+        demoRate: 400,
+      },
+      {},
+    )
+    core = createCore(await createServices(settings), events)
+    events.on('status', (s) => statuses.push(s))
+  })
+
+  afterAll(async () => {
+    await core.shutdown()
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('starts the Demo, follows subscriptions, serves KPIs and exports CSV, then stops', async () => {
+    const started = (await dispatch(core, 'startPipeline', {
+      source: 'demo',
+      symbols: ['AAPL', 'IC MARKETS:1'],
+    })) as PipelineStatus
+    expect(started.state).toBe('running')
+    await expect(dispatch(core, 'startPipeline', { source: 'demo', symbols: ['AAPL'] })).rejects.toThrow(
+      /already running/,
+    )
+
+    expect(await dispatch(core, 'subscribe', { symbol: 'BINANCE:BTCUSDT' })).toEqual([
+      'AAPL',
+      'IC MARKETS:1',
+      'BINANCE:BTCUSDT',
+    ])
+    // The data-loss check compares against the live subscription count.
+    expect(await dispatch(core, 'getThresholds', undefined)).toMatchObject({ symbols_subscribed: 3 })
+    await waitFor(
+      'BTC trades after subscribing',
+      async () => (await core.pipeline()!.status()).counters.written,
+      (n) => n > 200,
+    )
+    expect(await dispatch(core, 'unsubscribe', { symbol: 'AAPL' })).toEqual(['IC MARKETS:1', 'BINANCE:BTCUSDT'])
+
+    const stopped = (await dispatch(core, 'stopPipeline', undefined)) as PipelineStatus
+    expect(stopped.state).toBe('stopped')
+    expect(stopped.counters.written).toBe(stopped.counters.received)
+    expect(statuses.some((s) => s.state === 'running')).toBe(true)
+
+    const now = Date.now()
+    const k = (await dispatch(core, 'kpiSnapshot', { from: now - 120_000, to: now + 1_000 })) as {
+      totalTrades: number
+      symbols: { symbol: string }[]
+    }
+    expect(k.totalTrades).toBe(stopped.counters.written)
+    expect(k.symbols.map((s) => s.symbol)).toContain('BINANCE:BTCUSDT')
+
+    const path = join(dir, 'out', 'trades.csv')
+    const res = (await dispatch(core, 'exportCsv', { from: now - 120_000, to: now + 1_000, path })) as {
+      rows: number
+    }
+    expect(res.rows).toBe(stopped.counters.written)
+    const lines = (await readFile(path, 'utf8')).trim().split('\n')
+    expect(lines[0]).toBe('symbol,price,volume,conditions,traded_at,received_at,consumed_at,written_at')
+    expect(lines).toHaveLength(res.rows + 1)
+    expect(lines[1]).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,/)
+  })
+
+  it('refuses bad input with a clear message and changes nothing', async () => {
+    await expect(dispatch(core, 'subscribe', { symbol: 'AAPL; DROP' })).rejects.toThrow(/symbol/)
+    await expect(dispatch(core, 'startPipeline', { source: 'demo', symbols: [] })).rejects.toThrow(/at least one/)
+    await expect(dispatch(core, 'setThreshold', { id: 'data_loss_window_s', value: 0 })).rejects.toThrow(
+      /data_loss_window_s/,
+    )
+    await expect(dispatch(core, 'setThreshold', { id: 'no_such_knob', value: 1 })).rejects.toThrow(/unknown threshold/)
+    await expect(dispatch(core, 'kpiSnapshot', { from: 10, to: 5 })).rejects.toThrow(/end after it starts/)
+    await expect(dispatch(core, 'noSuchCommand', {})).rejects.toThrow(/unknown command/)
+    expect(await dispatch(core, 'getThresholds', undefined)).toMatchObject({ data_loss_window_s: 30 })
+    expect(await dispatch(core, 'setThreshold', { id: 'data_loss_window_s', value: 60 })).toMatchObject({
+      data_loss_window_s: 60,
+    })
+  })
+})
