@@ -40,6 +40,11 @@ describe('npm run pipeline (headless CLI)', () => {
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true })
   })
+  // The run's real broker and database, with a topic and schema of the test's own.
+  const onServices = (schema: string): string[] => [
+    ...['--brokers', inject('kafkaBrokers'), '--topic', `cli-${schema}`],
+    ...['--database-url', inject('databaseUrl'), '--schema', schema, '--data-dir', dir],
+  ]
 
   it('replays a recording at max speed, drains and exits 0', async () => {
     const file = join(dir, 'rec.jsonl')
@@ -52,16 +57,7 @@ describe('npm run pipeline (headless CLI)', () => {
       file,
       '--speed',
       'max',
-      '--brokers',
-      inject('kafkaBrokers'),
-      '--topic',
-      `cli-${schema}`,
-      '--database-url',
-      inject('databaseUrl'),
-      '--schema',
-      schema,
-      '--data-dir',
-      dir,
+      ...onServices(schema),
     ])
     expect(run.stderr).toContain('replay finished: draining')
     expect(run.code).toBe(0)
@@ -108,22 +104,7 @@ describe('npm run pipeline (headless CLI)', () => {
 
   it('drains and exits 0 on SIGINT', async () => {
     const schema = uniqueSchemaName('cli')
-    const { child, live, done } = start([
-      '--source',
-      'demo',
-      '--demo-rate',
-      '200',
-      '--brokers',
-      inject('kafkaBrokers'),
-      '--topic',
-      `cli-${schema}`,
-      '--database-url',
-      inject('databaseUrl'),
-      '--schema',
-      schema,
-      '--data-dir',
-      dir,
-    ])
+    const { child, live, done } = start(['--source', 'demo', '--demo-rate', '200', ...onServices(schema)])
     await waitFor(
       'a running status line',
       () => live.stdout,
@@ -150,20 +131,7 @@ describe('npm run pipeline (headless CLI)', () => {
     const sim = await startSimulator({ token: 'the-right-token' })
     try {
       const run = await cli(
-        [
-          '--source',
-          'finnhub',
-          '--finnhub-url',
-          sim.url,
-          '--brokers',
-          inject('kafkaBrokers'),
-          '--database-url',
-          inject('databaseUrl'),
-          '--schema',
-          uniqueSchemaName('cli'),
-          '--data-dir',
-          dir,
-        ],
+        ['--source', 'finnhub', '--finnhub-url', sim.url, ...onServices(uniqueSchemaName('cli'))],
         { FINNHUB_TOKEN: 'wrong-token-4711' },
       )
       expect(run.code).toBe(1)

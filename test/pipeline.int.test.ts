@@ -1,11 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
+import type { Pipeline } from '../src/main/pipeline/pipeline'
 import type { TradeSource } from '../src/main/pipeline/sources/source'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { missingFrom, openHarness, storedTradeKeys, tradeKey, waitFor, type Harness } from './helpers/harness'
 
 // Symbols with colons, underscores and spaces must round-trip through Kafka keys and Postgres.
 const SYMBOLS = ['AAPL', 'BINANCE:BTCUSDT', 'IC MARKETS:1', 'OANDA:EUR_USD']
+
+/** Stops the simulator's feed, lets the client take in what is already on the wire, then drains. */
+async function stopFeedAndDrain(sim: Simulator, pipeline: Pipeline): Promise<number> {
+  sim.setRate(0)
+  const sent = sim.stats().sentTrades
+  await waitFor(
+    'every sent trade received',
+    () => pipeline.status().counters.received,
+    (n) => n >= sent,
+  )
+  await pipeline.stop()
+  return sent
+}
 
 let h: Harness | null = null
 let sim: Simulator | null = null
@@ -53,15 +67,7 @@ describe('simulator → Kafka → PostgreSQL', () => {
       (n) => n >= before + 1_000,
     )
 
-    // Stop the feed, let the client take in everything already on the wire, then drain.
-    sim.setRate(0)
-    const sent = sim.stats().sentTrades
-    await waitFor(
-      'every sent trade received',
-      () => [pipeline.status().counters.received, sent, sim!.stats().sentTrades, source.status().state],
-      ([n]) => (n as number) >= sent,
-    )
-    await pipeline.stop()
+    const sent = await stopFeedAndDrain(sim, pipeline)
 
     const stored = await storedTradeKeys(h.db)
     const expected = sim.sent.map(tradeKey)
@@ -100,14 +106,7 @@ describe('simulator → Kafka → PostgreSQL', () => {
       () => sim!.stats().sentTrades,
       (n) => n >= sentAtInjection + 100,
     )
-    sim.setRate(0)
-    const sent = sim.stats().sentTrades
-    await waitFor(
-      'every sent trade received',
-      () => [pipeline.status().counters.received, sent, sim!.stats().sentTrades, source.status().state],
-      ([n]) => (n as number) >= sent,
-    )
-    await pipeline.stop()
+    const sent = await stopFeedAndDrain(sim, pipeline)
 
     const { rows } = await h.db.pool.query<{ raw: string; reason: string; stage: string }>(
       'SELECT raw, reason, stage FROM rejects ORDER BY id',

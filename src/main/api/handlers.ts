@@ -58,7 +58,8 @@ export function createCore(services: Services, events: EventHub): Core {
 
   const handlers: ApiHandlers = {
     async startPipeline(req: CommandRequest<'startPipeline'>) {
-      if (pipeline && pipeline.status().state !== 'stopped')
+      const current = pipeline?.status().state
+      if (current && current !== 'stopped' && current !== 'failed')
         throw new ApiRequestError('the pipeline is already running; stop it first')
       symbols = [...req.symbols]
       const source = await createSource({

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { DEFAULT_HEAP_MB, jvmArgs, newClusterId, renderServerProperties } from './broker-config'
 import { resolveBrokerClasspath } from './classpath'
 import { createKafka } from './client'
+import { writeBrokerState } from './broker-state'
 import { brokerDirs, kafkaResourcesDir, type BrokerDirs } from './paths'
 import { checkJava } from './prereqs'
 
@@ -191,4 +192,16 @@ export async function waitForBroker(
   )
   ;(err as Error & { bindFailure?: boolean }).bindFailure = isBindFailure(tail)
   throw err
+}
+
+/** Records a started broker so `npm run kafka -- status` and a second start can see it. */
+export async function recordBrokerState(prep: PreparedBroker, pid: number): Promise<void> {
+  await writeBrokerState(prep.dirs.state, {
+    pid,
+    port: prep.port,
+    controllerPort: prep.controllerPort,
+    bootstrap: prep.bootstrap,
+    propertiesPath: prep.dirs.properties,
+    startedAt: new Date().toISOString(),
+  })
 }

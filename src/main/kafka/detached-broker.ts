@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process'
 import { mkdir, open } from 'node:fs/promises'
 import { join } from 'node:path'
-import { prepareBroker, waitForBroker, type LaunchOptions } from './broker-launch'
+import { prepareBroker, recordBrokerState, waitForBroker, type LaunchOptions } from './broker-launch'
 import {
   acquireStartLock,
   isOurBrokerCommand,
@@ -12,7 +12,6 @@ import {
   processCommandLine,
   readBrokerState,
   removeBrokerState,
-  writeBrokerState,
 } from './broker-state'
 import { brokerDirs } from './paths'
 
@@ -75,14 +74,7 @@ async function startUnlocked(opts: LaunchOptions): Promise<DetachedBroker> {
       child.unref()
       pid = child.pid
       if (pid === undefined) throw new Error(`could not start ${prep.java}`)
-      await writeBrokerState(prep.dirs.state, {
-        pid,
-        port: prep.port,
-        controllerPort: prep.controllerPort,
-        bootstrap: prep.bootstrap,
-        propertiesPath: prep.dirs.properties,
-        startedAt: new Date().toISOString(),
-      })
+      await recordBrokerState(prep, pid)
       await waitForBroker(prep, () => exited, opts.startTimeoutMs ?? 60_000)
       return { bootstrap: prep.bootstrap, pid, port: prep.port, started: true }
     } catch (err) {

@@ -2,8 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
-import { prepareBroker, waitForBroker, type LaunchOptions, type PreparedBroker } from './broker-launch'
-import { acquireStartLock, readBrokerState, removeBrokerState, writeBrokerState } from './broker-state'
+import {
+  prepareBroker,
+  recordBrokerState,
+  waitForBroker,
+  type LaunchOptions,
+  type PreparedBroker,
+} from './broker-launch'
+import { acquireStartLock, readBrokerState, removeBrokerState } from './broker-state'
 import { brokerStatus } from './detached-broker'
 import { brokerDirs } from './paths'
 
@@ -122,14 +128,7 @@ async function launchAttached(prep: PreparedBroker, opts: LocalBrokerOptions): P
 
   try {
     // Recorded like a detached broker's, so `npm run kafka -- status` and a second start see it.
-    await writeBrokerState(prep.dirs.state, {
-      pid,
-      port: prep.port,
-      controllerPort: prep.controllerPort,
-      bootstrap: prep.bootstrap,
-      propertiesPath: prep.dirs.properties,
-      startedAt: new Date().toISOString(),
-    })
+    await recordBrokerState(prep, pid)
     await waitForBroker(
       prep,
       () => exited,
