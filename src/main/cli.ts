@@ -3,7 +3,9 @@ import type { PipelineStatus } from '../shared/status'
 import { createCore, type Core } from './api/handlers'
 import { EventHub } from './api/events'
 import { describeSettingsError, parseFlags, resolveSettings, type Settings } from './config'
+import { defaultDataDir } from './kafka/paths'
 import { createServices } from './services'
+import { loadSettingsFile } from './settings-file'
 
 const USAGE = `Usage: npm run pipeline -- [options]
   --source demo|finnhub|replay   where trades come from (default demo; finnhub needs FINNHUB_TOKEN)
@@ -19,7 +21,7 @@ const USAGE = `Usage: npm run pipeline -- [options]
   --partitions N                 partitions when the topic is created (default 3)
   --database-url URL             an external PostgreSQL (default: embedded; or DATABASE_URL)
   --schema NAME                  PostgreSQL schema (default public)
-  --data-dir DIR                 where embedded Postgres and the broker keep data
+  --data-dir DIR                 where embedded Postgres, the broker and settings.json live
   --duration SECONDS             drain and exit after this long`
 
 /** One line a few seconds: what flows, what waits, what went wrong. */
@@ -107,7 +109,10 @@ async function main(argv: string[]): Promise<number> {
       console.log(USAGE)
       return 0
     }
-    settings = resolveSettings(flags.settings)
+    const dataDir = flags.settings.dataDir ?? defaultDataDir()
+    const file = await loadSettingsFile(dataDir)
+    for (const w of file.warnings) console.error(`warning: ${w}`)
+    settings = resolveSettings(flags.settings, process.env, file.settings)
   } catch (err) {
     console.error(
       `tickflow: ${err instanceof ZodError ? describeSettingsError(err) : (err as Error).message}`,

@@ -4,57 +4,60 @@ import { DEFAULT_SYMBOLS, parseSymbolList, symbolListSchema } from '../shared/sy
 import { brokerAddressSchema, kafkaConnectionSchema, parseBrokerList } from './kafka/client'
 import { defaultDataDir } from './kafka/paths'
 
-export const settingsSchema = z
-  .object({
-    source: z.enum(['demo', 'finnhub', 'replay']).default('demo'),
-    symbols: symbolListSchema.default(DEFAULT_SYMBOLS),
-    finnhubUrl: z
-      .string()
-      .regex(/^wss?:\/\/\S+$/, 'the Finnhub URL must start with ws:// or wss://')
-      .default('wss://ws.finnhub.io'),
-    finnhubToken: z.string().min(1).optional(),
-    replayFile: z.string().min(1).optional(),
-    /** replay speed: 1 = as recorded, N = N times faster, 'max' = as fast as the pipeline takes it */
-    speed: z.union([z.literal('max'), z.number().positive()]).default(1),
-    recordFile: z.string().min(1).optional(),
-    /** trades per second the Demo simulator offers */
-    demoRate: z.number().positive().max(1_000_000).default(40),
-    /** An existing cluster; when absent Tickflow runs its own local broker. */
-    brokers: z.array(brokerAddressSchema).min(1).optional(),
-    kafkaPort: z.number().int().min(1).max(65535).optional(),
-    kafkaSsl: z.boolean().default(false),
-    kafkaSasl: kafkaConnectionSchema.shape.sasl,
-    topic: z
-      .string()
-      .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic is 1–249 of a-z A-Z 0-9 . _ -')
-      .default('trades'),
-    partitions: z.number().int().min(1).max(64).default(3),
-    groupId: z.string().min(1).default('tickflow-writer'),
-    /** An external PostgreSQL; when absent Tickflow runs embedded Postgres. */
-    databaseUrl: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'the database URL must start with postgres://')
-      .optional(),
-    pgSchema: z
-      .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a schema name is lower-case letters, digits and _')
-      .default('public'),
-    dataDir: z.string().min(1),
-    /** stop after this many seconds (CLI); absent = run until stopped */
-    duration: z.number().positive().optional(),
-    /** trades the producer may hold while Kafka is slow; beyond it they are dropped and counted */
-    bufferCapacity: z.number().int().min(100).default(200_000),
-  })
-  .superRefine((s, ctx) => {
-    if (s.source === 'replay' && !s.replayFile)
-      ctx.addIssue({ code: 'custom', path: ['replayFile'], message: '--source replay needs --replay-file' })
-    if (s.source === 'finnhub' && !s.finnhubToken)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['finnhubToken'],
-        message: '--source finnhub needs FINNHUB_TOKEN',
-      })
-  })
+const settingsObject = z.object({
+  source: z.enum(['demo', 'finnhub', 'replay']).default('demo'),
+  symbols: symbolListSchema.default(DEFAULT_SYMBOLS),
+  finnhubUrl: z
+    .string()
+    .regex(/^wss?:\/\/\S+$/, 'the Finnhub URL must start with ws:// or wss://')
+    .default('wss://ws.finnhub.io'),
+  finnhubToken: z.string().min(1).optional(),
+  replayFile: z.string().min(1).optional(),
+  /** replay speed: 1 = as recorded, N = N times faster, 'max' = as fast as the pipeline takes it */
+  speed: z.union([z.literal('max'), z.number().positive()]).default(1),
+  recordFile: z.string().min(1).optional(),
+  /** trades per second the Demo simulator offers */
+  demoRate: z.number().positive().max(1_000_000).default(40),
+  /** An existing cluster; when absent Tickflow runs its own local broker. */
+  brokers: z.array(brokerAddressSchema).min(1).optional(),
+  kafkaPort: z.number().int().min(1).max(65535).optional(),
+  kafkaSsl: z.boolean().default(false),
+  kafkaSasl: kafkaConnectionSchema.shape.sasl,
+  topic: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]{1,249}$/, 'a Kafka topic is 1–249 of a-z A-Z 0-9 . _ -')
+    .default('trades'),
+  partitions: z.number().int().min(1).max(64).default(3),
+  groupId: z.string().min(1).default('tickflow-writer'),
+  /** An external PostgreSQL; when absent Tickflow runs embedded Postgres. */
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'the database URL must start with postgres://')
+    .optional(),
+  pgSchema: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'a schema name is lower-case letters, digits and _')
+    .default('public'),
+  dataDir: z.string().min(1),
+  /** stop after this many seconds (CLI); absent = run until stopped */
+  duration: z.number().positive().optional(),
+  /** trades the producer may hold while Kafka is slow; beyond it they are dropped and counted */
+  bufferCapacity: z.number().int().min(100).default(200_000),
+})
+
+/** What a settings file may hold: any setting, nothing else (a typo is an error, not a silent no-op). */
+export const settingsFileSchema = settingsObject.partial().strict()
+
+export const settingsSchema = settingsObject.superRefine((s, ctx) => {
+  if (s.source === 'replay' && !s.replayFile)
+    ctx.addIssue({ code: 'custom', path: ['replayFile'], message: '--source replay needs --replay-file' })
+  if (s.source === 'finnhub' && !s.finnhubToken)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['finnhubToken'],
+      message: '--source finnhub needs FINNHUB_TOKEN',
+    })
+})
 
 export type Settings = z.infer<typeof settingsSchema>
 export type SettingsInput = z.input<typeof settingsSchema>
@@ -136,10 +139,11 @@ export function parseFlags(argv: string[]): ParsedFlags {
   return { help: values.help ?? false, settings: s }
 }
 
-/** Defaults < environment < flags, validated as a whole. */
+/** Defaults < settings file < environment < flags, validated as a whole. */
 export function resolveSettings(
   flags: Partial<SettingsInput>,
   env: NodeJS.ProcessEnv = process.env,
+  file: Partial<SettingsInput> = {},
 ): Settings {
-  return settingsSchema.parse({ ...settingsFromEnv(env), ...flags })
+  return settingsSchema.parse({ ...file, ...settingsFromEnv(env), ...flags })
 }

@@ -5,6 +5,7 @@ import { EventHub } from './api/events'
 import { resolveSettings } from './config'
 import { pushEvent, registerIpc } from './ipc'
 import { createServices } from './services'
+import { loadSettingsFile } from './settings-file'
 import { createMainWindow, hardenSessions } from './window'
 
 // The thin Electron shell: everything it starts is the same core the CLI and browser mode use.
@@ -13,7 +14,8 @@ let win: BrowserWindow | null = null
 
 async function boot(): Promise<void> {
   hardenSessions()
-  const settings = resolveSettings({ dataDir: join(app.getPath('userData'), 'data') })
+  const dataDir = join(app.getPath('userData'), 'data')
+  const settings = resolveSettings({ dataDir }, process.env, (await loadSettingsFile(dataDir)).settings)
   const events = new EventHub()
   const services = await createServices(settings)
   core = createCore(services, events)
