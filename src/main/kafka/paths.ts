@@ -5,11 +5,20 @@ import { fileURLToPath } from 'node:url'
 
 type Env = Record<string, string | undefined>
 
-/** Where the CLI keeps data when --data-dir is not given: $TICKFLOW_DATA_DIR, else the XDG data dir. */
-export function defaultDataDir(env: Env = process.env, home: string = homedir()): string {
+/**
+ * Where Tickflow keeps data when --data-dir is not given: $TICKFLOW_DATA_DIR, else the XDG data
+ * dir. As root, /var/lib/tickflow: embedded PostgreSQL runs as the postgres user there, and that
+ * user cannot enter /root.
+ */
+export function defaultDataDir(
+  env: Env = process.env,
+  home: string = homedir(),
+  uid: number | undefined = process.getuid?.(),
+): string {
   if (env.TICKFLOW_DATA_DIR) return resolve(env.TICKFLOW_DATA_DIR)
-  const xdg = env.XDG_DATA_HOME || join(home, '.local', 'share')
-  return join(xdg, 'tickflow')
+  if (env.XDG_DATA_HOME) return join(env.XDG_DATA_HOME, 'tickflow')
+  if (uid === 0) return '/var/lib/tickflow'
+  return join(home, '.local', 'share', 'tickflow')
 }
 
 /** Cache root for downloaded jars: $TICKFLOW_CACHE_DIR, else $XDG_CACHE_HOME/tickflow, else ~/.cache/tickflow. */
