@@ -48,6 +48,14 @@ export const LATENCY_STAGES = [
 export type LatencyStage = (typeof LATENCY_STAGES)[number]
 
 /**
+ * KPI 8's percentiles come from log-bucketed histograms (sql/004): each order statistic is read as
+ * the mean of its bucket, whose bounds differ by 5 %, so it is off by less than 5 % of itself, and
+ * an interpolated percentile by less than 5 % of the larger neighbour's magnitude (5 % of itself
+ * when both have one sign, as latencies do). Samples, avgMs and maxMs are exact.
+ */
+export const LATENCY_RELATIVE_ERROR = 0.05
+
+/**
  * KPI 8, one stage: trade_to_db = traded_at→written_at ("timestamp"→"to_db"), trade_to_kafka =
  * traded_at→received_at, kafka_to_consumer = received_at→consumed_at, consumer_to_db =
  * consumed_at→written_at, kafka_to_db = received_at→written_at. Null when there are no samples.

@@ -15,6 +15,8 @@ export interface WriteResult {
 
 // One statement for the whole batch: columns travel as arrays and unnest back into rows, so the
 // cost is one round trip however large the batch is. ON CONFLICT makes a redelivered record a no-op.
+// A statement trigger (sql/004) adds the rows it really inserted to the KPI rollups, inside this
+// same transaction, so rollups and trades commit or roll back together.
 const INSERT_TRADES = `
 INSERT INTO trades (symbol, price, volume, conditions, traded_at, received_at, consumed_at, written_at,
                     kafka_topic, kafka_partition, kafka_offset)

@@ -1,0 +1,158 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openTestDatabase } from '../../../test/setup/test-database'
+import { kpiSnapshotSchema, LATENCY_RELATIVE_ERROR, type KpiSnapshot } from '../../shared/kpi'
+import type { Database } from '../postgres/database'
+import { setThreshold } from '../postgres/thresholds'
+import { BTC, FX, insertTrades, T0 } from './kpi-test-data'
+import { kpiSnapshot } from './snapshot'
+
+const ms = (i: number): string => `timestamptz 'epoch' + ${i}::bigint * interval '1 ms'`
+
+/** kpi_snapshot_raw(): the pre-rollup function over raw trades, kept as the exact reference. */
+async function rawSnapshot(db: Database, from: number, to: number, symbol?: string): Promise<KpiSnapshot> {
+  const { rows } = await db.pool.query<{ s: unknown }>(
+    `SELECT kpi_snapshot_raw(${ms(from)}, ${ms(to)}, $1) AS s`,
+    [symbol ?? null],
+  )
+  return kpiSnapshotSchema.parse(rows[0]!.s)
+}
+
+const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))
+
+/** KPIs 1-7 equal (float sums to 1e-9), KPI 8: samples, max exact, avg to 1e-9, percentiles within the bound. */
+function expectSameKpis(a: KpiSnapshot, b: KpiSnapshot): void {
+  const { symbols, volumeTrend, latency, ...rest } = a
+  const { symbols: bs, volumeTrend: bv, latency: bl, ...brest } = b
+  expect(rest).toEqual(brest) // window, totals, KPI 2 and KPI 5 buckets
+  expect(symbols.map((s) => [s.symbol, s.trades, s.minPrice, s.maxPrice])).toEqual(
+    bs.map((s) => [s.symbol, s.trades, s.minPrice, s.maxPrice]),
+  )
+  symbols.forEach((s, i) => {
+    const r = bs[i]!
+    for (const k of ['avgVolume', 'totalVolume', 'avgPrice', 'priceRange'] as const)
+      expect(close(s[k], r[k]), `${s.symbol} ${k}: ${s[k]} vs ${r[k]}`).toBe(true)
+  })
+  expect(volumeTrend.symbol).toBe(bv.symbol)
+  expect(volumeTrend.buckets.map((x) => [x.start, x.trades])).toEqual(
+    bv.buckets.map((x) => [x.start, x.trades]),
+  )
+  volumeTrend.buckets.forEach((x, i) => expect(close(x.volume, bv.buckets[i]!.volume)).toBe(true))
+  expect(latency.map((l) => [l.stage, l.samples, l.maxMs])).toEqual(
+    bl.map((l) => [l.stage, l.samples, l.maxMs]),
+  )
+  latency.forEach((l, i) => {
+    const r = bl[i]!
+    if (r.avgMs === null) return expect(l).toEqual(r)
+    expect(close(l.avgMs!, r.avgMs)).toBe(true)
+    for (const k of ['p50Ms', 'p95Ms', 'p99Ms'] as const) {
+      const err = Math.abs(l[k]! - r[k]!)
+      expect(err, `${l.stage} ${k}: ${l[k]} vs exact ${r[k]}`).toBeLessThanOrEqual(
+        LATENCY_RELATIVE_ERROR * Math.abs(r[k]!) + 1e-9,
+      )
+    }
+  })
+}
+
+describe('kpi_snapshot on rollups', () => {
+  let db: Database
+  // 30 000 trades over 3½ minutes from TS (minute-aligned), 6 symbols, 3 partitions, latencies
+  // from 0 to ~10 s, skewed like real ones, in 6 inserts so the rollups merge.
+  const TS = Date.UTC(2024, 0, 3, 9, 0, 0)
+  beforeAll(async () => {
+    db = await openTestDatabase()
+    for (let k = 0; k < 6; k++) {
+      await db.pool.query(
+        `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at,
+                             kafka_topic, kafka_partition, kafka_offset)
+         SELECT 'S' || (h % 6), 50 + (h % 997) / 10.0, (h % 13) / 8.0, t, r, c, c + (h % 41) * interval '1 ms', 'x', h % 3, i
+         FROM (SELECT i, h, ${ms(TS)} + (i * 7) * interval '1 ms' AS t,
+                      ${ms(TS)} + (i * 7) * interval '1 ms' + floor(exp((h % 1000) / 110.0)) * interval '1 ms' AS r,
+                      ${ms(TS)} + (i * 7 + h % 23) * interval '1 ms' + floor(exp((h % 1000) / 110.0)) * interval '1 ms' AS c
+               FROM (SELECT i, (i * 2654435761) % 4294967291 AS h FROM generate_series($1::bigint, $2::bigint) i) g) x`,
+        [k * 5000, k * 5000 + 4999],
+      )
+    }
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  const WINDOWS: [string, number, number][] = [
+    ['ragged edges across minutes', TS + 123, TS + 185_877],
+    ['ragged edges inside one minute', TS + 61_250, TS + 119_999],
+    ['across a minute boundary inside one second', TS + 59_500, TS + 60_500],
+    ['inside one second', TS + 10_200, TS + 10_700],
+    ['whole seconds, no whole minute', TS + 1_000, TS + 59_000],
+    ['whole minutes with empty ones around', TS - 120_000, TS + 300_000],
+  ]
+  it.each(WINDOWS)(
+    '%s: KPIs 1-7 exactly as from raw trades, latency within the bound',
+    async (_, from, to) => {
+      const a = await kpiSnapshot(db.pool, { from, to })
+      expect(a.totalTrades).toBeGreaterThan(0)
+      expectSameKpis(a, await rawSnapshot(db, from, to))
+    },
+  )
+
+  it('bucket widths that do not divide a minute (7 s rate, 45 s loss windows), a chosen symbol', async () => {
+    await setThreshold(db.pool, 'rate_interval_s', 7)
+    await setThreshold(db.pool, 'data_loss_window_s', 45)
+    await setThreshold(db.pool, 'symbols_subscribed', 6)
+    try {
+      for (const [, from, to] of WINDOWS.slice(0, 2)) {
+        const a = await kpiSnapshot(db.pool, { from, to, symbol: 'S4' })
+        expect(a.dataLoss.buckets.some((b) => b.symbolsSeen === 6)).toBe(true)
+        expectSameKpis(a, await rawSnapshot(db, from, to, 'S4'))
+      }
+    } finally {
+      await setThreshold(db.pool, 'rate_interval_s', 1)
+      await setThreshold(db.pool, 'data_loss_window_s', 30)
+      await setThreshold(db.pool, 'symbols_subscribed', 4)
+    }
+  })
+
+  it('latency percentiles are estimates, not copies of the exact ones', async () => {
+    const a = await kpiSnapshot(db.pool, { from: TS, to: TS + 210_000 })
+    const b = await rawSnapshot(db, TS, TS + 210_000)
+    expectSameKpis(a, b)
+    // With ~30 k spread samples some percentile must differ: proves the rollups were read.
+    expect(a.latency.some((l, i) => l.p95Ms !== b.latency[i]!.p95Ms)).toBe(true)
+  })
+})
+
+describe('kpi_snapshot on rollups, by hand', () => {
+  let db: Database
+  beforeAll(async () => {
+    db = await openTestDatabase()
+    await insertTrades(db.pool)
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('a window with sub-second edges [T0+0.5 s, T0+89.999 s) counts exactly the trades inside', async () => {
+    const s = await kpiSnapshot(db.pool, { from: T0 + 500, to: T0 + 89_999 })
+    // Out: AAPL@0 (before), FX@89.999 s (to is exclusive). In: AAPL@0.5, 1, 60; BTC@1.2, 1.7; FX@29.999; AMZN@15.
+    expect(s.totalTrades).toBe(7)
+    const by = Object.fromEntries(s.symbols.map((x) => [x.symbol, x]))
+    expect(by['AAPL']).toMatchObject({
+      trades: 3,
+      avgVolume: 30,
+      totalVolume: 90,
+      minPrice: 171,
+      maxPrice: 174,
+    })
+    expect(by['AAPL']!.avgPrice).toBeCloseTo(517 / 3, 12)
+    expect(by[BTC]).toMatchObject({ trades: 2, totalVolume: 0.5, minPrice: 60000, maxPrice: 60010 })
+    expect(by[FX]).toMatchObject({ trades: 1, avgPrice: 1.1, totalVolume: 0 })
+    expect(by['AMZN']).toMatchObject({ trades: 1, avgPrice: 181 })
+    expect(s.tradesPerSecond.buckets[0]).toEqual({ start: T0, trades: 1, perSecond: 1 })
+    expect(s.dataLoss.buckets.map((b) => [b.symbolsSeen, b.partial])).toEqual([
+      [4, true],
+      [0, false],
+      [1, true],
+    ])
+    // trade_to_db of the 7: 215, 315, 415, 515, 615, 715, 815 → median 515, max 815
+    expect(s.latency[0]).toMatchObject({ stage: 'trade_to_db', samples: 7, p50Ms: 515, maxMs: 815 })
+  })
+})
