@@ -1,0 +1,87 @@
+import { parseArgs } from 'node:util'
+
+export interface BenchArgs {
+  trades: number
+  rate: number
+  latencySeconds: number
+  perRowTrades: number
+  /** the per-row reference also stops after this long; it is the slow one */
+  perRowSeconds: number
+  kpiRows: number[]
+  kpiSpanHours: number
+  kpiRepeats: number
+  skipKpi: boolean
+  brokers?: string[]
+  databaseUrl?: string
+  partitions: number
+  out: string
+}
+
+const HELP = `npm run bench -- [flags]
+  --trades N            trades replayed end to end (default 1000000)
+  --rate N              offered load of the latency phase, trades/s (default 5000)
+  --latency-seconds N   length of the latency phase (default 30)
+  --per-row-trades N    cap of the per-row INSERT+COMMIT reference (default 20000)
+  --per-row-seconds N   time cap of that reference (default 60)
+  --kpi-rows A,B        stored trades for the KPI snapshot timings (default 1000000,10000000)
+  --kpi-span-hours N    hours the synthetic KPI rows span; the window is the last one (default 24)
+  --kpi-repeats N       timed snapshots per size; the median is reported (default 9)
+  --skip-kpi            skip the KPI phase
+  --brokers h:p,…       an existing Kafka cluster instead of a local broker
+  --database-url URL    an existing PostgreSQL (default DATABASE_URL, else embedded)
+  --partitions N        partitions of each bench topic (default 3)
+  --out DIR             where latest.json and latest.md go (default bench/results)`
+
+function int(name: string, v: string | undefined, def: number, min = 1): number {
+  if (v === undefined) return def
+  const n = Number(v.replace(/_/g, ''))
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}, got ${v}`)
+  return n
+}
+
+export function parseBenchArgs(argv: string[]): BenchArgs {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      trades: { type: 'string' },
+      rate: { type: 'string' },
+      'latency-seconds': { type: 'string' },
+      'per-row-trades': { type: 'string' },
+      'per-row-seconds': { type: 'string' },
+      'kpi-rows': { type: 'string' },
+      'kpi-span-hours': { type: 'string' },
+      'kpi-repeats': { type: 'string' },
+      'skip-kpi': { type: 'boolean' },
+      brokers: { type: 'string' },
+      'database-url': { type: 'string' },
+      partitions: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  })
+  if (values.help) {
+    console.log(HELP)
+    process.exit(0)
+  }
+  const kpiRows = (values['kpi-rows'] ?? '1000000,10000000')
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((s) => int('kpi-rows', s.trim(), 0, 1000))
+  const brokers = values.brokers ?? process.env['KAFKA_BROKERS']
+  return {
+    trades: int('trades', values.trades, 1_000_000, 1000),
+    rate: int('rate', values.rate, 5_000),
+    latencySeconds: int('latency-seconds', values['latency-seconds'], 30, 5),
+    perRowTrades: int('per-row-trades', values['per-row-trades'], 20_000, 100),
+    perRowSeconds: int('per-row-seconds', values['per-row-seconds'], 60, 5),
+    kpiRows,
+    kpiSpanHours: int('kpi-span-hours', values['kpi-span-hours'], 24),
+    kpiRepeats: int('kpi-repeats', values['kpi-repeats'], 9),
+    skipKpi: values['skip-kpi'] ?? false,
+    brokers: brokers?.trim() ? brokers.split(',').map((b) => b.trim()) : undefined,
+    databaseUrl: values['database-url'] ?? (process.env['DATABASE_URL'] || undefined),
+    partitions: int('partitions', values.partitions, 3),
+    out: values.out ?? 'bench/results',
+  }
+}
