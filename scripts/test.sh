@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# npm test: types, lint, unit tests, then the integration suite against a real Kafka broker and
+# npm test: types, lint, the electron-vite build, unit tests, then the integration suite against a real Kafka broker and
 # embedded PostgreSQL, and once more against the PostgreSQL in DATABASE_URL when it is set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm run -s typecheck
 npm run -s lint
+# The desktop bundle (main, sandboxed preload, renderer) must keep building.
+npm run -s build > /dev/null
 npx vitest run --project unit
 TICKFLOW_TEST_PG=embedded npx vitest run --project integration
 if [ -n "${DATABASE_URL:-}" ]; then
