@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# npm test: types, lint, the electron-vite build, unit tests, then the integration suite against a real Kafka broker and
-# embedded PostgreSQL, and once more against the PostgreSQL in DATABASE_URL when it is set.
+# npm test: types, lint, the electron-vite build, unit tests, then the integration suite against a
+# real Kafka broker and embedded PostgreSQL, and once more against DATABASE_URL's server if set.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
