@@ -8,11 +8,15 @@ import { symbolSchema } from './symbols'
 export const finnhubTradeSchema = z.object({
   s: symbolSchema,
   p: z.number().finite().nonnegative(),
-  // ms epoch; anything below 1e12 is seconds (or garbage), which would put trades in 1970.
-  t: z.number().int().min(1e12, 't must be a millisecond epoch'),
+  // ms epoch; anything below 1e12 is seconds (or garbage), which would put trades in 1970. A bound
+  // above keeps a garbage stamp from becoming a row PostgreSQL refuses, which would stall the writer.
+  t: z.number().int().min(1e12, 't must be a millisecond epoch').max(4_102_444_800_000, 't is after 2100'),
   // 0 is legal: FX and crypto price updates carry no volume.
   v: z.number().finite().nonnegative(),
-  c: z.array(z.string()).nullish(),
+  // PostgreSQL text cannot hold NUL: such a code would fail the whole batch's insert, again and again.
+  c: z
+    .array(z.string().refine((s) => !s.includes('\u0000'), 'condition codes must not contain NUL'))
+    .nullish(),
 })
 
 export type FinnhubTrade = z.infer<typeof finnhubTradeSchema>

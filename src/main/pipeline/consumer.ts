@@ -119,7 +119,9 @@ export class TradeConsumer {
     const last = batch.messages[batch.messages.length - 1]!.offset
     p.resolveOffset(last)
     await p.commitOffsetsIfNecessary({
-      topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(last) }] }],
+      topics: [
+        { topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(last) }] },
+      ],
     })
     this.counts.batches++
     this.opts.onWritten?.(rows.length)

@@ -58,6 +58,8 @@ describe('record codec', () => {
     ['{"s":"AAPL","p":171,"t":1700000000,"v":1}', 'millisecond'],
     ['{"s":"","p":171,"t":1700000000000,"v":1}', 's'],
     ['{"s":"AAPL","p":171,"t":1700000000000,"v":-1}', 'v'],
+    ['{"s":"AAPL","p":171,"t":99999999999999,"v":1}', 'after 2100'],
+    ['{"s":"AAPL","p":171,"t":1700000000000,"v":1,"c":["1\\u0000"]}', 'NUL'],
   ])('rejects %s with a reason and its Kafka coordinates', (value, reasonPart) => {
     const d = decodeRecord('trades', 1, msg(value, '1', '42'), 5)
     expect(d.ok).toBe(false)
