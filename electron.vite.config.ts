@@ -4,7 +4,15 @@ import { resolve } from 'node:path'
 
 export default defineConfig({
   main: {
-    build: { rollupOptions: { input: { index: resolve('src/main/index.ts') } } },
+    build: {
+      rollupOptions: {
+        // The consumer runs in a worker thread and loads consumer-worker.js from beside index.js.
+        input: {
+          index: resolve('src/main/index.ts'),
+          'consumer-worker': resolve('src/main/pipeline/consumer-worker.ts'),
+        },
+      },
+    },
   },
   preload: {
     // A sandboxed preload cannot require anything but electron: bundle it whole, as CommonJS.

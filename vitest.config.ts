@@ -17,6 +17,9 @@ export default defineConfig({
           name: 'integration',
           include: ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
           globalSetup: ['test/setup/kafka.ts', 'test/setup/postgres.ts'],
+          // One file at a time: the broker-lifecycle tests start JVMs of their own, and on two
+          // cores that starved a concurrent consumer-group takeover into a timeout now and then.
+          fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },

@@ -16,6 +16,8 @@ export function benchPipeline(
   const p = new Pipeline({
     kafka: s.kafka,
     pool: db.pool,
+    connection: { brokers: s.bootstrap.split(','), clientId: `${topic}-writer` },
+    database: { url: db.url, schema: db.schema },
     source,
     topic,
     partitions,

@@ -64,8 +64,9 @@ describe('a writer killed mid-stream', () => {
     try {
       await waitFor(
         'every trade stored',
-        () => rowCount(h!),
-        (n) => n >= TOTAL,
+        // The successor's stats ride along, so a stall says what it was waiting on.
+        async () => ({ rows: await rowCount(h!), successor: successor.stats() }),
+        (v) => v.rows >= TOTAL,
         90_000,
       )
       // Let the successor finish the batches it holds, so a late duplicate would show up.

@@ -8,6 +8,8 @@ import { openDatabase, type Database } from './postgres/database'
 export interface Services {
   settings: Settings
   kafka: Kafka
+  /** the connection settings, for a thread that builds a client of its own */
+  kafkaConnection: KafkaConnection
   /** log-safe description: "127.0.0.1:9092" or "b1:9093, ssl, sasl plain as me" */
   kafkaTarget: string
   /** true when Tickflow runs the broker itself */
@@ -52,6 +54,7 @@ export async function createServices(
   return {
     settings,
     kafka: createKafka(conn),
+    kafkaConnection: conn,
     kafkaTarget: describeConnection(conn),
     kafkaManaged: broker.value !== null,
     db: db.value,

@@ -4,7 +4,7 @@ import { createKafka } from '../../src/main/kafka/client'
 import { ensureTopic } from '../../src/main/kafka/topics'
 import { Pipeline } from '../../src/main/pipeline/pipeline'
 import type { TradeSource } from '../../src/main/pipeline/sources/source'
-import type { Database } from '../../src/main/postgres/database'
+import { redactUrl, type Database } from '../../src/main/postgres/database'
 import { openTestDatabase } from '../setup/test-database'
 import type { Kafka } from 'kafkajs'
 
@@ -36,6 +36,8 @@ export async function openHarness(partitions = 3): Promise<Harness> {
       const p = new Pipeline({
         kafka,
         pool: db.pool,
+        connection: { brokers: [inject('kafkaBrokers')], clientId: `test-${id}-writer` },
+        database: { url: db.url, schema: db.schema },
         source,
         topic,
         partitions,
@@ -44,7 +46,7 @@ export async function openHarness(partitions = 3): Promise<Harness> {
         recordFile: extra.recordFile,
         describe: {
           kafka: { bootstrap: inject('kafkaBrokers'), managed: true, topic },
-          postgres: { target: db.url, embedded: db.embedded },
+          postgres: { target: redactUrl(db.url), embedded: db.embedded },
         },
         statusIntervalMs: 250,
       })

@@ -5,6 +5,7 @@ import { exportTradesCsv } from '../export/csv'
 import { kpiSnapshot } from '../kpi/snapshot'
 import { Pipeline } from '../pipeline/pipeline'
 import { createSource } from '../pipeline/sources/create-source'
+import { redactUrl } from '../postgres/database'
 import { getThresholds, setThreshold } from '../postgres/thresholds'
 import type { Services } from '../services'
 import { ApiRequestError } from './dispatch'
@@ -45,7 +46,7 @@ export function createCore(services: Services, events: EventHub): Core {
     rates: { received: 0, written: 0 },
     lag: null,
     kafka: { bootstrap: services.kafkaTarget, managed: services.kafkaManaged, topic: settings.topic },
-    postgres: { target: db.url, embedded: db.embedded },
+    postgres: { target: redactUrl(db.url), embedded: db.embedded },
     at: Date.now(),
   })
 
@@ -72,6 +73,8 @@ export function createCore(services: Services, events: EventHub): Core {
       const p = new Pipeline({
         kafka: services.kafka,
         pool: db.pool,
+        connection: services.kafkaConnection,
+        database: { url: db.url, schema: db.schema },
         source,
         topic: settings.topic,
         partitions: settings.partitions,

@@ -2,7 +2,9 @@ import type { Admin, Kafka } from 'kafkajs'
 import type pg from 'pg'
 import type { Alert, AlertLevel, PipelineState, PipelineStatus } from '../../shared/status'
 import { ensureTopic } from '../kafka/topics'
-import { consumerLag, TradeConsumer } from './consumer'
+import type { KafkaConnection } from '../kafka/client'
+import { consumerLag } from './consumer'
+import { ConsumerThread } from './consumer-thread'
 import { Ingest } from './ingest'
 import { TradeProducer } from './producer'
 import { RejectSink } from './reject-sink'
@@ -12,6 +14,9 @@ import type { TradeSource } from './sources/source'
 export interface PipelineOptions {
   kafka: Kafka
   pool: pg.Pool
+  /** what the consumer thread builds its own Kafka client and pool from */
+  connection: KafkaConnection
+  database: { url: string; schema: string }
   source: TradeSource
   topic: string
   partitions: number
@@ -30,7 +35,7 @@ export interface PipelineOptions {
 export class Pipeline {
   readonly source: TradeSource
   private readonly producer: TradeProducer
-  private readonly consumer: TradeConsumer
+  private readonly consumer: ConsumerThread
   private readonly rejects: RejectSink
   private readonly ingest: Ingest
   private readonly admin: Admin
@@ -52,12 +57,14 @@ export class Pipeline {
       capacity: opts.bufferCapacity,
       onError: alertError,
     })
-    this.consumer = new TradeConsumer(opts.kafka, opts.pool, {
-      topic: opts.topic,
-      groupId: opts.groupId,
-      concurrency: opts.partitions,
-      onError: alertError,
-    })
+    this.consumer = new ConsumerThread(
+      {
+        connection: opts.connection,
+        database: opts.database,
+        options: { topic: opts.topic, groupId: opts.groupId, concurrency: opts.partitions },
+      },
+      alertError,
+    )
     this.rejects = new RejectSink(opts.pool, { onError: alertError })
     this.ingest = new Ingest(
       this.producer,
