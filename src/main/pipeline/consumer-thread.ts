@@ -10,7 +10,7 @@ import type { ConsumerOptions, ConsumerStats } from './consumer'
 export interface ConsumerThreadInit {
   connection: KafkaConnection
   database: { url: string; schema: string }
-  options: Omit<ConsumerOptions, 'onError' | 'onWritten'>
+  options: Omit<ConsumerOptions, 'onError'>
 }
 
 export type ToConsumerThread = { type: 'stop' }

@@ -16,8 +16,6 @@ export interface ConsumerOptions {
   /** how long the group waits for a silent member before handing its partitions on */
   sessionTimeoutMs?: number
   onError?: (message: string) => void
-  /** called after each committed batch, e.g. to push a fresh snapshot */
-  onWritten?: (rows: number) => void
 }
 
 export interface ConsumerStats {
@@ -124,7 +122,6 @@ export class TradeConsumer {
       ],
     })
     this.counts.batches++
-    this.opts.onWritten?.(rows.length)
     await p.heartbeat()
   }
 }
