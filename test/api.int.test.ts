@@ -63,7 +63,10 @@ describe('the typed API over real services', () => {
       async () => (await core.pipeline()!.status()).counters.written,
       (n) => n > 200,
     )
-    expect(await dispatch(core, 'unsubscribe', { symbol: 'AAPL' })).toEqual(['IC MARKETS:1', 'BINANCE:BTCUSDT'])
+    expect(await dispatch(core, 'unsubscribe', { symbol: 'AAPL' })).toEqual([
+      'IC MARKETS:1',
+      'BINANCE:BTCUSDT',
+    ])
 
     const stopped = (await dispatch(core, 'stopPipeline', undefined)) as PipelineStatus
     expect(stopped.state).toBe('stopped')
@@ -91,11 +94,15 @@ describe('the typed API over real services', () => {
 
   it('refuses bad input with a clear message and changes nothing', async () => {
     await expect(dispatch(core, 'subscribe', { symbol: 'AAPL; DROP' })).rejects.toThrow(/symbol/)
-    await expect(dispatch(core, 'startPipeline', { source: 'demo', symbols: [] })).rejects.toThrow(/at least one/)
+    await expect(dispatch(core, 'startPipeline', { source: 'demo', symbols: [] })).rejects.toThrow(
+      /at least one/,
+    )
     await expect(dispatch(core, 'setThreshold', { id: 'data_loss_window_s', value: 0 })).rejects.toThrow(
       /data_loss_window_s/,
     )
-    await expect(dispatch(core, 'setThreshold', { id: 'no_such_knob', value: 1 })).rejects.toThrow(/unknown threshold/)
+    await expect(dispatch(core, 'setThreshold', { id: 'no_such_knob', value: 1 })).rejects.toThrow(
+      /unknown threshold/,
+    )
     await expect(dispatch(core, 'kpiSnapshot', { from: 10, to: 5 })).rejects.toThrow(/end after it starts/)
     await expect(dispatch(core, 'noSuchCommand', {})).rejects.toThrow(/unknown command/)
     expect(await dispatch(core, 'getThresholds', undefined)).toMatchObject({ data_loss_window_s: 30 })

@@ -15,7 +15,10 @@ describe('layer rules', () => {
     ['src/main/kafka/x.ts', "import { app } from 'electron'\nexport const a = app"],
     ['src/main/postgres/x.ts', "import { app } from 'electron'\nexport const a = app"],
     ['src/main/kpi/x.ts', "import { app } from 'electron'\nexport const a = app"],
-    ['src/renderer/src/x.ts', "import { settingsSchema } from '../../main/config'\nexport const a = settingsSchema"],
+    [
+      'src/renderer/src/x.ts',
+      "import { settingsSchema } from '../../main/config'\nexport const a = settingsSchema",
+    ],
     ['src/renderer/src/x.ts', "import { readFile } from 'node:fs'\nexport const a = readFile"],
     ['src/renderer/src/x.ts', "import { contextBridge } from 'electron'\nexport const a = contextBridge"],
     ['src/shared/x.ts', "import { Pipeline } from '../main/pipeline/pipeline'\nexport const a = Pipeline"],
@@ -27,8 +30,14 @@ describe('layer rules', () => {
   it.each([
     ['src/main/index.ts', "import { app } from 'electron'\nexport const a = app"],
     ['src/preload/x.ts', "import { contextBridge } from 'electron'\nexport const a = contextBridge"],
-    ['src/renderer/src/x.ts', "import { DEFAULT_SYMBOLS } from '../../shared/symbols'\nexport const a = DEFAULT_SYMBOLS"],
-    ['src/main/pipeline/x.ts', "import { DEFAULT_SYMBOLS } from '../../shared/symbols'\nexport const a = DEFAULT_SYMBOLS"],
+    [
+      'src/renderer/src/x.ts',
+      "import { DEFAULT_SYMBOLS } from '../../shared/symbols'\nexport const a = DEFAULT_SYMBOLS",
+    ],
+    [
+      'src/main/pipeline/x.ts',
+      "import { DEFAULT_SYMBOLS } from '../../shared/symbols'\nexport const a = DEFAULT_SYMBOLS",
+    ],
   ])('%s may: %s', async (file, code) => {
     expect(await layerErrors(file, code)).toEqual([])
   })
