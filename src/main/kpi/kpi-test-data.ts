@@ -1,4 +1,7 @@
 import type pg from 'pg'
+import { afterAll, beforeAll } from 'vitest'
+import { openTestDatabase } from '../../../test/setup/test-database'
+import type { Database } from '../postgres/database'
 import type { KpiSnapshot, LatencyStats } from '../../shared/kpi'
 
 /*
@@ -45,3 +48,16 @@ export async function insertTrades(pool: pg.Pool): Promise<void> {
 
 export const stage = (s: KpiSnapshot | LatencyStats[], name: string): LatencyStats | undefined =>
   (Array.isArray(s) ? s : s.latency).find((l) => l.stage === name)
+
+/** A fresh migrated schema holding the data set, opened and dropped around the calling describe block. */
+export function withKpiData(): { db: Database } {
+  const ctx = {} as { db: Database }
+  beforeAll(async () => {
+    ctx.db = await openTestDatabase()
+    await insertTrades(ctx.db.pool)
+  })
+  afterAll(async () => {
+    await ctx.db?.close()
+  })
+  return ctx
+}

@@ -3,7 +3,7 @@ import { openTestDatabase } from '../../../test/setup/test-database'
 import { kpiSnapshotSchema, LATENCY_RELATIVE_ERROR, type KpiSnapshot } from '../../shared/kpi'
 import type { Database } from '../postgres/database'
 import { setThreshold } from '../postgres/thresholds'
-import { BTC, FX, insertTrades, T0 } from './kpi-test-data'
+import { BTC, FX, T0, withKpiData } from './kpi-test-data'
 import { kpiSnapshot } from './snapshot'
 
 const ms = (i: number): string => `timestamptz 'epoch' + ${i}::bigint * interval '1 ms'`
@@ -121,17 +121,10 @@ describe('kpi_snapshot on rollups', () => {
 })
 
 describe('kpi_snapshot on rollups, by hand', () => {
-  let db: Database
-  beforeAll(async () => {
-    db = await openTestDatabase()
-    await insertTrades(db.pool)
-  })
-  afterAll(async () => {
-    await db?.close()
-  })
+  const data = withKpiData()
 
   it('a window with sub-second edges [T0+0.5 s, T0+89.999 s) counts exactly the trades inside', async () => {
-    const s = await kpiSnapshot(db.pool, { from: T0 + 500, to: T0 + 89_999 })
+    const s = await kpiSnapshot(data.db.pool, { from: T0 + 500, to: T0 + 89_999 })
     // Out: AAPL@0 (before), FX@89.999 s (to is exclusive). In: AAPL@0.5, 1, 60; BTC@1.2, 1.7; FX@29.999; AMZN@15.
     expect(s.totalTrades).toBe(7)
     const by = Object.fromEntries(s.symbols.map((x) => [x.symbol, x]))

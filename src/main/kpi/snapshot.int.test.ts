@@ -1,25 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTestDatabase } from '../../../test/setup/test-database'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { KpiSnapshot } from '../../shared/kpi'
-import type { Database } from '../postgres/database'
 import { setThreshold } from '../postgres/thresholds'
-import { BTC, FX, insertTrades, stage, T0 } from './kpi-test-data'
+import { BTC, FX, stage, T0, withKpiData } from './kpi-test-data'
 import { kpiSnapshot } from './snapshot'
 
 describe('KPIs on a hand-made data set', () => {
-  let db: Database
-  beforeAll(async () => {
-    db = await openTestDatabase()
-    await insertTrades(db.pool)
-  })
-  afterAll(async () => {
-    await db?.close()
-  })
+  const data = withKpiData()
 
   describe('kpi_snapshot over [T0, T0+90 s)', () => {
     let s: KpiSnapshot
     beforeAll(async () => {
-      s = await kpiSnapshot(db.pool, { from: T0, to: T0 + 90_000 })
+      s = await kpiSnapshot(data.db.pool, { from: T0, to: T0 + 90_000 })
     })
 
     it('echoes the window and thresholds, counts trades', () => {
@@ -165,7 +156,7 @@ describe('KPIs on a hand-made data set', () => {
   })
 
   it('picks the requested symbol for the volume trend, even one with spaces', async () => {
-    const s = await kpiSnapshot(db.pool, { from: T0, to: T0 + 90_000, symbol: FX })
+    const s = await kpiSnapshot(data.db.pool, { from: T0, to: T0 + 90_000, symbol: FX })
     expect(s.volumeTrend.symbol).toBe(FX)
     const nonZero = s.volumeTrend.buckets
       .filter((x) => x.trades > 0)
@@ -177,7 +168,7 @@ describe('KPIs on a hand-made data set', () => {
   })
 
   it('marks edge buckets of an unaligned window as partial and counts only trades inside', async () => {
-    const s = await kpiSnapshot(db.pool, { from: T0 + 10_000, to: T0 + 70_000 })
+    const s = await kpiSnapshot(data.db.pool, { from: T0 + 10_000, to: T0 + 70_000 })
     expect(s.totalTrades).toBe(3) // AMZN@15 s, FX@29.999 s, AAPL@60 s
     expect(s.dataLoss.buckets.map((b) => [(b.start - T0) / 1000, b.symbolsSeen, b.partial])).toEqual([
       [0, 2, true],
@@ -188,7 +179,7 @@ describe('KPIs on a hand-made data set', () => {
   })
 
   it('an empty window has zero buckets, no symbols and null latencies', async () => {
-    const s = await kpiSnapshot(db.pool, { from: T0 + 3_600_000, to: T0 + 3_660_000 })
+    const s = await kpiSnapshot(data.db.pool, { from: T0 + 3_600_000, to: T0 + 3_660_000 })
     expect(s.totalTrades).toBe(0)
     expect(s.symbols).toEqual([])
     expect(s.volumeTrend).toEqual({ symbol: null, buckets: [] })
@@ -206,8 +197,8 @@ describe('KPIs on a hand-made data set', () => {
   })
 
   it('does not depend on the session TimeZone', async () => {
-    const utc = await kpiSnapshot(db.pool, { from: T0, to: T0 + 90_000 })
-    const client = await db.pool.connect()
+    const utc = await kpiSnapshot(data.db.pool, { from: T0, to: T0 + 90_000 })
+    const client = await data.db.pool.connect()
     try {
       await client.query(`SET TimeZone = 'Asia/Kolkata'`) // +05:30: a 30 s grid would still align, a day would not
       expect(await kpiSnapshot(client, { from: T0, to: T0 + 90_000 })).toEqual(utc)
@@ -217,21 +208,21 @@ describe('KPIs on a hand-made data set', () => {
   })
 
   it('refuses an empty or reversed window and a window with too many buckets', async () => {
-    await expect(kpiSnapshot(db.pool, { from: T0, to: T0 })).rejects.toThrow(/from < to/)
-    await expect(db.pool.query(`SELECT kpi_snapshot(now(), now() - interval '1 s', NULL)`)).rejects.toThrow(
-      /p_from < p_to/,
-    )
-    await expect(kpiSnapshot(db.pool, { from: T0, to: T0 + 200_000_000 })).rejects.toThrow(
+    await expect(kpiSnapshot(data.db.pool, { from: T0, to: T0 })).rejects.toThrow(/from < to/)
+    await expect(
+      data.db.pool.query(`SELECT kpi_snapshot(now(), now() - interval '1 s', NULL)`),
+    ).rejects.toThrow(/p_from < p_to/)
+    await expect(kpiSnapshot(data.db.pool, { from: T0, to: T0 + 200_000_000 })).rejects.toThrow(
       /more than 100000 buckets/,
     )
   })
 
   it('follows changed thresholds (10 s rate buckets, 60 s loss windows, 2 symbols)', async () => {
-    await setThreshold(db.pool, 'rate_interval_s', 10)
-    await setThreshold(db.pool, 'data_loss_window_s', 60)
-    await setThreshold(db.pool, 'symbols_subscribed', 2)
+    await setThreshold(data.db.pool, 'rate_interval_s', 10)
+    await setThreshold(data.db.pool, 'data_loss_window_s', 60)
+    await setThreshold(data.db.pool, 'symbols_subscribed', 2)
     try {
-      const s = await kpiSnapshot(db.pool, { from: T0, to: T0 + 90_000 })
+      const s = await kpiSnapshot(data.db.pool, { from: T0, to: T0 + 90_000 })
       expect(s).toMatchObject({ rateIntervalS: 10, dataLossWindowS: 60, symbolsSubscribed: 2 })
       expect(s.tradesPerSecond.buckets.map((b) => [b.trades, b.perSecond])).toEqual([
         [5, 0.5],
@@ -256,15 +247,15 @@ describe('KPIs on a hand-made data set', () => {
         [0, 4, 0, false, false],
         [60, 2, 0, false, true],
       ])
-      const view = await db.pool.query(
+      const view = await data.db.pool.query(
         `SELECT interval_s, trades FROM kpi_trades_per_second WHERE bucket_start = $1::bigint * interval '1 ms' + timestamptz 'epoch'`,
         [T0],
       )
       expect(view.rows).toEqual([{ interval_s: 10, trades: 5 }])
     } finally {
-      await setThreshold(db.pool, 'rate_interval_s', 1)
-      await setThreshold(db.pool, 'data_loss_window_s', 30)
-      await setThreshold(db.pool, 'symbols_subscribed', 4)
+      await setThreshold(data.db.pool, 'rate_interval_s', 1)
+      await setThreshold(data.db.pool, 'data_loss_window_s', 30)
+      await setThreshold(data.db.pool, 'symbols_subscribed', 4)
     }
   })
 })

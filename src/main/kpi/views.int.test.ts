@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { openTestDatabase } from '../../../test/setup/test-database'
+import { describe, expect, it } from 'vitest'
 import type { LatencyStats } from '../../shared/kpi'
-import type { Database } from '../postgres/database'
-import { BTC, FX, insertTrades, stage, T0 } from './kpi-test-data'
+import { BTC, FX, stage, T0, withKpiData } from './kpi-test-data'
 
 /** The views of sql/002 over all 11 trades of the data set, including the two outside T0..T0+90 s. */
 describe('KPI views', () => {
-  let db: Database
-  beforeAll(async () => {
-    db = await openTestDatabase()
-    await insertTrades(db.pool)
-  })
-  afterAll(async () => {
-    await db?.close()
-  })
-  const q = async (sql: string): Promise<Record<string, unknown>[]> => (await db.pool.query(sql)).rows
+  const data = withKpiData()
+  const q = async (sql: string): Promise<Record<string, unknown>[]> => (await data.db.pool.query(sql)).rows
 
   it('KPIs 1, 3, 4, 6 include the trades outside any window', async () => {
     expect(await q(`SELECT symbol, trades FROM kpi_trade_count ORDER BY symbol`)).toEqual([

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import type { KafkaConnection } from '../kafka/client'
-import type { ConsumerOptions, ConsumerStats } from './consumer'
+import { NO_CONSUMER_STATS, type ConsumerOptions, type ConsumerStats } from './consumer'
 
 /** What the consumer thread is started with: plain data, since a Kafka client or pool cannot cross. */
 export interface ConsumerThreadInit {
@@ -20,16 +20,6 @@ export type FromConsumerThread =
   | { type: 'stats'; stats: ConsumerStats }
   | { type: 'error'; message: string }
   | { type: 'stopped'; stats: ConsumerStats }
-
-const NO_STATS: ConsumerStats = {
-  consumed: 0,
-  written: 0,
-  duplicates: 0,
-  rejected: 0,
-  batches: 0,
-  writeErrors: 0,
-  lastError: null,
-}
 
 // In the electron-vite bundle, consumer-worker.js is an entry of its own beside index.js. Under tsx
 // and vitest this module is TypeScript, and a worker does not inherit their loaders: a small boot
@@ -61,7 +51,7 @@ function spawnWorker(init: ConsumerThreadInit): Worker {
  */
 export class ConsumerThread {
   private worker: Worker | null = null
-  private latest: ConsumerStats = { ...NO_STATS }
+  private latest: ConsumerStats = { ...NO_CONSUMER_STATS }
 
   constructor(
     private readonly init: ConsumerThreadInit,

@@ -28,6 +28,17 @@ export interface ConsumerStats {
   lastError: string | null
 }
 
+/** A consumer that has not consumed anything yet. */
+export const NO_CONSUMER_STATS: Readonly<ConsumerStats> = {
+  consumed: 0,
+  written: 0,
+  duplicates: 0,
+  rejected: 0,
+  batches: 0,
+  writeErrors: 0,
+  lastError: null,
+}
+
 /**
  * Kafka → PostgreSQL. Each batch (one partition) becomes one DB transaction, and its offsets are
  * committed only after that transaction commits (DESIGN invariant 2). While the database is down
@@ -36,15 +47,7 @@ export interface ConsumerStats {
  */
 export class TradeConsumer {
   private readonly consumer: Consumer
-  private counts: ConsumerStats = {
-    consumed: 0,
-    written: 0,
-    duplicates: 0,
-    rejected: 0,
-    batches: 0,
-    writeErrors: 0,
-    lastError: null,
-  }
+  private counts: ConsumerStats = { ...NO_CONSUMER_STATS }
 
   constructor(
     kafka: Kafka,
