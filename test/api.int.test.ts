@@ -8,7 +8,7 @@ import { createCore, type Core } from '../src/main/api/handlers'
 import { resolveSettings } from '../src/main/config'
 import { createServices } from '../src/main/services'
 import type { PipelineStatus } from '../src/shared/status'
-import { uniqueSchemaName } from './setup/test-database'
+import { dropTestSchema, uniqueSchemaName } from './setup/test-database'
 import { waitFor } from './helpers/harness'
 
 // The handlers every face calls, through the same validating door as IPC and browser mode.
@@ -38,6 +38,7 @@ describe('the typed API over real services', () => {
 
   afterAll(async () => {
     await core.shutdown()
+    await dropTestSchema(schema)
     await rm(dir, { recursive: true, force: true })
   })
 

@@ -7,7 +7,7 @@ import { sampleFrames, MALFORMED_FRAMES } from '../src/main/pipeline/sources/sam
 import { writeFrameFile } from '../src/main/pipeline/sources/jsonl'
 import { startSimulator } from '../src/main/pipeline/sources/simulator'
 import { waitFor } from './helpers/harness'
-import { openTestDatabase, uniqueSchemaName } from './setup/test-database'
+import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
 interface Run {
   code: number | null
@@ -129,17 +129,18 @@ describe('npm run pipeline (headless CLI)', () => {
 
   it('reports a refused Finnhub token in words, without the token, and exits non-zero', async () => {
     const sim = await startSimulator({ token: 'the-right-token' })
+    const schema = uniqueSchemaName('cli')
     try {
-      const run = await cli(
-        ['--source', 'finnhub', '--finnhub-url', sim.url, ...onServices(uniqueSchemaName('cli'))],
-        { FINNHUB_TOKEN: 'wrong-token-4711' },
-      )
+      const run = await cli(['--source', 'finnhub', '--finnhub-url', sim.url, ...onServices(schema)], {
+        FINNHUB_TOKEN: 'wrong-token-4711',
+      })
       expect(run.code).toBe(1)
       expect(run.stderr.trim().split('\n').at(-1)).toMatch(/^tickflow: .*401/)
       expect(run.stdout + run.stderr).not.toContain('wrong-token-4711')
       // Refused once, not retried forever.
       expect(sim.stats().rejectedHandshakes).toBe(1)
     } finally {
+      await dropTestSchema(schema)
       await sim.stop()
     }
   })

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import os from 'node:os'
+import pg from 'pg'
 import { inject } from 'vitest'
 import { openDatabase, type Database } from '../../src/main/postgres/database'
 
@@ -25,5 +26,16 @@ export async function openTestDatabase(opts: { schema?: string } = {}): Promise<
         await close()
       }
     },
+  }
+}
+
+/** Drops a schema that something else (the CLI, the services) created for a test. */
+export async function dropTestSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('databaseUrl') })
+  await client.connect()
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)
+  } finally {
+    await client.end()
   }
 }
