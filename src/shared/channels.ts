@@ -22,4 +22,3 @@ export type EventName = (typeof EVENT_NAMES)[number]
 const PREFIX = 'tickflow:'
 export const commandChannel = (name: CommandName): string => `${PREFIX}cmd:${name}`
 export const eventChannel = (name: EventName): string => `${PREFIX}evt:${name}`
-export const isTickflowChannel = (channel: string): boolean => channel.startsWith(PREFIX)

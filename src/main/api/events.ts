@@ -22,8 +22,4 @@ export class EventHub {
       }
     }
   }
-
-  listenerCount(event: EventName): number {
-    return this.listeners.get(event)?.size ?? 0
-  }
 }

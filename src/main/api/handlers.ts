@@ -28,6 +28,12 @@ export function createCore(services: Services, events: EventHub): Core {
   // What to subscribe to at the next start; while running it mirrors the source.
   let symbols = [...settings.symbols]
 
+  // Where the data goes, as status shows it (the database without its password).
+  const describe: Pick<PipelineStatus, 'kafka' | 'postgres'> = {
+    kafka: { bootstrap: services.kafkaTarget, managed: services.kafkaManaged, topic: settings.topic },
+    postgres: { target: redactUrl(db.url), embedded: db.embedded },
+  }
+
   const idleStatus = (): PipelineStatus => ({
     state: 'stopped',
     detail: null,
@@ -45,8 +51,7 @@ export function createCore(services: Services, events: EventHub): Core {
     },
     rates: { received: 0, written: 0 },
     lag: null,
-    kafka: { bootstrap: services.kafkaTarget, managed: services.kafkaManaged, topic: settings.topic },
-    postgres: { target: redactUrl(db.url), embedded: db.embedded },
+    ...describe,
     at: Date.now(),
   })
 
@@ -81,7 +86,7 @@ export function createCore(services: Services, events: EventHub): Core {
         groupId: settings.groupId,
         bufferCapacity: settings.bufferCapacity,
         recordFile: settings.recordFile,
-        describe: { kafka: idleStatus().kafka, postgres: idleStatus().postgres },
+        describe,
       })
       p.onStatus((s) => events.emit('status', s))
       p.onAlert((a) => events.emit('alert', a))
