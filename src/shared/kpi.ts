@@ -22,8 +22,11 @@ export const symbolKpiSchema = z.object({
   priceRange: z.number(),
 })
 
-/** KPI 2: one rate_interval_s bucket. */
+/** KPI 2: one bucket of bucketS seconds. */
 export const rateBucketSchema = z.object({ start: ms, trades: count, perSecond: z.number() })
+
+/** KPI 2 per symbol: trades per second in each bucket, aligned with tradesPerSecond.buckets. */
+export const symbolRateSchema = z.object({ symbol: z.string(), perSecond: z.array(z.number()) })
 
 /** KPI 5: one data_loss_window_s bucket. `partial` = the bucket sticks out of [from, to). */
 export const dataLossBucketSchema = z.object({
@@ -33,9 +36,11 @@ export const dataLossBucketSchema = z.object({
   symbolsMissing: count,
   dataLoss: z.boolean(),
   partial: z.boolean(),
+  /** the subscribed symbols (p_symbols) with no trade in the bucket, sorted */
+  missing: z.array(z.string()),
 })
 
-/** KPI 7: one rate_interval_s bucket of the chosen symbol. */
+/** KPI 7: one bucket of bucketS seconds of the chosen symbol. */
 export const volumeBucketSchema = z.object({ start: ms, volume: z.number(), trades: count })
 
 export const LATENCY_STAGES = [
@@ -70,21 +75,44 @@ export const latencyStatsSchema = z.object({
   maxMs: nullableNumber,
 })
 
+/**
+ * KPI 8 over time, columnar to stay small: for each stage, p50/p95/p99 (ms) per bucket of
+ * bucketS seconds, aligned with `start`; only buckets holding samples are listed.
+ */
+export const latencyTrendSchema = z.object({
+  start: z.array(ms),
+  stages: z.array(
+    z.object({
+      stage: z.enum(LATENCY_STAGES),
+      p50Ms: z.array(nullableNumber),
+      p95Ms: z.array(nullableNumber),
+      p99Ms: z.array(nullableNumber),
+    }),
+  ),
+})
+
 export const kpiSnapshotSchema = z.object({
   from: ms,
   to: ms,
   rateIntervalS: z.number().positive(),
+  /** width of the time-series buckets (KPIs 2, 7, 8 over time): rate_interval_s, or wider for a long window */
+  bucketS: z.number().positive(),
   dataLossWindowS: z.number().positive(),
   symbolsSubscribed: count,
   totalTrades: count,
   /** rejects stored with rejected_at in [from, to) */
   rejects: count,
   symbols: z.array(symbolKpiSchema),
-  tradesPerSecond: z.object({ average: z.number(), buckets: z.array(rateBucketSchema) }),
+  tradesPerSecond: z.object({
+    average: z.number(),
+    buckets: z.array(rateBucketSchema),
+    bySymbol: z.array(symbolRateSchema),
+  }),
   dataLoss: z.object({ lossWindows: count, buckets: z.array(dataLossBucketSchema) }),
   /** the requested symbol, else the window's most traded one; null when the window is empty */
   volumeTrend: z.object({ symbol: z.string().nullable(), buckets: z.array(volumeBucketSchema) }),
   latency: z.array(latencyStatsSchema),
+  latencyTrend: latencyTrendSchema,
 })
 
 export type SymbolKpi = z.infer<typeof symbolKpiSchema>
@@ -92,6 +120,8 @@ export type RateBucket = z.infer<typeof rateBucketSchema>
 export type DataLossBucket = z.infer<typeof dataLossBucketSchema>
 export type VolumeBucket = z.infer<typeof volumeBucketSchema>
 export type LatencyStats = z.infer<typeof latencyStatsSchema>
+export type SymbolRate = z.infer<typeof symbolRateSchema>
+export type LatencyTrend = z.infer<typeof latencyTrendSchema>
 export type KpiSnapshot = z.infer<typeof kpiSnapshotSchema>
 
 export interface KpiSnapshotRequest {
@@ -101,4 +131,8 @@ export interface KpiSnapshotRequest {
   to: number
   /** symbol for the volume trend; default: the window's most traded symbol */
   symbol?: string
+  /** bucket width in whole seconds for the time series; default rate_interval_s (never narrower) */
+  bucketS?: number
+  /** the subscribed symbols, to name the missing ones in each data-loss bucket; default none */
+  symbols?: string[]
 }

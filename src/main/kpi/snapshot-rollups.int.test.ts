@@ -1,57 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDatabase } from '../../../test/setup/test-database'
-import { kpiSnapshotSchema, LATENCY_RELATIVE_ERROR, type KpiSnapshot } from '../../shared/kpi'
 import type { Database } from '../postgres/database'
 import { setThreshold } from '../postgres/thresholds'
 import { BTC, FX, T0, withKpiData } from './kpi-test-data'
+import { expectSameKpis, rawSnapshot } from './snapshot-compare'
 import { kpiSnapshot } from './snapshot'
 
 const ms = (i: number): string => `timestamptz 'epoch' + ${i}::bigint * interval '1 ms'`
 
-/** kpi_snapshot_raw(): the pre-rollup function over raw trades, kept as the exact reference. */
-async function rawSnapshot(db: Database, from: number, to: number, symbol?: string): Promise<KpiSnapshot> {
-  const { rows } = await db.pool.query<{ s: unknown }>(
-    `SELECT kpi_snapshot_raw(${ms(from)}, ${ms(to)}, $1) AS s`,
-    [symbol ?? null],
-  )
-  return kpiSnapshotSchema.parse(rows[0]!.s)
-}
-
-const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))
-
-/** KPIs 1-7 equal (float sums to 1e-9), KPI 8: samples, max exact, avg to 1e-9, percentiles within the bound. */
-function expectSameKpis(a: KpiSnapshot, b: KpiSnapshot): void {
-  const { symbols, volumeTrend, latency, ...rest } = a
-  const { symbols: bs, volumeTrend: bv, latency: bl, ...brest } = b
-  expect(rest).toEqual(brest) // window, totals, KPI 2 and KPI 5 buckets
-  expect(symbols.map((s) => [s.symbol, s.trades, s.minPrice, s.maxPrice])).toEqual(
-    bs.map((s) => [s.symbol, s.trades, s.minPrice, s.maxPrice]),
-  )
-  symbols.forEach((s, i) => {
-    const r = bs[i]!
-    for (const k of ['avgVolume', 'totalVolume', 'avgPrice', 'priceRange'] as const)
-      expect(close(s[k], r[k]), `${s.symbol} ${k}: ${s[k]} vs ${r[k]}`).toBe(true)
-  })
-  expect(volumeTrend.symbol).toBe(bv.symbol)
-  expect(volumeTrend.buckets.map((x) => [x.start, x.trades])).toEqual(
-    bv.buckets.map((x) => [x.start, x.trades]),
-  )
-  volumeTrend.buckets.forEach((x, i) => expect(close(x.volume, bv.buckets[i]!.volume)).toBe(true))
-  expect(latency.map((l) => [l.stage, l.samples, l.maxMs])).toEqual(
-    bl.map((l) => [l.stage, l.samples, l.maxMs]),
-  )
-  latency.forEach((l, i) => {
-    const r = bl[i]!
-    if (r.avgMs === null) return expect(l).toEqual(r)
-    expect(close(l.avgMs!, r.avgMs)).toBe(true)
-    for (const k of ['p50Ms', 'p95Ms', 'p99Ms'] as const) {
-      const err = Math.abs(l[k]! - r[k]!)
-      expect(err, `${l.stage} ${k}: ${l[k]} vs exact ${r[k]}`).toBeLessThanOrEqual(
-        LATENCY_RELATIVE_ERROR * Math.abs(r[k]!) + 1e-9,
-      )
-    }
-  })
-}
+// S6 never trades: every data-loss bucket names it, and empty buckets name all seven.
+const SYMBOLS = ['S3', 'S0', 'S6', 'S1', 'S2', 'S4', 'S5']
 
 describe('kpi_snapshot on rollups', () => {
   let db: Database
@@ -90,7 +48,26 @@ describe('kpi_snapshot on rollups', () => {
     async (_, from, to) => {
       const a = await kpiSnapshot(db.pool, { from, to })
       expect(a.totalTrades).toBeGreaterThan(0)
-      expectSameKpis(a, await rawSnapshot(db, from, to))
+      expect(a.tradesPerSecond.bySymbol.map((x) => x.symbol)).toEqual(a.symbols.map((x) => x.symbol))
+      expectSameKpis(a, await rawSnapshot(db, { from, to }))
+    },
+  )
+
+  // 10 s buckets read the 1 s rollups for the series, 60 s and 120 s ones the minute rollups.
+  it.each(WINDOWS.flatMap(([name, from, to]) => [10, 60, 120].map((b) => [name, b, from, to] as const)))(
+    '%s, %i s buckets, named missing symbols: as from raw trades',
+    async (_, bucketS, from, to) => {
+      const req = { from, to, bucketS, symbols: SYMBOLS }
+      const a = await kpiSnapshot(db.pool, req)
+      expect(a.bucketS).toBe(bucketS)
+      expect(a.tradesPerSecond.buckets.length).toBe(
+        Math.ceil(to / 1000 / bucketS) - Math.floor(from / 1000 / bucketS),
+      )
+      expect(a.dataLoss.buckets.every((b) => b.missing.includes('S6'))).toBe(true)
+      a.tradesPerSecond.bySymbol.forEach((s) =>
+        expect(s.perSecond).toHaveLength(a.tradesPerSecond.buckets.length),
+      )
+      expectSameKpis(a, await rawSnapshot(db, req))
     },
   )
 
@@ -100,9 +77,13 @@ describe('kpi_snapshot on rollups', () => {
     await setThreshold(db.pool, 'symbols_subscribed', 6)
     try {
       for (const [, from, to] of WINDOWS.slice(0, 2)) {
-        const a = await kpiSnapshot(db.pool, { from, to, symbol: 'S4' })
-        expect(a.dataLoss.buckets.some((b) => b.symbolsSeen === 6)).toBe(true)
-        expectSameKpis(a, await rawSnapshot(db, from, to, 'S4'))
+        for (const bucketS of [undefined, 21, 420]) {
+          const req = { from, to, symbol: 'S4', bucketS, symbols: SYMBOLS }
+          const a = await kpiSnapshot(db.pool, req)
+          expect(a).toMatchObject({ rateIntervalS: 7, bucketS: bucketS ?? 7 })
+          expect(a.dataLoss.buckets.some((b) => b.symbolsSeen === 6)).toBe(true)
+          expectSameKpis(a, await rawSnapshot(db, req))
+        }
       }
     } finally {
       await setThreshold(db.pool, 'rate_interval_s', 1)
@@ -111,13 +92,20 @@ describe('kpi_snapshot on rollups', () => {
     }
   })
 
-  it('latency percentiles are estimates, not copies of the exact ones', async () => {
-    const a = await kpiSnapshot(db.pool, { from: TS, to: TS + 210_000 })
-    const b = await rawSnapshot(db, TS, TS + 210_000)
-    expectSameKpis(a, b)
-    // With ~30 k spread samples some percentile must differ: proves the rollups were read.
-    expect(a.latency.some((l, i) => l.p95Ms !== b.latency[i]!.p95Ms)).toBe(true)
-  })
+  it.each([10, 60])(
+    'latency percentiles (%i s trend) are estimates, not copies of the exact ones',
+    async (bucketS) => {
+      const req = { from: TS, to: TS + 210_000, bucketS }
+      const a = await kpiSnapshot(db.pool, req)
+      const b = await rawSnapshot(db, req)
+      expectSameKpis(a, b)
+      // With ~30 k spread samples some percentile must differ: proves the rollups were read.
+      expect(a.latency.some((l, i) => l.p95Ms !== b.latency[i]!.p95Ms)).toBe(true)
+      const p95 = (s: typeof a): (number | null)[] => s.latencyTrend.stages.flatMap((x) => x.p95Ms)
+      expect(p95(a)).not.toEqual(p95(b))
+      expect(a.latencyTrend.start).toHaveLength(Math.ceil(210 / bucketS))
+    },
+  )
 })
 
 describe('kpi_snapshot on rollups, by hand', () => {

@@ -18,6 +18,7 @@ describe('KPIs on a hand-made data set', () => {
         from: T0,
         to: T0 + 90_000,
         rateIntervalS: 1,
+        bucketS: 1,
         dataLossWindowS: 30,
         symbolsSubscribed: 4,
       })
@@ -71,7 +72,15 @@ describe('KPIs on a hand-made data set', () => {
 
     it('KPI 5: an empty window shows as 0 symbols seen', () => {
       expect(s.dataLoss.buckets).toEqual([
-        { start: T0, symbolsSeen: 4, symbolsExpected: 4, symbolsMissing: 0, dataLoss: false, partial: false },
+        {
+          start: T0,
+          symbolsSeen: 4,
+          symbolsExpected: 4,
+          symbolsMissing: 0,
+          dataLoss: false,
+          partial: false,
+          missing: [], // no symbols asked for: none named
+        },
         {
           start: T0 + 30_000,
           symbolsSeen: 0,
@@ -79,6 +88,7 @@ describe('KPIs on a hand-made data set', () => {
           symbolsMissing: 4,
           dataLoss: true,
           partial: false,
+          missing: [],
         },
         {
           start: T0 + 60_000,
@@ -87,6 +97,7 @@ describe('KPIs on a hand-made data set', () => {
           symbolsMissing: 2,
           dataLoss: true,
           partial: false,
+          missing: [],
         },
       ])
       expect(s.dataLoss.lossWindows).toBe(2)
@@ -223,7 +234,7 @@ describe('KPIs on a hand-made data set', () => {
     await setThreshold(data.db.pool, 'symbols_subscribed', 2)
     try {
       const s = await kpiSnapshot(data.db.pool, { from: T0, to: T0 + 90_000 })
-      expect(s).toMatchObject({ rateIntervalS: 10, dataLossWindowS: 60, symbolsSubscribed: 2 })
+      expect(s).toMatchObject({ rateIntervalS: 10, bucketS: 10, dataLossWindowS: 60, symbolsSubscribed: 2 })
       expect(s.tradesPerSecond.buckets.map((b) => [b.trades, b.perSecond])).toEqual([
         [5, 0.5],
         [1, 0.1],

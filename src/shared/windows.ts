@@ -1,0 +1,99 @@
+import { z } from 'zod'
+import { symbolSchema } from './symbols'
+
+/**
+ * The dashboard's time window: a preset that slides with the clock, or a fixed range. The core
+ * turns it into [from, to) at every tick (resolveWindow) and picks a bucket width that keeps each
+ * series to a few hundred points and long windows on the minute rollups (bucketSecondsFor).
+ */
+
+export const WINDOW_PRESETS = ['5m', '1h', 'run'] as const
+export type WindowPreset = (typeof WINDOW_PRESETS)[number]
+
+export const WINDOW_PRESET_LABELS: Record<WindowPreset, string> = {
+  '5m': 'Last 5 min',
+  '1h': 'Last hour',
+  run: 'This run',
+}
+
+/** A custom range may span at most a day: its 30 s data-loss windows stay below 3,000. */
+export const MAX_RANGE_MS = 24 * 3600 * 1000
+
+const ms = z.number().int().nonnegative()
+
+export const windowSpecSchema = z.union([
+  z.object({ preset: z.enum(WINDOW_PRESETS) }).strict(),
+  z
+    .object({ from: ms, to: ms })
+    .strict()
+    .refine((w) => w.from < w.to, 'the window must end after it starts')
+    .refine((w) => w.to - w.from <= MAX_RANGE_MS, 'a custom range spans at most 24 hours'),
+])
+export type WindowSpec = z.infer<typeof windowSpecSchema>
+
+/** What a client watches: a window, and the symbol of the volume-trend view (default: the busiest). */
+export const watchRequestSchema = z
+  .object({ window: windowSpecSchema, symbol: symbolSchema.optional() })
+  .strict()
+export type WatchRequest = z.infer<typeof watchRequestSchema>
+
+/** One key per distinct watch, so clients watching the same thing share one query. */
+export function watchKey(w: WatchRequest): string {
+  const win = 'preset' in w.window ? w.window.preset : `${w.window.from}-${w.window.to}`
+  return `${win}|${w.symbol ?? ''}`
+}
+
+/** The last (or current) run of the pipeline: started, and stopped unless still running. */
+export interface RunSpan {
+  startedAt: number
+  stoppedAt: number | null
+}
+
+const PRESET_MS: Record<Exclude<WindowPreset, 'run'>, number> = { '5m': 300_000, '1h': 3_600_000 }
+
+/**
+ * [from, to) in ms for a window at `now`. Preset ends are rounded up to the next whole second, so
+ * every client and tick of one second asks the same question. "This run" without a run yet is
+ * the last 5 minutes; a run longer than a day shows its last day.
+ */
+export function resolveWindow(
+  spec: WindowSpec,
+  now: number,
+  run: RunSpan | null,
+): { from: number; to: number } {
+  const end = Math.ceil((now + 1) / 1000) * 1000
+  if (!('preset' in spec)) return { from: spec.from, to: spec.to }
+  if (spec.preset !== 'run') return { from: end - PRESET_MS[spec.preset], to: end }
+  if (!run) return { from: end - PRESET_MS['5m'], to: end }
+  const to = run.stoppedAt === null ? end : Math.ceil((run.stoppedAt + 1) / 1000) * 1000
+  const from = Math.max(Math.floor(run.startedAt / 1000) * 1000, to - MAX_RANGE_MS)
+  return { from, to: Math.max(to, from + 1000) }
+}
+
+/** Bucket widths that read well on an axis, in seconds. */
+const NICE_BUCKETS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
+
+/** Points a time series may have before its buckets widen. */
+export const MAX_SERIES_POINTS = 360
+
+/**
+ * Windows longer than this get whole-minute buckets. kpi_snapshot() serves those from the minute
+ * rollups; narrower buckets read the 1 s rollups, and their latency trend then merges one
+ * histogram per second and partition: about 0.75 s for an hour of 10 s buckets at ~280 trades/s
+ * against 75 ms with 60 s buckets (sql/006).
+ */
+export const MINUTE_BUCKETS_ABOVE_MS = 30 * 60_000
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+
+/**
+ * The narrowest nice bucket width, a whole multiple of rate_interval_s (and of 60 s for a window
+ * over MINUTE_BUCKETS_ABOVE_MS), that cuts the window into at most MAX_SERIES_POINTS buckets:
+ * 1 s for 5 minutes, 60 s for an hour. Without a nice fit, the least multiple that is wide enough.
+ */
+export function bucketSecondsFor(windowMs: number, rateIntervalS: number): number {
+  const need = Math.max(rateIntervalS, windowMs / 1000 / MAX_SERIES_POINTS)
+  const minute = windowMs > MINUTE_BUCKETS_ABOVE_MS ? 60 : 1
+  const unit = (rateIntervalS * minute) / gcd(rateIntervalS, minute)
+  return NICE_BUCKETS_S.find((b) => b >= need && b % unit === 0) ?? Math.ceil(need / unit) * unit
+}
