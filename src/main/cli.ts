@@ -50,7 +50,9 @@ async function run(settings: Settings): Promise<void> {
     lastLine = Date.now()
     console.log(formatStatus(s))
   })
-  events.on('alert', (a) => console.error(`${a.level}: ${a.message}`))
+  events.on('alert', (a) =>
+    console.error(a.clearedAt === null ? `${a.level}: ${a.message}` : `cleared: ${a.message}`),
+  )
 
   let stopping: Promise<void> | null = null
   const stop = (why: string): Promise<void> => {

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { createCore, type Core } from './api/handlers'
 import { EventHub } from './api/events'
 import { resolveSettings } from './config'
-import { pushEvent, registerIpc } from './ipc'
+import { pushEvent, registerIpc, WINDOW_CLIENT } from './ipc'
 import { createServices } from './services'
 import { loadSettingsFile } from './settings-file'
 import { createMainWindow, hardenSessions } from './window'
@@ -20,9 +20,7 @@ async function boot(): Promise<void> {
   const services = await createServices(settings)
   core = createCore(services, events)
   registerIpc(core, () => win)
-  events.on('status', (s) => pushEvent(win, 'status', s))
-  events.on('snapshot', (s) => pushEvent(win, 'snapshot', s))
-  events.on('alert', (a) => pushEvent(win, 'alert', a))
+  core.connect(WINDOW_CLIENT, { push: (event, payload) => pushEvent(win, event, payload) })
   win = createMainWindow()
   win.on('closed', () => (win = null))
 }

@@ -7,16 +7,23 @@ export const COMMAND_NAMES = [
   'startPipeline',
   'stopPipeline',
   'getStatus',
+  'getConfig',
+  'setSource',
+  'setFinnhubToken',
   'subscribe',
   'unsubscribe',
   'getThresholds',
   'setThreshold',
+  'pinSymbolsSubscribed',
+  'testConnection',
+  'watch',
+  'getAlerts',
   'kpiSnapshot',
   'exportCsv',
 ] as const
 export type CommandName = (typeof COMMAND_NAMES)[number]
 
-export const EVENT_NAMES = ['status', 'snapshot', 'alert'] as const
+export const EVENT_NAMES = ['status', 'snapshot', 'alert', 'config'] as const
 export type EventName = (typeof EVENT_NAMES)[number]
 
 const PREFIX = 'tickflow:'

@@ -34,17 +34,60 @@ export interface PipelineStatus {
   rates: { received: number; written: number }
   /** Kafka records not yet committed by the writer; null until known */
   lag: number | null
+  /** Finnhub's error frames, newest last (at most 20); `symbol` when the message names one */
+  feedErrors: FeedError[]
+  /** the Kafka → PostgreSQL writer's health, as its supervisor sees it */
+  consumer: ConsumerHealth
   kafka: { bootstrap: string; managed: boolean; topic: string }
   postgres: { target: string; embedded: boolean }
   /** ms epoch */
   at: number
 }
 
-export type AlertLevel = 'info' | 'warn' | 'error'
+export type ConsumerState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed'
 
-export interface Alert {
-  level: AlertLevel
+export interface ConsumerHealth {
+  state: ConsumerState
+  /** ms epoch the last batch was committed; null before the first */
+  lastBatchAt: number | null
+  /** the latest failure in words (a crash, a stall, a failed write); kept after recovery */
+  lastError: string | null
+  /** how often the consumer (or its thread) was restarted after a crash, stop or stall */
+  restarts: number
+}
+
+export interface FeedError {
+  symbol: string | null
   message: string
   /** ms epoch */
   at: number
+}
+
+export type AlertLevel = 'info' | 'warn' | 'error'
+
+/**
+ * What raises an alert. Each rule but `notice` is a condition: raised when it starts to hold,
+ * cleared when it stops. A notice (a failure in words) is raised once and never clears.
+ */
+export const ALERT_RULES = [
+  'data_loss',
+  'silent_symbol',
+  'latency',
+  'rejects',
+  'drops',
+  'feed',
+  'notice',
+] as const
+export type AlertRule = (typeof ALERT_RULES)[number]
+
+export interface Alert {
+  /** rule and subject ("silent_symbol:AAPL"): one id for as long as the condition holds */
+  id: string
+  rule: AlertRule
+  level: AlertLevel
+  message: string
+  /** ms epoch it was raised */
+  at: number
+  /** ms epoch its condition cleared; null while it holds, and always for a notice */
+  clearedAt: number | null
 }

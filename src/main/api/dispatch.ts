@@ -1,5 +1,5 @@
 import { COMMAND_NAMES, type CommandName } from '../../shared/channels'
-import { commandSchemas, type ApiError, type ApiHandlers } from '../../shared/contract'
+import { commandSchemas, type ApiError, type ApiHandlers, type CallContext } from '../../shared/contract'
 
 /** A request the caller got wrong; its message is safe to show as is. */
 export class ApiRequestError extends Error {
@@ -17,9 +17,15 @@ export function isCommandName(name: unknown): name is CommandName {
 
 /**
  * The one door into the handlers for every transport (Electron IPC, browser mode's WebSocket):
- * the command must exist and its payload must pass the contract's schema.
+ * the command must exist and its payload must pass the contract's schema. `ctx` says which client
+ * called (per-client state such as a watch hangs on it) and reaches the handler as its second argument.
  */
-export async function dispatch(handlers: ApiHandlers, name: unknown, payload: unknown): Promise<unknown> {
+export async function dispatch(
+  handlers: ApiHandlers,
+  name: unknown,
+  payload: unknown,
+  ctx?: CallContext,
+): Promise<unknown> {
   if (!isCommandName(name)) throw new ApiRequestError(`unknown command: ${String(name)}`)
   const parsed = commandSchemas[name].safeParse(payload)
   if (!parsed.success) {
@@ -27,8 +33,8 @@ export async function dispatch(handlers: ApiHandlers, name: unknown, payload: un
     const field = issue?.path.join('.') || undefined
     throw new ApiRequestError(`${field ? field + ': ' : ''}${issue?.message ?? 'invalid request'}`, field)
   }
-  const handler = handlers[name] as (req: unknown) => Promise<unknown>
-  return handler(parsed.data)
+  const handler = handlers[name] as (req: unknown, ctx?: CallContext) => Promise<unknown>
+  return handler(parsed.data, ctx)
 }
 
 /** What crosses the wire when a command fails: a sentence, never a stack. */

@@ -1,32 +1,63 @@
-import type { ApiHandlers, CommandRequest } from '../../shared/contract'
-import type { PipelineStatus } from '../../shared/status'
+import { EVENT_NAMES, type EventName } from '../../shared/channels'
+import type { ApiHandlers, AppConfig, EventPayloads } from '../../shared/contract'
+import type { PipelineStatus, SourceKind } from '../../shared/status'
 import { MAX_SYMBOLS } from '../../shared/symbols'
+import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/thresholds'
+import { AlertBook } from '../alerts/alert-book'
 import { exportTradesCsv } from '../export/csv'
+import { LagHistory } from '../kpi/lag-history'
 import { kpiSnapshot } from '../kpi/snapshot'
+import { SnapshotHub } from '../kpi/snapshot-hub'
 import { Pipeline } from '../pipeline/pipeline'
 import { createSource } from '../pipeline/sources/create-source'
 import { redactUrl } from '../postgres/database'
 import { getThresholds, setThreshold } from '../postgres/thresholds'
 import type { Services } from '../services'
+import { AlertMonitor } from './alert-monitor'
+import { testConnection } from './connection-test'
 import { ApiRequestError } from './dispatch'
 import type { EventHub } from './events'
 
+/** A face's client (a browser tab, the Electron window): where its events go. */
+export interface ClientPort {
+  push<E extends EventName>(event: E, payload: EventPayloads[E]): void
+}
+
 export interface Core extends ApiHandlers {
+  /** Connects a client: it gets every broadcast and its own watch's snapshots. Returns disconnect. */
+  connect(clientId: string, port: ClientPort): () => void
   /** the running pipeline, if any (the CLI reads it for its status line) */
   pipeline(): Pipeline | null
+  /** the snapshot pusher, for the benchmark's push cost */
+  readonly snapshots: SnapshotHub
   /** stops the pipeline (draining it) and releases the services */
   shutdown(): Promise<void>
 }
 
+/** The clientId of callers without a transport (the CLI, tests). */
+const LOCAL = 'local'
+
 /**
  * The API handlers: plain functions over the services, the same for every face. Requests arrive
- * here already validated against the contract's schemas.
+ * here already validated against the contract's schemas. The core also owns what the dashboard
+ * watches: the settings of the next start, the snapshot pushes and the alerts.
  */
 export function createCore(services: Services, events: EventHub): Core {
   const { settings, db } = services
   let pipeline: Pipeline | null = null
-  // What to subscribe to at the next start; while running it mirrors the source.
-  let symbols = [...settings.symbols]
+  // The next start's settings; while running, `symbols` mirrors the source.
+  const next = {
+    source: settings.source as SourceKind,
+    replayFile: settings.replayFile ?? null,
+    speed: settings.speed,
+    demoRate: settings.demoRate,
+    finnhubToken: settings.finnhubToken ?? null,
+    symbols: [...settings.symbols],
+  }
+  let pinned = false
+  let thresholds: Thresholds = { ...DEFAULT_THRESHOLDS }
+  const lag = new LagHistory()
+  const alerts = new AlertBook()
 
   // Where the data goes, as status shows it (the database without its password).
   const describe: Pick<PipelineStatus, 'kafka' | 'postgres'> = {
@@ -38,7 +69,7 @@ export function createCore(services: Services, events: EventHub): Core {
     state: 'stopped',
     detail: null,
     source: null,
-    symbols,
+    symbols: next.symbols,
     counters: {
       received: 0,
       produced: 0,
@@ -51,29 +82,82 @@ export function createCore(services: Services, events: EventHub): Core {
     },
     rates: { received: 0, written: 0 },
     lag: null,
+    feedErrors: [],
+    consumer: { state: 'stopped', lastBatchAt: null, lastError: null, restarts: 0 },
     ...describe,
     at: Date.now(),
   })
-
-  // The data-loss KPI compares against this threshold, so it follows the subscription.
-  const syncSubscribedThreshold = async (): Promise<void> => {
-    await setThreshold(db.pool, 'symbols_subscribed', Math.max(1, Math.min(symbols.length, MAX_SYMBOLS)))
+  const status = (): PipelineStatus => pipeline?.status() ?? idleStatus()
+  const running = (): boolean => {
+    const s = pipeline?.status().state
+    return s !== undefined && s !== 'stopped' && s !== 'failed'
   }
 
-  const status = (): PipelineStatus => pipeline?.status() ?? idleStatus()
+  const config = (): AppConfig => ({
+    source: next.source,
+    replayFile: next.replayFile,
+    speed: next.speed,
+    demoRate: next.demoRate,
+    finnhubToken: next.finnhubToken ? 'set' : 'not set',
+    symbols: [...next.symbols],
+    thresholds: { ...thresholds },
+    symbolsSubscribedPinned: pinned,
+  })
+  const configChanged = (): AppConfig => {
+    const c = config()
+    events.emit('config', c)
+    return c
+  }
+
+  const refreshThresholds = async (): Promise<Thresholds> => (thresholds = await getThresholds(db.pool))
+  // The data-loss KPI compares against this threshold, so it follows the subscription unless pinned.
+  const syncSubscribedThreshold = async (): Promise<void> => {
+    if (pinned) return
+    await setThreshold(db.pool, 'symbols_subscribed', Math.max(1, Math.min(next.symbols.length, MAX_SYMBOLS)))
+    await refreshThresholds()
+  }
+  void refreshThresholds().catch(() => undefined)
+
+  const snapshots = new SnapshotHub({
+    query: (req) => kpiSnapshot(db.pool, req),
+    rateIntervalS: () => thresholds.rate_interval_s,
+    symbols: () => next.symbols,
+    run: () => pipeline?.run() ?? null,
+    lag,
+    onError: (err) => alerts.notice('warn', `KPI snapshot failed: ${err.message}`, Date.now()),
+  })
+  const monitor = new AlertMonitor({
+    db: db.pool,
+    book: alerts,
+    snapshots,
+    status,
+    thresholds: () => thresholds,
+    run: () => pipeline?.run() ?? null,
+  })
+  alerts.onChange((a) => events.emit('alert', a))
+
+  const clients = new Map<string, ClientPort>()
+  snapshots.onSnapshot((ids, snap) => {
+    for (const id of ids) clients.get(id)?.push('snapshot', snap)
+  })
+  snapshots.start()
 
   const handlers: ApiHandlers = {
-    async startPipeline(req: CommandRequest<'startPipeline'>) {
-      const current = pipeline?.status().state
-      if (current && current !== 'stopped' && current !== 'failed')
-        throw new ApiRequestError('the pipeline is already running; stop it first')
-      symbols = [...req.symbols]
+    async startPipeline(req) {
+      if (running()) throw new ApiRequestError('the pipeline is already running; stop it first')
+      if (req) {
+        Object.assign(next, { source: req.source, symbols: [...req.symbols] })
+        if (req.replayFile !== undefined) next.replayFile = req.replayFile
+        if (req.speed !== undefined) next.speed = req.speed
+      }
       const source = await createSource({
         ...settings,
-        source: req.source,
-        symbols,
-        replayFile: req.replayFile ?? settings.replayFile,
-        speed: req.speed ?? settings.speed,
+        source: next.source,
+        symbols: next.symbols,
+        finnhubToken: next.finnhubToken ?? undefined,
+        replayFile: next.replayFile ?? undefined,
+        speed: next.speed,
+        demoRate: next.demoRate,
       })
       const p = new Pipeline({
         kafka: services.kafka,
@@ -88,16 +172,27 @@ export function createCore(services: Services, events: EventHub): Core {
         recordFile: settings.recordFile,
         describe,
       })
-      p.onStatus((s) => events.emit('status', s))
-      p.onAlert((a) => events.emit('alert', a))
+      p.onStatus((s) => {
+        if (s.lag !== null) lag.add(s.at, s.lag)
+        events.emit('status', s)
+      })
+      p.onAlert((a) => alerts.notice(a.level, a.message, a.at))
       pipeline = p
+      if (req) configChanged()
       await syncSubscribedThreshold()
-      await p.start()
+      monitor.start()
+      try {
+        await p.start()
+      } catch (err) {
+        monitor.stop()
+        throw err
+      }
       return p.status()
     },
 
     async stopPipeline() {
       await pipeline?.stop()
+      monitor.stop()
       return status()
     },
 
@@ -105,33 +200,80 @@ export function createCore(services: Services, events: EventHub): Core {
       return status()
     },
 
+    async getConfig() {
+      return config()
+    },
+
+    async setSource(req) {
+      if (running()) throw new ApiRequestError('stop the pipeline before changing the source', 'source')
+      next.source = req.source
+      if (req.replayFile !== undefined) next.replayFile = req.replayFile
+      if (req.speed !== undefined) next.speed = req.speed
+      if (req.demoRate !== undefined) next.demoRate = req.demoRate
+      return configChanged()
+    },
+
+    async setFinnhubToken({ token }) {
+      // Held in memory only; it is never sent back, logged or put in a status.
+      next.finnhubToken = token
+      return configChanged()
+    },
+
     async subscribe({ symbol }) {
-      if (symbols.includes(symbol)) return symbols
-      if (symbols.length >= MAX_SYMBOLS)
-        throw new ApiRequestError(`at most ${MAX_SYMBOLS} symbols per connection`, 'symbol')
-      pipeline?.source.subscribe(symbol)
-      symbols = [...symbols, symbol]
+      if (next.symbols.includes(symbol))
+        throw new ApiRequestError(`${symbol} is already in the list`, 'symbol')
+      if (next.symbols.length >= MAX_SYMBOLS)
+        throw new ApiRequestError(
+          `at most ${MAX_SYMBOLS} symbols per connection (Finnhub's free plan)`,
+          'symbol',
+        )
+      if (running()) pipeline?.source.subscribe(symbol)
+      next.symbols = [...next.symbols, symbol]
       await syncSubscribedThreshold()
-      return symbols
+      configChanged()
+      return next.symbols
     },
 
     async unsubscribe({ symbol }) {
-      if (!symbols.includes(symbol)) throw new ApiRequestError(`not subscribed to ${symbol}`, 'symbol')
-      if (symbols.length === 1)
+      if (!next.symbols.includes(symbol)) throw new ApiRequestError(`not subscribed to ${symbol}`, 'symbol')
+      if (next.symbols.length === 1)
         throw new ApiRequestError('keep at least one symbol; stop the pipeline instead', 'symbol')
-      pipeline?.source.unsubscribe(symbol)
-      symbols = symbols.filter((s) => s !== symbol)
+      if (running()) pipeline?.source.unsubscribe(symbol)
+      next.symbols = next.symbols.filter((s) => s !== symbol)
       await syncSubscribedThreshold()
-      return symbols
+      configChanged()
+      return next.symbols
     },
 
     async getThresholds() {
-      return getThresholds(db.pool)
+      return refreshThresholds()
     },
 
     async setThreshold({ id, value }) {
       await setThreshold(db.pool, id, value)
-      return getThresholds(db.pool)
+      // A value the user typed for symbols_subscribed stays until they unpin it.
+      if (id === 'symbols_subscribed') pinned = true
+      await refreshThresholds()
+      configChanged()
+      return { ...thresholds }
+    },
+
+    async pinSymbolsSubscribed({ pinned: pin }) {
+      pinned = pin
+      await syncSubscribedThreshold()
+      return configChanged()
+    },
+
+    async testConnection(req) {
+      return testConnection(req, services.kafkaConnection)
+    },
+
+    async watch(req, ctx) {
+      return snapshots.watch(ctx?.clientId ?? LOCAL, req)
+    },
+
+    async getAlerts() {
+      return alerts.list()
     },
 
     async kpiSnapshot(req) {
@@ -145,8 +287,22 @@ export function createCore(services: Services, events: EventHub): Core {
 
   return {
     ...handlers,
+    snapshots,
+    connect(clientId, port) {
+      clients.set(clientId, port)
+      const offs = EVENT_NAMES.filter((e) => e !== 'snapshot').map((e) =>
+        events.on(e, (payload) => port.push(e, payload as never)),
+      )
+      return () => {
+        for (const off of offs) off()
+        snapshots.unwatch(clientId)
+        clients.delete(clientId)
+      }
+    },
     pipeline: () => pipeline,
     async shutdown() {
+      snapshots.stop()
+      monitor.stop()
       await pipeline?.stop()
       await services.close()
     },

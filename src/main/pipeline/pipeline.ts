@@ -1,15 +1,24 @@
 import type { Admin, Kafka } from 'kafkajs'
 import type pg from 'pg'
-import type { Alert, AlertLevel, PipelineState, PipelineStatus } from '../../shared/status'
+import type { AlertLevel, FeedError, PipelineState, PipelineStatus } from '../../shared/status'
+import type { RunSpan } from '../../shared/windows'
 import { ensureTopic } from '../kafka/topics'
 import type { KafkaConnection } from '../kafka/client'
 import { consumerLag } from './consumer'
 import { ConsumerThread } from './consumer-thread'
+import { addFeedError, feedErrorOf } from './feed-errors'
 import { Ingest } from './ingest'
 import { TradeProducer } from './producer'
 import { RejectSink } from './reject-sink'
 import { createRecorder, type Recorder } from './sources/recorder'
 import type { TradeSource } from './sources/source'
+
+/** A failure in words, raised once (conditions such as drops are the alert rules' job). */
+export interface Notice {
+  level: AlertLevel
+  message: string
+  at: number
+}
 
 export interface PipelineOptions {
   kafka: Kafka
@@ -26,6 +35,8 @@ export interface PipelineOptions {
   recordFile?: string
   describe: { kafka: PipelineStatus['kafka']; postgres: PipelineStatus['postgres'] }
   statusIntervalMs?: number
+  /** no batch for this long while records wait: the consumer is restarted (default 30 s) */
+  consumerStallMs?: number
 }
 
 /**
@@ -44,10 +55,12 @@ export class Pipeline {
   private detail: string | null = null
   private lag: number | null = null
   private timer: NodeJS.Timeout | null = null
-  private last = { at: Date.now(), received: 0, written: 0, dropped: 0 }
+  private last = { at: Date.now(), received: 0, written: 0 }
   private rates = { received: 0, written: 0 }
+  private feedErrors: FeedError[] = []
+  private span: RunSpan | null = null
   private statusListeners = new Set<(s: PipelineStatus) => void>()
-  private alertListeners = new Set<(a: Alert) => void>()
+  private alertListeners = new Set<(a: Notice) => void>()
 
   constructor(private readonly opts: PipelineOptions) {
     this.source = opts.source
@@ -62,19 +75,24 @@ export class Pipeline {
         connection: opts.connection,
         database: opts.database,
         options: { topic: opts.topic, groupId: opts.groupId, concurrency: opts.partitions },
+        stallMs: opts.consumerStallMs,
       },
-      alertError,
+      { onNotice: (level, m) => this.alert(level, m) },
     )
     this.rejects = new RejectSink(opts.pool, { onError: alertError })
     this.ingest = new Ingest(
       this.producer,
       (r) => this.rejects.add(r),
-      (msg) => this.alert('warn', `Finnhub: ${msg}`),
+      (msg) => {
+        this.feedErrors = addFeedError(this.feedErrors, feedErrorOf(msg, Date.now()))
+        this.alert('warn', `Finnhub: ${msg}`)
+      },
     )
     this.admin = opts.kafka.admin()
   }
 
   async start(): Promise<void> {
+    this.span = { startedAt: Date.now(), stoppedAt: null }
     this.setState('starting', 'creating the topic and connecting to Kafka')
     try {
       await this.admin.connect().catch((err: Error) => {
@@ -82,7 +100,8 @@ export class Pipeline {
           cause: err,
         })
       })
-      await ensureTopic(this.opts.kafka, this.opts.topic, this.opts.partitions)
+      const topic = await ensureTopic(this.opts.kafka, this.opts.topic, this.opts.partitions)
+      for (const w of topic.warnings) this.alert('warn', w)
       await this.producer.start()
       await this.consumer.start()
       if (this.opts.recordFile) {
@@ -113,6 +132,11 @@ export class Pipeline {
     this.setState('draining', 'writing what is in flight')
     await this.shutdown(drainTimeoutMs)
     this.setState('stopped', null)
+  }
+
+  /** When this run started, and stopped unless it still runs; null before start(). */
+  run(): RunSpan | null {
+    return this.span && { ...this.span }
   }
 
   /** Resolves when everything produced so far is committed to PostgreSQL (false on timeout). */
@@ -152,6 +176,8 @@ export class Pipeline {
       },
       rates: { ...this.rates },
       lag: this.lag,
+      feedErrors: [...this.feedErrors],
+      consumer: this.consumer.health(),
       kafka: this.opts.describe.kafka,
       postgres: this.opts.describe.postgres,
       at: Date.now(),
@@ -163,12 +189,13 @@ export class Pipeline {
     return () => this.statusListeners.delete(listener)
   }
 
-  onAlert(listener: (a: Alert) => void): () => void {
+  onAlert(listener: (a: Notice) => void): () => void {
     this.alertListeners.add(listener)
     return () => this.alertListeners.delete(listener)
   }
 
   private async shutdown(drainTimeoutMs: number): Promise<void> {
+    if (this.span && this.span.stoppedAt === null) this.span.stoppedAt = Date.now()
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     await this.source.stop()
@@ -198,16 +225,7 @@ export class Pipeline {
       received: (st.counters.received - this.last.received) / secs,
       written: (st.counters.written - this.last.written) / secs,
     }
-    if (st.counters.dropped > this.last.dropped) {
-      const n = st.counters.dropped - this.last.dropped
-      this.alert('warn', `dropped ${n} trades: Kafka is not keeping up and the buffer is full`)
-    }
-    this.last = {
-      at: now,
-      received: st.counters.received,
-      written: st.counters.written,
-      dropped: st.counters.dropped,
-    }
+    this.last = { at: now, received: st.counters.received, written: st.counters.written }
     this.emitStatus({ ...st, rates: { ...this.rates } })
   }
 
@@ -222,7 +240,7 @@ export class Pipeline {
   }
 
   private alert(level: AlertLevel, message: string): void {
-    const a: Alert = { level, message, at: Date.now() }
+    const a: Notice = { level, message, at: Date.now() }
     for (const l of this.alertListeners) l(a)
   }
 }

@@ -100,7 +100,8 @@ export function describeConnectError(err: unknown, password?: string): string {
   return msg.replace(/\s+/g, ' ').trim()
 }
 
-function passwordOf(url: string): string | undefined {
+/** The password in a database URL, to scrub it from error messages. */
+export function passwordOf(url: string): string | undefined {
   try {
     return decodeURIComponent(new URL(url).password) || undefined
   } catch {
@@ -108,16 +109,21 @@ function passwordOf(url: string): string | undefined {
   }
 }
 
-export function createPool(url: string, schema: string): pg.Pool {
+/** `applicationName` tells this pool's sessions apart in pg_stat_activity; default 'tickflow'. */
+export function createPool(url: string, schema: string, opts: { applicationName?: string } = {}): pg.Pool {
   assertSchemaName(schema)
   const pool = new pg.Pool({
     connectionString: url,
     // Startup options pin these on every pooled connection, without an extra round trip.
     options: `-c search_path=${schema} -c TimeZone=UTC`,
     types: typeParsers,
-    application_name: 'tickflow',
+    application_name: opts.applicationName ?? 'tickflow',
     connectionTimeoutMillis: 10_000,
   })
+  // A checked-out client whose server goes away emits 'error' besides failing its query, and pg
+  // only listens while the client idles in the pool: unheard, that error would crash the process
+  // (or the consumer thread). The failed query already tells its caller; the pool's own 'error'
+  // covers idle clients, and the caller must listen to that one.
   return pool
 }
 

@@ -1,0 +1,69 @@
+import pg from 'pg'
+import type { CommandRequest, ConnectionTest } from '../../shared/contract'
+import { createKafka, parseBrokerList, type KafkaConnection } from '../kafka/client'
+import { describeConnectError, describeTarget, passwordOf } from '../postgres/database'
+
+const TIMEOUT_MS = 5_000
+
+/** "Test connection" in the dashboard: can we reach this cluster or server now? Never throws. */
+export async function testConnection(
+  req: CommandRequest<'testConnection'>,
+  kafkaBase: Pick<KafkaConnection, 'ssl' | 'sasl'> = {},
+): Promise<ConnectionTest> {
+  return req.kind === 'kafka' ? testKafka(req.brokers, kafkaBase) : testPostgres(req.url)
+}
+
+async function testKafka(text: string, base: Pick<KafkaConnection, 'ssl' | 'sasl'>): Promise<ConnectionTest> {
+  let brokers: string[]
+  try {
+    brokers = parseBrokerList(text)
+  } catch (err) {
+    return { ok: false, message: (err as Error).message }
+  }
+  const admin = createKafka(
+    { ...base, brokers, clientId: 'tickflow-connection-test' },
+    { connectionTimeoutMs: TIMEOUT_MS, retry: { retries: 0 } },
+  ).admin()
+  try {
+    await withTimeout(admin.connect(), `no answer from ${brokers.join(', ')} within 5 s`)
+    const cluster = await withTimeout(
+      admin.describeCluster(),
+      'the cluster did not describe itself within 5 s',
+    )
+    const n = cluster.brokers.length
+    return {
+      ok: true,
+      message: `connected to Kafka cluster ${cluster.clusterId}: ${n} broker${n === 1 ? '' : 's'}`,
+    }
+  } catch (err) {
+    return { ok: false, message: `cannot reach Kafka at ${brokers.join(', ')}: ${(err as Error).message}` }
+  } finally {
+    await admin.disconnect().catch(() => undefined)
+  }
+}
+
+async function testPostgres(url: string): Promise<ConnectionTest> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: TIMEOUT_MS })
+  // An error after connect (the server going away) must not become an uncaught 'error' event.
+  client.on('error', () => undefined)
+  try {
+    await client.connect()
+    const { rows } = await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)
+    return { ok: true, message: `connected to PostgreSQL ${rows[0]?.v ?? '?'} at ${describeTarget(url)}` }
+  } catch (err) {
+    return {
+      ok: false,
+      message: `cannot connect to ${describeTarget(url)}: ${describeConnectError(err, passwordOf(url))}`,
+    }
+  } finally {
+    await client.end().catch(() => undefined)
+  }
+}
+
+function withTimeout<T>(p: Promise<T>, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), TIMEOUT_MS)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}
