@@ -1,22 +1,43 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
-import { COMMAND_NAMES, commandChannel, eventChannel, EVENT_NAMES } from '../shared/channels'
-import type { ApiError, TickflowApi } from '../shared/contract'
+import { commandChannel, eventChannel, EVENT_NAMES, type CommandName } from '../shared/channels'
+import type { ApiError, CommandRequest, CommandResponses, TickflowApi } from '../shared/contract'
 
-type Reply = { ok: true; value: unknown } | { ok: false; error: ApiError }
+// The sandboxed preload is bundled alone: it imports channels.ts and types only (no zod).
 
-async function call(name: (typeof COMMAND_NAMES)[number], request: unknown): Promise<unknown> {
-  const reply = (await ipcRenderer.invoke(commandChannel(name), request)) as Reply
-  if (reply.ok) return reply.value
-  throw Object.assign(new Error(reply.error.message), { field: reply.error.field })
+type Reply<T> = { ok: true; value: T } | { ok: false; error: ApiError }
+
+/** One command's method: it sends the request on the command's channel and unwraps main's reply. */
+function command<K extends CommandName>(
+  name: K,
+): (request?: CommandRequest<K>) => Promise<CommandResponses[K]> {
+  const channel = commandChannel(name)
+  return async (request) => {
+    // invoke() returns any; main's ipc.ts answers every command with a Reply of its handler's value.
+    const reply: Reply<CommandResponses[K]> = await ipcRenderer.invoke(channel, request)
+    if (reply.ok) return reply.value
+    throw Object.assign(new Error(reply.error.message), { field: reply.error.field })
+  }
 }
 
-// A narrow object, one method per command: the renderer never sees ipcRenderer itself.
-const commands = Object.fromEntries(
-  COMMAND_NAMES.map((name) => [name, (request?: unknown) => call(name, request)]),
-) as unknown as Omit<TickflowApi, 'on'>
-
+// A narrow object, one method per command: the renderer never sees ipcRenderer itself. `satisfies`
+// checks that every command is here (and nothing else) with the contract's request and reply.
 const api = {
-  ...commands,
+  startPipeline: command('startPipeline'),
+  stopPipeline: command('stopPipeline'),
+  getStatus: command('getStatus'),
+  getConfig: command('getConfig'),
+  setSource: command('setSource'),
+  setFinnhubToken: command('setFinnhubToken'),
+  subscribe: command('subscribe'),
+  unsubscribe: command('unsubscribe'),
+  getThresholds: command('getThresholds'),
+  setThreshold: command('setThreshold'),
+  pinSymbolsSubscribed: command('pinSymbolsSubscribed'),
+  testConnection: command('testConnection'),
+  watch: command('watch'),
+  getAlerts: command('getAlerts'),
+  kpiSnapshot: command('kpiSnapshot'),
+  exportCsv: command('exportCsv'),
   on(event, listener) {
     if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event: ${event}`)
     const channel = eventChannel(event)

@@ -1,0 +1,96 @@
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { ZodError } from 'zod'
+import { createCore } from './api/handlers'
+import { EventHub } from './api/events'
+import { describeSettingsError, parseFlags, resolveSettings, type Settings } from './config'
+import { defaultDataDir } from './kafka/paths'
+import { dashboardToken } from './server/auth'
+import { startDashboardServer, type DashboardServer } from './server/http-server'
+import { isLoopback, splitServeFlags, type ServeFlags } from './server/serve-flags'
+import { createServices } from './services'
+import { loadSettingsFile } from './settings-file'
+
+const USAGE = `Usage: npm run serve -- [options]
+Serves the dashboard to a browser. The pipeline starts when you press Start.
+  --port N          port to listen on (default: a free one)
+  --host ADDRESS    interface to bind (default 127.0.0.1; anything else exposes the dashboard
+                    to your network, still behind the printed token)
+  …and every option of npm run pipeline -- --help (source, symbols, brokers, database, …)`
+
+const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url))
+
+async function run(settings: Settings, serve: ServeFlags): Promise<void> {
+  // Signals from the start: an interrupt while the broker and database come up still stops them.
+  let why: string | null = null
+  const signalled = new Promise<string>((resolve) => {
+    const on = (name: string) => (): void => {
+      if (why) process.exit(130) // a second signal while draining means "now"
+      why = name
+      console.error(`${name}: closing the dashboard and draining what is in flight (again to quit now)…`)
+      resolve(name)
+    }
+    process.on('SIGINT', on('interrupted'))
+    process.on('SIGTERM', on('terminated'))
+  })
+
+  const services = await createServices(settings, { onProgress: (m) => console.error(`… ${m}`) })
+  const core = createCore(services, new EventHub())
+  if (why) return core.shutdown()
+  let server: DashboardServer
+  try {
+    server = await startDashboardServer({
+      core,
+      rendererDir: RENDERER_DIR,
+      host: serve.host,
+      port: serve.port,
+      token: await dashboardToken(settings.dataDir),
+    })
+  } catch (err) {
+    await core.shutdown().catch(() => undefined)
+    throw err
+  }
+  console.log(`Tickflow is serving the dashboard at ${server.url}`)
+  if (!isLoopback(serve.host))
+    console.error(`warning: listening on ${serve.host}; anyone who can reach it and has the token can use it`)
+
+  await signalled
+  await server.close()
+  await core.shutdown()
+}
+
+async function main(argv: string[]): Promise<number> {
+  let settings: Settings
+  let serve: ServeFlags
+  try {
+    serve = splitServeFlags(argv)
+    const flags = parseFlags(serve.rest)
+    if (flags.help) {
+      console.log(USAGE)
+      return 0
+    }
+    const dataDir = flags.settings.dataDir ?? defaultDataDir()
+    const file = await loadSettingsFile(dataDir)
+    for (const w of file.warnings) console.error(`warning: ${w}`)
+    settings = resolveSettings(flags.settings, process.env, file.settings)
+  } catch (err) {
+    console.error(
+      `tickflow: ${err instanceof ZodError ? describeSettingsError(err) : (err as Error).message}`,
+    )
+    return 2
+  }
+  if (!existsSync(`${RENDERER_DIR}index.html`)) {
+    console.error(`tickflow: ${RENDERER_DIR}index.html is missing: run npm run build first`)
+    return 1
+  }
+  try {
+    await run(settings, serve)
+    return 0
+  } catch (err) {
+    console.error(`tickflow: ${(err as Error).message.split('\n')[0]}`)
+    return 1
+  }
+}
+
+// Exit explicitly: a stray timer in a client library must not keep a finished run alive.
+main(process.argv.slice(2)).then((code) => process.exit(code))

@@ -1,0 +1,69 @@
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import type { IncomingMessage } from 'node:http'
+import { join } from 'node:path'
+
+/**
+ * Browser mode's access token: made at start, handed to the user once in the printed URL, then
+ * carried by an HttpOnly cookie. Everything the server offers (pages, assets, the API socket) needs it.
+ */
+export const TOKEN_COOKIE = 'tickflow_token'
+
+export function newToken(): string {
+  return randomBytes(24).toString('base64url')
+}
+
+const TOKEN_FILE = 'dashboard-token'
+
+/**
+ * The token of a data dir's dashboard, made on first use and kept (mode 600) in the data dir, so an
+ * open tab reconnects after `serve` restarts instead of being locked out by a new token.
+ */
+export async function dashboardToken(dataDir: string): Promise<string> {
+  const path = join(dataDir, TOKEN_FILE)
+  const kept = (await readFile(path, 'utf8').catch(() => '')).trim()
+  if (/^[A-Za-z0-9_-]{32,}$/.test(kept)) return kept
+  const token = newToken()
+  await mkdir(dataDir, { recursive: true })
+  await writeFile(path, token + '\n', { mode: 0o600 })
+  return token
+}
+
+/** Constant time whatever the inputs: both sides are hashed to the same length first. */
+export function tokensEqual(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest()
+  const b = createHash('sha256').update(expected).digest()
+  return timingSafeEqual(a, b)
+}
+
+/** One cookie's value from a Cookie header, or undefined. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  if (!header) return undefined
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=')
+    if (eq < 0) continue
+    if (part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim()
+  }
+  return undefined
+}
+
+export function authCookie(token: string): string {
+  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
+}
+
+/** A request's path and query, split without resolving it against any host. */
+export function splitUrl(url: string | undefined): { path: string; query: URLSearchParams } {
+  const raw = url ?? '/'
+  const q = raw.indexOf('?')
+  return q < 0
+    ? { path: raw, query: new URLSearchParams() }
+    : { path: raw.slice(0, q), query: new URLSearchParams(raw.slice(q + 1)) }
+}
+
+/** Whether the request carries the token, in its cookie or in ?token=. */
+export function isAuthorized(req: IncomingMessage, token: string): boolean {
+  const fromQuery = splitUrl(req.url).query.get('token')
+  if (fromQuery !== null) return tokensEqual(fromQuery, token)
+  const fromCookie = cookieValue(req.headers.cookie, TOKEN_COOKIE)
+  return fromCookie !== undefined && tokensEqual(fromCookie, token)
+}

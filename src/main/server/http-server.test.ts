@@ -1,0 +1,120 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { startDashboardServer, type DashboardServer } from './http-server'
+import { fakeBuild, fakeCore, get, type FakeCore } from './test-support'
+
+let build: Awaited<ReturnType<typeof fakeBuild>>
+let core: FakeCore
+let server: DashboardServer
+
+beforeEach(async () => {
+  build = await fakeBuild()
+  core = fakeCore()
+  server = await startDashboardServer({ core, rendererDir: build.rendererDir })
+})
+afterEach(async () => {
+  await server.close()
+  await build.cleanup()
+})
+
+const cookie = (): Record<string, string> => ({ Cookie: `tickflow_token=${server.token}` })
+
+describe('the dashboard server', () => {
+  it('binds 127.0.0.1 on a free port and prints a URL with the token', () => {
+    expect(server.host).toBe('127.0.0.1')
+    expect(server.port).toBeGreaterThan(0)
+    expect(server.token).toMatch(/^[A-Za-z0-9_-]{32}$/)
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${server.token}`)
+  })
+
+  it('refuses everything without the token, /healthz included', async () => {
+    for (const path of ['/', '/index.html', '/assets/app.js', '/healthz', '/nope']) {
+      const res = await get(server.port, path)
+      expect(res.status, path).toBe(401)
+      expect(res.body).toMatch(/Unauthorized/)
+      expect(res.body).not.toContain('<html')
+    }
+    expect((await get(server.port, '/?token=wrong')).status).toBe(401)
+    expect((await get(server.port, '/', { Cookie: 'tickflow_token=wrong' })).status).toBe(401)
+    expect((await get(server.port, '/', { Cookie: `other=${server.token}` })).status).toBe(401)
+  })
+
+  it('swaps the token in the URL for a cookie and redirects to the clean URL', async () => {
+    const first = await get(server.port, `/?token=${server.token}`)
+    expect(first.status).toBe(302)
+    expect(first.headers.location).toBe('/')
+    const setCookie = String(first.headers['set-cookie'])
+    expect(setCookie).toContain(`tickflow_token=${server.token}`)
+    expect(setCookie).toMatch(/HttpOnly/)
+    expect(setCookie).toMatch(/SameSite=Strict/)
+    expect(setCookie).toMatch(/Path=\//)
+
+    const page = await get(server.port, '/', cookie())
+    expect(page.status).toBe(200)
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8')
+    expect(page.headers['cache-control']).toBe('no-store')
+    expect(page.body).toContain('<div id="root">')
+  })
+
+  it('keeps other query parameters and never redirects off the site', async () => {
+    const res = await get(server.port, `/index.html?a=1&token=${server.token}&b=2`)
+    expect(res.headers.location).toBe('/index.html?a=1&b=2')
+    expect((await get(server.port, `//evil.example/?token=${server.token}`)).headers.location).toBe('/')
+    expect((await get(server.port, `/\\evil.example/?token=${server.token}`)).headers.location).toBe('/')
+  })
+
+  it('sends the security headers, with connect-src narrowed to the page itself', async () => {
+    const res = await get(server.port, '/', cookie())
+    expect(res.headers['content-security-policy']).toBe(
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "connect-src 'self'; frame-ancestors 'none'",
+    )
+    expect(res.headers['x-content-type-options']).toBe('nosniff')
+    expect(res.headers['referrer-policy']).toBe('no-referrer')
+    // the 401 carries them too
+    expect((await get(server.port, '/')).headers['x-content-type-options']).toBe('nosniff')
+  })
+
+  it('serves assets with their content types', async () => {
+    const js = await get(server.port, '/assets/app.js', cookie())
+    expect(js.status).toBe(200)
+    expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8')
+    expect(js.body).toContain('tickflow')
+    expect((await get(server.port, '/assets/app.css', cookie())).headers['content-type']).toBe(
+      'text/css; charset=utf-8',
+    )
+    expect((await get(server.port, '/assets/missing.js', cookie())).status).toBe(404)
+    expect((await get(server.port, '/healthz', cookie())).body).toBe('ok\n')
+  })
+
+  it('never serves a file outside the renderer', async () => {
+    for (const path of [
+      '/../package.json',
+      '/%2e%2e/package.json',
+      '/%2E%2E/package.json',
+      '/assets/../../package.json',
+      '/assets/%2e%2e/%2e%2e/package.json',
+      '/..%2fpackage.json',
+      '/..%5cpackage.json',
+      '/%252e%252e/package.json',
+      '/assets/%00app.js',
+      '/%',
+    ]) {
+      const res = await get(server.port, path, cookie())
+      expect(res.status, path).toBe(404)
+      expect(res.body, path).not.toContain('secret')
+    }
+  })
+
+  it('answers only GET and HEAD', async () => {
+    const res = await get(server.port, '/', cookie(), 'POST')
+    expect(res.status).toBe(405)
+    expect(res.headers.allow).toBe('GET, HEAD')
+    expect((await get(server.port, '/', cookie(), 'HEAD')).status).toBe(200)
+  })
+
+  it('fails to start without a build', async () => {
+    await expect(startDashboardServer({ core, rendererDir: build.dir + '/nothing' })).rejects.toThrow(
+      /run npm run build first/,
+    )
+  })
+})

@@ -1,0 +1,150 @@
+import { readFile, stat } from 'node:fs/promises'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { authCookie, isAuthorized, newToken, splitUrl, tokensEqual } from './auth'
+import { contentType, headerCsp, realInside, staticPath } from './static-files'
+import { attachWsTransport, type ServedCore, type WsTransport } from './ws-transport'
+
+export interface DashboardServerOptions {
+  core: ServedCore
+  /** the built renderer: index.html and assets/ (out/renderer) */
+  rendererDir: string
+  /** the interface to bind; 127.0.0.1 unless the user opts in to another */
+  host?: string
+  /** 0 (the default) takes a free port */
+  port?: number
+  /** the access token; default a new one (serve keeps one per data dir, see dashboardToken) */
+  token?: string
+}
+
+export interface DashboardServer {
+  readonly host: string
+  readonly port: number
+  /** the access token; the cookie carries it after the first visit */
+  readonly token: string
+  /** what to open in a browser: the dashboard's address with the token */
+  readonly url: string
+  readonly transport: WsTransport
+  /** closes every socket and stops listening */
+  close(): Promise<void>
+}
+
+const UNAUTHORIZED = 'Unauthorized: open the address that `npm run serve` printed (it carries ?token=…).\n'
+
+/**
+ * Browser mode's HTTP face: the built renderer and the /api WebSocket on one port, all of it behind
+ * a random token. The token arrives once in the URL, is swapped for an HttpOnly SameSite=Strict
+ * cookie, and the URL is redirected clean so the token does not linger in the address bar.
+ */
+export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
+  const root = opts.rendererDir
+  const host = opts.host ?? '127.0.0.1'
+  let indexHtml: string
+  try {
+    indexHtml = await readFile(join(root, 'index.html'), 'utf8')
+  } catch {
+    throw new Error(`${join(root, 'index.html')} is missing: run npm run build first`)
+  }
+  const token = opts.token ?? newToken()
+  const csp = headerCsp(indexHtml)
+
+  const securityHeaders = (res: ServerResponse): void => {
+    res.setHeader('Content-Security-Policy', csp)
+    res.setHeader('X-Content-Type-Options', 'nosniff')
+    res.setHeader('Referrer-Policy', 'no-referrer')
+    res.setHeader('X-Frame-Options', 'DENY')
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin')
+  }
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    securityHeaders(res)
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD')
+      return text(res, 405, 'Method not allowed\n')
+    }
+    const { path, query } = splitUrl(req.url)
+    const given = query.get('token')
+    if (given !== null) {
+      if (!tokensEqual(given, token)) return text(res, 401, UNAUTHORIZED)
+      query.delete('token')
+      const rest = query.toString()
+      // Only a plain absolute path goes back into Location: never `//host` or `/\host`.
+      const clean = /^\/(?![/\\])[^\\]*$/.test(path) ? path : '/'
+      res.writeHead(302, { Location: clean + (rest ? `?${rest}` : ''), 'Set-Cookie': authCookie(token) })
+      res.end()
+      return
+    }
+    if (!isAuthorized(req, token)) return text(res, 401, UNAUTHORIZED)
+    if (path === '/healthz') return text(res, 200, 'ok\n')
+
+    const file = staticPath(root, path)
+    const info = file ? await stat(file).catch(() => null) : null
+    if (!file || !info?.isFile() || !(await realInside(root, file))) return text(res, 404, 'Not found\n')
+    const body = await readFile(file)
+    const isIndex = file === join(root, 'index.html')
+    res.writeHead(200, {
+      'Content-Type': contentType(file),
+      'Content-Length': body.length,
+      // Vite's assets carry a content hash in their names; the page itself must always be fresh.
+      'Cache-Control': isIndex
+        ? 'no-store'
+        : path.startsWith('/assets/')
+          ? 'private, max-age=31536000, immutable'
+          : 'no-cache',
+    })
+    res.end(req.method === 'HEAD' ? undefined : body)
+  }
+
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) text(res, 500, 'Internal error\n')
+      else res.destroy()
+    })
+  })
+  const transport = attachWsTransport(server, { core: opts.core, token, path: '/api' })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  const url = `http://${urlHost(host)}:${port}/?token=${token}`
+
+  let closing: Promise<void> | null = null
+  return {
+    host,
+    port,
+    token,
+    url,
+    transport,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        transport.close()
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      return closing
+    },
+  }
+}
+
+function text(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    'Cache-Control': 'no-store',
+  })
+  res.end(body)
+}
+
+/** The host as a browser should type it: a wildcard bind is reached through loopback. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1'
+  if (host === '::') return '[::1]'
+  return host.includes(':') ? `[${host}]` : host
+}
