@@ -1,0 +1,33 @@
+import { BarChart, FunnelChart, LineChart, PieChart } from 'echarts/charts'
+import {
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+} from 'echarts/components'
+import { use } from 'echarts/core'
+import { CanvasRenderer } from 'echarts/renderers'
+
+/**
+ * The one module that loads ECharts: the core plus only the charts and components the views use,
+ * which keeps the bundle small (DESIGN.md). A view that needs another chart type or component
+ * registers it here; the option builders import types only.
+ */
+use([
+  BarChart,
+  FunnelChart,
+  LineChart,
+  PieChart,
+  GridComponent,
+  LegendComponent,
+  MarkAreaComponent,
+  MarkLineComponent,
+  TitleComponent,
+  TooltipComponent,
+  CanvasRenderer,
+])
+
+export { init } from 'echarts/core'
+export type { EChartsCoreOption, EChartsType, SetOptionOpts } from 'echarts/core'
