@@ -1,0 +1,31 @@
+import { useDashboard } from '../hooks/use-dashboard'
+import { ConnectionTest } from './ConnectionTest'
+
+/** Where the pipeline writes, and a check of another broker or database before the next launch. */
+export function ConnectionsSection(): React.JSX.Element {
+  const kafka = useDashboard((s) => s.status?.kafka ?? null)
+  const postgres = useDashboard((s) => s.status?.postgres ?? null)
+  return (
+    <section className="side-section" aria-labelledby="connections-heading">
+      <h3 id="connections-heading">Connections</h3>
+      <ConnectionTest
+        kind="kafka"
+        label="Kafka"
+        current={kafka ? (kafka.managed ? `Local broker (${kafka.bootstrap})` : kafka.bootstrap) : null}
+        initial={kafka?.bootstrap ?? ''}
+        placeholder="host:9092,host2:9092"
+      />
+      <ConnectionTest
+        kind="postgres"
+        label="PostgreSQL"
+        current={postgres ? (postgres.embedded ? 'Embedded' : postgres.target) : null}
+        initial=""
+        placeholder="postgres://user:password@host:5432/db"
+      />
+      <p className="muted note">
+        Local (managed broker and embedded PostgreSQL) is the default; a different connection applies at the
+        next launch via <code>--brokers</code> / <code>--database-url</code>.
+      </p>
+    </section>
+  )
+}

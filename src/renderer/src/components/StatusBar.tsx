@@ -1,0 +1,77 @@
+import { formatNumber } from '../format/format'
+import { useDashboard } from '../hooks/use-dashboard'
+import { useLocale } from '../hooks/use-locale'
+
+/** The feed and the pipeline's counters, in the user's number format. */
+export function StatusBar(): React.JSX.Element {
+  const status = useDashboard((s) => s.status)
+  const locale = useLocale()
+  const n = (v: number | null | undefined, digits = 0): string =>
+    v === null || v === undefined ? '–' : formatNumber(v, locale, digits)
+  const source = status?.source ?? null
+  const feed = source
+    ? `${source.kind} ${source.state}${source.reconnects > 0 ? ` · ${n(source.reconnects)} reconnects` : ''}`
+    : 'idle'
+  const c = status?.counters
+
+  return (
+    <footer className="status-bar" data-testid="status-bar">
+      <Item
+        label="Feed"
+        testId="status-feed"
+        value={feed}
+        title={source?.detail ?? undefined}
+        warn={!!source && source.state !== 'open'}
+      />
+      <Item
+        label="Trades/s"
+        testId="status-rate"
+        value={n(status?.rates.received, 1)}
+        raw={status?.rates.received}
+      />
+      <Item
+        label="Lag"
+        testId="status-lag"
+        value={n(status?.lag)}
+        raw={status?.lag}
+        title="Kafka records not yet committed by the writer"
+      />
+      <Item label="Rows" testId="status-rows" value={n(c?.written)} raw={c?.written} title="Trades stored" />
+      <Item
+        label="Rejects"
+        testId="status-rejects"
+        value={n(c?.rejected)}
+        raw={c?.rejected}
+        warn={(c?.rejected ?? 0) > 0}
+      />
+      <Item
+        label="Drops"
+        testId="status-drops"
+        value={n(c?.dropped)}
+        raw={c?.dropped}
+        warn={(c?.dropped ?? 0) > 0}
+      />
+    </footer>
+  )
+}
+
+interface ItemProps {
+  label: string
+  testId: string
+  value: string
+  /** the number itself, unformatted, as data-value */
+  raw?: number | null
+  title?: string
+  warn?: boolean
+}
+
+function Item({ label, testId, value, raw, title, warn }: ItemProps): React.JSX.Element {
+  return (
+    <span className={warn ? 'status-item is-warn' : 'status-item'} title={title}>
+      <span className="status-label">{label}</span>
+      <span className="status-value" data-testid={testId} data-value={raw ?? undefined}>
+        {value}
+      </span>
+    </span>
+  )
+}
