@@ -9,7 +9,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/*.browser.test.ts', 'node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
         },
       },
       {
@@ -19,6 +19,17 @@ export default defineConfig({
           globalSetup: ['test/setup/kafka.ts', 'test/setup/postgres.ts'],
           // One file at a time: the broker-lifecycle tests start JVMs of their own, and on two
           // cores that starved a concurrent consumer-group takeover into a timeout now and then.
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        test: {
+          // The dashboard in Chromium (playwright-core) against `npm run serve` on the real services.
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/setup/kafka.ts', 'test/setup/postgres.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 180_000,

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
-# npm test: types, lint, the electron-vite build, unit tests, then the integration suite against a
-# real Kafka broker and embedded PostgreSQL, and once more against DATABASE_URL's server if set.
+# npm test: types, lint, the electron-vite build, unit tests, the integration suite against a real
+# Kafka broker and embedded PostgreSQL (once more against DATABASE_URL's server if set), then the
+# dashboard end to end in Chromium over `npm run serve`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 npm run -s typecheck
 npm run -s lint
-# The desktop bundle (main, sandboxed preload, renderer) must keep building.
+# The desktop bundle (main, sandboxed preload, renderer) must keep building; serve and e2e use it.
 npm run -s build > /dev/null
 npx vitest run --project unit
 TICKFLOW_TEST_PG=embedded npx vitest run --project integration
@@ -15,3 +16,4 @@ if [ -n "${DATABASE_URL:-}" ]; then
 else
   echo "DATABASE_URL is not set: the integration suite ran against embedded PostgreSQL only."
 fi
+TICKFLOW_TEST_PG=embedded npx vitest run --project e2e
