@@ -4,7 +4,7 @@ import type { KpiSnapshot } from './kpi'
 import type { Alert, PipelineStatus, SourceKind } from './status'
 import { symbolListSchema, symbolSchema } from './symbols'
 import type { Thresholds } from './thresholds'
-import { watchRequestSchema, type WatchRequest } from './windows'
+import { watchRequestSchema, type RunSpan, type WatchRequest } from './windows'
 
 /**
  * The typed API between a face (Electron renderer, browser mode, CLI) and the core. Every command's
@@ -122,6 +122,8 @@ export interface WindowSnapshot {
   kpis: KpiSnapshot
   /** lag samples inside [kpis.from, kpis.to), at most one per kpis.bucketS */
   lag: LagPoint[]
+  /** the last (or current) run: windows outside it without trades are "not running", not data loss */
+  run: RunSpan | null
 }
 
 export interface CommandResponses {

@@ -106,7 +106,7 @@ describe('SnapshotHub', () => {
     expect(pushes.map(([ids]) => ids).sort()).toEqual([['a'], ['b'], ['c']])
     expect(calls.slice(3).map((c) => [c.req.bucketS, c.req.symbol])).toEqual([
       [1, undefined],
-      [10, undefined],
+      [60, undefined],
       [1, 'AAPL'],
     ])
     hub.stop()
@@ -197,10 +197,10 @@ describe('SnapshotHub', () => {
     lag.add(T0 - 15_000, 1)
     lag.add(T0, 4)
     const snap = await hub.watch('a', HOUR)
-    expect(snap.kpis.bucketS).toBe(10)
+    // An hour reads minute rollups: one lag point per minute, the highest in it.
+    expect(snap.kpis.bucketS).toBe(60)
     expect(snap.lag).toEqual([
-      { at: T0 - 30_000, lag: 8 },
-      { at: T0 - 20_000, lag: 1 },
+      { at: T0 - 60_000, lag: 8 },
       { at: T0, lag: 4 },
     ])
     expect(snap.watch).toEqual(HOUR)

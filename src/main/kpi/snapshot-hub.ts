@@ -168,7 +168,8 @@ export class SnapshotHub {
 
   private async snapshot(req: WatchRequest): Promise<WindowSnapshot> {
     const at = this.now()
-    const { from, to } = resolveWindow(req.window, at, this.opts.run())
+    const run = this.opts.run()
+    const { from, to } = resolveWindow(req.window, at, run)
     const bucketS = bucketSecondsFor(to - from, this.opts.rateIntervalS())
     const kpis = await this.opts.query({
       from,
@@ -179,7 +180,7 @@ export class SnapshotHub {
     })
     // The query's own bucket width (never narrower than its rate_interval_s) keeps lag on the KPIs' axis.
     const lag = this.opts.lag.range(from, to, (kpis.bucketS || bucketS) * 1000)
-    return { watch: req, at, kpis, lag }
+    return { watch: req, at, kpis, lag, run }
   }
 
   private push(clientIds: string[], snap: WindowSnapshot): void {

@@ -147,7 +147,13 @@ export const LAG: LagPoint[] = [
 ]
 
 export function makeSnapshot(kpis: Partial<KpiSnapshot> = {}, lag: LagPoint[] = LAG): WindowSnapshot {
-  return { watch: { window: { preset: '5m' } }, at: T0 + 105 * S, kpis: { ...makeKpis(), ...kpis }, lag }
+  return {
+    watch: { window: { preset: '5m' } },
+    at: T0 + 105 * S,
+    kpis: { ...makeKpis(), ...kpis },
+    lag,
+    run: { startedAt: T0 - 600 * S, stoppedAt: null },
+  }
 }
 
 /** A window in which nothing happened. */

@@ -51,6 +51,9 @@ describe('numbers', () => {
   it('shortens axis numbers', () => {
     expect(formatCompact(12_345, 'en-US')).toBe('12.3K')
     expect(plain(formatCompact(1_500_000, 'de-DE'))).toBe('1,5 Mio.')
+    // small crypto volumes keep their digits instead of all reading 0
+    expect(formatCompact(0.0234, 'en-US')).toBe('0.023')
+    expect(formatCompact(0, 'en-US')).toBe('0')
   })
   it('formats percentages', () => {
     expect(formatPercent(0.4667, 'en-US')).toBe('46.7%')

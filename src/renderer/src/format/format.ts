@@ -73,8 +73,9 @@ export function formatAmount(n: number, locale: string): string {
   return formatNumber(n, locale, 2)
 }
 
-/** A short number for axis labels: 12K, 1.2M (per locale). */
+/** A short number for axis labels: 12K, 1.2M, and 0.02 for the small volumes of crypto (per locale). */
 export function formatCompact(n: number, locale: string): string {
+  if (Math.abs(n) < 1) return numberFormat(locale, { maximumSignificantDigits: 2 }).format(n)
   return numberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(n)
 }
 

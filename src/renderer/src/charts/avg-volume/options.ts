@@ -4,6 +4,7 @@ import {
   baseOption,
   firstParam,
   inSymbolOrder,
+  themeColors,
   tooltipBase,
   tooltipHtml,
   type FunnelSeriesOption,
@@ -40,8 +41,9 @@ export function buildAvgVolumeOption(
         id: 'avg-volume',
         type: 'funnel',
         name: 'Average volume',
-        left: '8%',
-        right: '8%',
+        // labels sit to the right: a near-zero volume's sliver has no room for its own text
+        left: '4%',
+        right: '34%',
         top: 8,
         bottom: 8,
         min: 0,
@@ -51,10 +53,8 @@ export function buildAvgVolumeOption(
         sort: 'descending',
         gap: 1,
         label: {
-          position: 'inside',
-          color: '#fff',
-          textBorderColor: 'rgba(0,0,0,0.45)',
-          textBorderWidth: 2,
+          position: 'right',
+          color: themeColors(ctx.theme).text,
           fontSize: 10,
           formatter: (p: { name: string; value?: unknown }) =>
             `${p.name}  ${formatAmount(Number(p.value), ctx.locale)}`,

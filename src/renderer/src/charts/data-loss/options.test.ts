@@ -45,7 +45,20 @@ describe('data-loss options', () => {
 
   it('merges adjacent loss windows into one shaded run', () => {
     const b = makeKpis().dataLoss.buckets.map((x, i) => ({ ...x, dataLoss: i !== 0 }))
-    expect(lossRuns(b, 30 * S)).toEqual([[T0 + 30 * S, T0 + 120 * S]])
+    expect(lossRuns(b, 30 * S, null)).toEqual([[T0 + 30 * S, T0 + 120 * S]])
+  })
+
+  it('calls a window without trades before the run "not running", and inside it data loss', () => {
+    const kpis = makeKpis()
+    const empty = kpis.dataLoss.buckets.map((x) => ({ ...x, symbolsSeen: 0, dataLoss: true, missing: [] }))
+    const snap = makeSnapshot({ dataLoss: { lossWindows: empty.length, buckets: empty } })
+    // The run started inside the third window: the first two were before Start.
+    const run = { startedAt: empty[2]!.start + 5 * S, stoppedAt: null }
+    expect(lossWindowCount({ ...snap, run })).toBe(empty.length - 2)
+    expect(lossWindowCount({ ...snap, run: null })).toBe(0)
+    const option = buildDataLossOption({ ...snap, run }, makeContext())
+    const colours = (option.series[0]!.data as Item[]).map((d) => d.itemStyle.color === warning)
+    expect(colours).toEqual(empty.map((_, i) => i >= 2))
   })
 
   it('names the missing symbols in the tooltip', () => {

@@ -1,4 +1,5 @@
 import type { WindowSnapshot } from '../../../../shared/contract'
+import type { RunSpan } from '../../../../shared/windows'
 import type { DataLossBucket } from '../../../../shared/kpi'
 import { formatAxisTime, formatNumber, formatTime } from '../../format/format'
 import {
@@ -18,16 +19,32 @@ import type { ChartContext } from '../types'
 /** Missing symbols named in a tooltip before the rest are counted. */
 const MAX_NAMED_MISSING = 10
 
-/** The windows that fell short of symbols_subscribed, as drawn (partial windows included). */
-export function lossWindowCount(snapshot: WindowSnapshot): number {
-  return snapshot.kpis.dataLoss.buckets.filter((b) => b.dataLoss).length
+/**
+ * A window without a single trade outside the last run is "not running", not data loss: before
+ * Start, nothing was subscribed. Inside the run (or with trades from an earlier run) it counts.
+ */
+export function isShort(b: DataLossBucket, widthMs: number, run: RunSpan | null): boolean {
+  if (!b.dataLoss) return false
+  if (b.symbolsSeen > 0) return true
+  if (!run) return false
+  return b.start + widthMs > run.startedAt && (run.stoppedAt === null || b.start < run.stoppedAt)
 }
 
-/** Runs of consecutive loss windows as [start, end) ranges, so the markArea stays small. */
-export function lossRuns(buckets: DataLossBucket[], widthMs: number): [number, number][] {
+/** The windows that fell short of symbols_subscribed, as drawn (partial windows included). */
+export function lossWindowCount(snapshot: WindowSnapshot): number {
+  const width = snapshot.kpis.dataLossWindowS * 1000
+  return snapshot.kpis.dataLoss.buckets.filter((b) => isShort(b, width, snapshot.run)).length
+}
+
+/** Runs of consecutive short windows as [start, end) ranges, so the markArea stays small. */
+export function lossRuns(
+  buckets: DataLossBucket[],
+  widthMs: number,
+  run: RunSpan | null,
+): [number, number][] {
   const runs: [number, number][] = []
   for (const b of buckets) {
-    if (!b.dataLoss) continue
+    if (!isShort(b, widthMs, run)) continue
     const last = runs[runs.length - 1]
     if (last && last[1] === b.start) last[1] = b.start + widthMs
     else runs.push([b.start, b.start + widthMs])
@@ -52,6 +69,11 @@ export function buildDataLossOption(
   const formatter = (params: TooltipParams): string => {
     const b = buckets[firstParam(params)?.dataIndex ?? -1]
     if (!b) return ''
+    const short = isShort(b, width, snapshot.run)
+    if (b.symbolsSeen === 0 && !short)
+      return tooltipHtml(`${formatTime(b.start, ctx)} – ${formatAxisTime(b.start + width, ctx)}`, [
+        { label: 'no trades: the pipeline was not running', value: '' },
+      ])
     const named = b.missing.slice(0, MAX_NAMED_MISSING).join(', ')
     const more = b.missing.length - MAX_NAMED_MISSING
     const missing = more > 0 ? `${named} and ${more} more` : named
@@ -59,9 +81,9 @@ export function buildDataLossOption(
       {
         label: 'symbols seen',
         value: `${formatNumber(b.symbolsSeen, ctx.locale, 0)} of ${formatNumber(b.symbolsExpected, ctx.locale, 0)}`,
-        color: b.dataLoss ? c.warning : c.neutral,
+        color: short ? c.warning : c.neutral,
       },
-      ...(b.dataLoss ? [{ label: 'data loss', value: '' }] : []),
+      ...(short ? [{ label: 'data loss', value: '' }] : []),
       ...(missing ? [{ label: 'missing', value: missing }] : []),
       // a window cut by the edge of the range may miss symbols that traded outside it
       ...(b.partial ? [{ label: 'partial window', value: '' }] : []),
@@ -93,7 +115,10 @@ export function buildDataLossOption(
         barCategoryGap: '15%',
         data: buckets.map((b) => ({
           value: [b.start + width / 2, b.symbolsSeen],
-          itemStyle: { color: b.dataLoss ? c.warning : c.neutral, opacity: b.partial ? 0.5 : 1 },
+          itemStyle: {
+            color: isShort(b, width, snapshot.run) ? c.warning : c.neutral,
+            opacity: b.partial ? 0.5 : 1,
+          },
         })),
         markLine: {
           silent: true,
@@ -110,7 +135,10 @@ export function buildDataLossOption(
         markArea: {
           silent: true,
           itemStyle: { color: c.warning, opacity: 0.12 },
-          data: lossRuns(buckets, width).map(([start, end]) => [{ xAxis: start }, { xAxis: end }]),
+          data: lossRuns(buckets, width, snapshot.run).map(([start, end]) => [
+            { xAxis: start },
+            { xAxis: end },
+          ]),
         },
       },
     ],
