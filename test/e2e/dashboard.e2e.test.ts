@@ -177,6 +177,22 @@ describe('the dashboard in Chromium over npm run serve', () => {
     await screenshot(page, '3-after-refresh')
   })
 
+  it('shows "Reconnecting…" while the server restarts, then carries on', async () => {
+    const before = errors.length
+    expect(await served.stop(), served.output()).toBe(0)
+    await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: 20_000 }).toBe(1)
+    // Never a blank page: the charts stay while the server is away.
+    expect(await page.getByTestId('panel-trade-count').count()).toBe(1)
+    served = await startServe({ reuse: served })
+    await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: 30_000 }).toBe(0)
+    await expect.poll(() => page.getByTestId('pipeline-state').textContent()).toBe('stopped')
+    // The stored trades are back (lag history is kept in memory, so it starts anew).
+    await expect.poll(() => attr(page, 'panel-trade-count', 'data-state'), { timeout: 30_000 }).toBe('ready')
+    // Chromium itself logs each refused reconnect attempt; anything else is the app's.
+    const refused = /WebSocket connection to .* failed/
+    errors.splice(before, errors.length - before, ...errors.slice(before).filter((e) => !refused.test(e)))
+  })
+
   it('logged no console errors anywhere', () => {
     expect(errors).toEqual([])
   })

@@ -27,7 +27,7 @@ const URL_LINE = /Tickflow is serving the dashboard at (http:\/\/\S+)/
  * its own. `reuse` starts it again on the same data dir, schema and port (a server restart).
  */
 export async function startServe(
-  opts: { args?: string[]; reuse?: { dataDir: string; schema: string; port: number } } = {},
+  opts: { args?: string[]; reuse?: Pick<Served, 'dataDir' | 'schema' | 'port'> } = {},
 ): Promise<Served> {
   const schema = opts.reuse?.schema ?? uniqueSchemaName('e2e')
   const dataDir = opts.reuse?.dataDir ?? (await mkdtemp(join(tmpdir(), 'tickflow-e2e-')))
