@@ -27,7 +27,13 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
-    build: { rollupOptions: { input: { index: resolve('src/renderer/index.html') } } },
+    // Minified: browser mode serves it over the network (2.2 MB → about a third).
+    build: {
+      minify: true,
+      // ECharts and React in one chunk: about 950 kB minified, loaded once from disk or loopback.
+      chunkSizeWarningLimit: 1200,
+      rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
+    },
     plugins: [react()],
   },
 })

@@ -40,6 +40,19 @@ describe('latency options', () => {
     expect(other.title).toMatchObject({ text: 'mean traded → written: 250 ms' })
   })
 
+  it('breaks the lines over a stretch without samples instead of sloping across it', () => {
+    const kpis = makeKpis()
+    const trend = { ...kpis.latencyTrend, start: [T0, T0 + 30 * S, T0 + 150 * S, T0 + 180 * S] }
+    const option = buildLatencyOption(makeSnapshot({ latencyTrend: trend }), makeContext())
+    expect(option.series[0]!.data).toEqual([
+      [T0, 190],
+      [T0 + 30 * S, 210],
+      [T0 + 60 * S, null],
+      [T0 + 150 * S, 205],
+      [T0 + 180 * S, 200],
+    ])
+  })
+
   it('switches the axis to seconds above 10,000 ms', () => {
     const slow = buildLatencyOption(makeSnapshot(), makeContext({ latencyStage: 'trade_to_db' }))
     const y = slow.yAxis as Axis

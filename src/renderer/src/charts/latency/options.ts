@@ -51,6 +51,15 @@ export function buildLatencyOption(
   const starts = latencyTrend.start
   const column = (key: (typeof PERCENTILES)[number]['key']): (number | null)[] =>
     stage ? stage[key] : starts.map(() => null)
+  // Only buckets with samples are listed: a null point after a gap breaks the line there, so a
+  // stopped stretch is not drawn as a slope between its two ends.
+  const step = snapshot.kpis.bucketS * 1000
+  const rows: { t: number; i: number | null }[] = []
+  starts.forEach((t, i) => {
+    const prev = starts[i - 1]
+    if (prev !== undefined && t - prev > step) rows.push({ t: prev + step, i: null })
+    rows.push({ t, i })
+  })
   const seedMean = latency.find((l) => l.stage === 'trade_to_db')?.avgMs ?? null
   const markMean = ctx.latencyStage === 'trade_to_db' && seedMean !== null
 
@@ -61,9 +70,9 @@ export function buildLatencyOption(
     seconds ? formatNumber(v / 1000, ctx.locale, 1) : formatNumber(v, ctx.locale, 0)
 
   const formatter = (params: TooltipParams): string => {
-    const i = firstParam(params)?.dataIndex ?? -1
-    const start = starts[i]
-    if (start === undefined) return ''
+    const row = rows[firstParam(params)?.dataIndex ?? -1]
+    if (!row || row.i === null) return ''
+    const { t: start, i } = row
     return tooltipHtml(`${formatTime(start, ctx)} · ${STAGE_LABELS[ctx.latencyStage]}`, [
       ...PERCENTILES.map((p) => {
         const v = column(p.key)[i]
@@ -98,7 +107,7 @@ export function buildLatencyOption(
       symbolSize: 4,
       connectNulls: false,
       lineStyle: { width: p.id === 'p50' ? 2 : 1.5 },
-      data: starts.map((start, i) => [start, column(p.key)[i] ?? null]),
+      data: rows.map(({ t, i }) => [t, i === null ? null : (column(p.key)[i] ?? null)]),
       ...(p.id === 'p50'
         ? {
             // always present (empty when not drawn), so a merge never keeps a stale line

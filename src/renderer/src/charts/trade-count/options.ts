@@ -57,7 +57,7 @@ export function buildTradeCountOption(
           color: c.text,
           fontSize: 10,
           formatter: (p: { name: string; value?: unknown }) =>
-            `${p.name}\n${formatNumber(Number(p.value), ctx.locale, 0)}`,
+            `${p.name}  ${formatNumber(Number(p.value), ctx.locale, 0)}`,
         },
         labelLine: { length: 6, length2: 6 },
         data: symbols.map((s) => ({
