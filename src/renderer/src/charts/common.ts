@@ -267,3 +267,22 @@ export function windowRange(snapshot: WindowSnapshot, firstStart?: number): { mi
   const { from, to } = snapshot.kpis
   return { min: firstStart === undefined ? from : Math.min(from, firstStart), max: to }
 }
+
+/**
+ * The invisible lower part of a floating bar: stacked under the visible one, it lifts a range or
+ * a log-axis bar off the axis. Silent, so tooltips and hover see only the visible bar.
+ */
+export function baseBarSeries(id: string, stack: string, data: (number | null)[]): BarSeriesOption {
+  return {
+    id,
+    type: 'bar',
+    name: 'base',
+    stack,
+    silent: true,
+    tooltip: { show: false },
+    itemStyle: { color: 'transparent' },
+    emphasis: { disabled: true },
+    barMaxWidth: 48,
+    data,
+  }
+}

@@ -2,6 +2,7 @@ import type { WindowSnapshot } from '../../../../shared/contract'
 import type { SymbolKpi } from '../../../../shared/kpi'
 import { formatCompact, formatNumber, formatPercent, formatPrice } from '../../format/format'
 import {
+  baseBarSeries,
   baseOption,
   categoryAxis,
   firstParam,
@@ -93,18 +94,7 @@ export function buildAvgPriceOption(
     ),
     yAxis,
     series: [
-      {
-        id: 'avg-price-base',
-        type: 'bar',
-        name: 'base',
-        stack: 'avg-price',
-        silent: true,
-        tooltip: { show: false },
-        itemStyle: { color: 'transparent' },
-        emphasis: { disabled: true },
-        barMaxWidth: 48,
-        data: shown.map(baseOf),
-      },
+      baseBarSeries('avg-price-base', 'avg-price', shown.map(baseOf)),
       {
         id: 'avg-price',
         type: 'bar',

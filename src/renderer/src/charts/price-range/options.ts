@@ -3,6 +3,7 @@ import type { SymbolKpi } from '../../../../shared/kpi'
 import { formatCompact, formatNumber, formatPercent, formatPrice } from '../../format/format'
 import { logAxisMin } from '../avg-price/options'
 import {
+  baseBarSeries,
   baseOption,
   categoryAxis,
   firstParam,
@@ -70,18 +71,7 @@ export function buildPriceRangeOption(
     ),
     yAxis,
     series: [
-      {
-        id: 'range-base',
-        type: 'bar',
-        name: 'min',
-        stack: 'range',
-        silent: true,
-        tooltip: { show: false },
-        itemStyle: { color: 'transparent' },
-        emphasis: { disabled: true },
-        barMaxWidth: 48,
-        data: symbols.map(base),
-      },
+      baseBarSeries('range-base', 'range', symbols.map(base)),
       {
         id: 'range',
         type: 'bar',
