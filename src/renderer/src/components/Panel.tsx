@@ -43,7 +43,8 @@ export function Panel({ view, base, maximised }: Props): React.JSX.Element {
   const empty = built?.ok === true && built.empty
   const state = panelState({ hasSnapshot: snapshot !== null, isEmpty: empty, error, stale })
   const lossWindows = view.id === 'data-loss' && snapshot ? lossWindowCount(snapshot) : undefined
-  // For tests and tools: the symbols in the window, and the threshold line the data-loss view draws.
+  // For tests and the bench: the symbols in the window, the threshold line the data-loss view
+  // draws, and when the query of the shown snapshot started (data-snapshot-at).
   const symbols = useMemo(() => snapshot?.kpis.symbols.map((k) => k.symbol).join('|'), [snapshot])
   const threshold = view.id === 'data-loss' && built?.ok ? ctx.symbolsSubscribed : undefined
 
@@ -53,6 +54,7 @@ export function Panel({ view, base, maximised }: Props): React.JSX.Element {
       data-testid={`panel-${view.id}`}
       data-state={state}
       data-updated={updated}
+      data-snapshot-at={snapshot?.at}
       data-loss-windows={lossWindows}
       data-threshold={threshold}
       data-symbols={symbols}
