@@ -10,6 +10,7 @@ const env = (name: string): string => {
 }
 
 const pool = createPool(env('DATABASE_URL'), env('SCHEMA'))
+pool.on('error', () => undefined) // an idle client's error is the next query's to report
 const consumer = new TradeConsumer(createKafka({ brokers: [env('BROKERS')], clientId: 'child' }), pool, {
   topic: env('TOPIC'),
   groupId: env('GROUP'),

@@ -7,10 +7,16 @@ import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
 import { startLocalBroker } from '../../src/main/kafka/local-broker'
 
+// Production checks retention every 5 min, first 30 s after start (Kafka's defaults), so a record
+// the broker should not have deleted vanished in about one test run in three. Checking every second
+// from the first second on makes such a loss show in every run. Nothing else differs.
+const RETENTION_CHECK_MS = 1_000
+
 export default async function setup({ provide }: TestProject): Promise<() => Promise<void>> {
   const external = process.env.KAFKA_BROKERS?.trim()
   if (external) {
     provide('kafkaBrokers', external)
+    provide('kafkaRetentionCheckMs', 0)
     return async () => {}
   }
   const dataDir = await mkdtemp(join(tmpdir(), 'tickflow-kafka-test-'))
@@ -20,10 +26,15 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
       dataDir,
       port: 0, // never 9092: a developer's own broker may be there
       heapMb: 384,
+      overrides: {
+        'log.retention.check.interval.ms': String(RETENTION_CHECK_MS),
+        'log.initial.task.delay.ms': String(RETENTION_CHECK_MS),
+      },
       onProgress: (msg) => console.log(`[kafka] ${msg}`),
     })
     console.log(`[kafka] broker ${broker.bootstrap} ready in ${Date.now() - started} ms (pid ${broker.pid})`)
     provide('kafkaBrokers', broker.bootstrap)
+    provide('kafkaRetentionCheckMs', RETENTION_CHECK_MS)
     return async () => {
       await broker.stop()
       await rm(dataDir, { recursive: true, force: true })

@@ -85,6 +85,25 @@ describe('server.properties.template', () => {
     })
     expect(parseProperties(text).get('log.dirs')).toBe('C:/tf/data')
   })
+
+  it('appends overrides after the template, so they win (Java Properties keeps the last value)', () => {
+    const vars = { brokerPort: 1, controllerPort: 2, logDirs: '/x' }
+    const text = renderServerProperties(template, {
+      ...vars,
+      overrides: { 'log.retention.check.interval.ms': '1000', 'num.partitions': '4' },
+    })
+    const props = parseProperties(text)
+    expect(props.get('log.retention.check.interval.ms')).toBe('1000')
+    expect(props.get('num.partitions')).toBe('4')
+    expect(text.startsWith(renderServerProperties(template, vars))).toBe(true)
+  })
+
+  it('refuses an override that could smuggle in another setting', () => {
+    const vars = { brokerPort: 1, controllerPort: 2, logDirs: '/x' }
+    expect(() => renderServerProperties(template, { ...vars, overrides: { 'a=b\nc': '1' } })).toThrow()
+    expect(() => renderServerProperties(template, { ...vars, overrides: { a: '1\nlisteners=x' } })).toThrow()
+    expect(() => renderServerProperties(template, { ...vars, overrides: { a: 'C:\\x' } })).toThrow()
+  })
 })
 
 describe('newClusterId', () => {

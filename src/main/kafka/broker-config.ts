@@ -6,6 +6,8 @@ export interface BrokerPropertiesVars {
   brokerPort: number
   controllerPort: number
   logDirs: string
+  /** Extra `key=value` lines after the template; a key set twice takes the last value (Java Properties). */
+  overrides?: Record<string, string>
 }
 
 /**
@@ -36,11 +38,27 @@ export function renderServerProperties(template: string, vars: BrokerPropertiesV
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid broker port ${port}`)
   }
   if (vars.brokerPort === vars.controllerPort) throw new Error('broker and controller ports must differ')
-  return renderTemplate(template, {
+  const text = renderTemplate(template, {
     BROKER_PORT: String(vars.brokerPort),
     CONTROLLER_PORT: String(vars.controllerPort),
     LOG_DIRS: propertyPath(vars.logDirs),
   })
+  const extra = overrideLines(vars.overrides ?? {})
+  return extra && !text.endsWith('\n') ? `${text}\n${extra}` : text + extra
+}
+
+const PROPERTY_KEY = /^[a-z][a-z0-9._-]*$/
+
+function overrideLines(overrides: Record<string, string>): string {
+  const entries = Object.entries(overrides)
+  if (entries.length === 0) return ''
+  const lines = entries.map(([key, value]) => {
+    // A newline or an escape would smuggle in another setting than the one named.
+    if (!PROPERTY_KEY.test(key)) throw new Error(`invalid broker property name "${key}"`)
+    if (/[\r\n\\]/.test(value)) throw new Error(`broker property ${key}: value must be one plain line`)
+    return `${key}=${value}`
+  })
+  return `# Overrides passed to the launcher\n${lines.join('\n')}\n`
 }
 
 /**

@@ -21,6 +21,8 @@ export interface LaunchOptions {
   onProgress?: (msg: string) => void
   resourcesDir?: string
   cacheDir?: string
+  /** server.properties settings beyond the template's (tests shorten intervals with these) */
+  overrides?: Record<string, string>
 }
 
 export interface PreparedBroker {
@@ -97,7 +99,12 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
   const template = await readFile(join(resourcesDir, 'server.properties.template'), 'utf8')
   await writeFile(
     dirs.properties,
-    renderServerProperties(template, { brokerPort: port, controllerPort, logDirs: dirs.logDirs }),
+    renderServerProperties(template, {
+      brokerPort: port,
+      controllerPort,
+      logDirs: dirs.logDirs,
+      overrides: opts.overrides,
+    }),
   )
 
   const base = {

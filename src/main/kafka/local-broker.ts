@@ -31,6 +31,8 @@ export interface LocalBrokerOptions {
   stopTimeoutMs?: number
   resourcesDir?: string
   cacheDir?: string
+  /** server.properties settings beyond the template's (tests shorten intervals with these) */
+  overrides?: Record<string, string>
 }
 
 export interface LocalBrokerHandle {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isTopicAlreadyExistsError, validateTopic } from './topics'
+import { isTopicAlreadyExistsError, retentionWarning, TOPIC_CONFIG, validateTopic } from './topics'
 
 describe('isTopicAlreadyExistsError', () => {
   it('recognises the plain and the aggregate form kafkajs throws', () => {
@@ -29,5 +29,37 @@ describe('validateTopic', () => {
     expect(() => validateTopic('x'.repeat(250), 1)).toThrow()
     expect(() => validateTopic('ok', 0)).toThrow()
     expect(() => validateTopic('ok', 1.5)).toThrow()
+  })
+})
+
+describe('TOPIC_CONFIG', () => {
+  it('never deletes by age (stamps can be old) and bounds the size instead', () => {
+    expect(TOPIC_CONFIG['retention.ms']).toBe('-1')
+    expect(Number(TOPIC_CONFIG['retention.bytes'])).toBeGreaterThan(0)
+    // CreateTime: the record timestamp is our receive time, and received_at is read from it.
+    expect(TOPIC_CONFIG['message.timestamp.type']).toBe('CreateTime')
+  })
+})
+
+describe('retentionWarning', () => {
+  const cfg = (
+    ms: string | null,
+    type = 'CreateTime',
+  ): { configName: string; configValue: string | null }[] => [
+    { configName: 'retention.ms', configValue: ms },
+    { configName: 'message.timestamp.type', configValue: type },
+  ]
+
+  it('warns about time-based retention on CreateTime stamps, in hours', () => {
+    const w = retentionWarning('trades', cfg('604800000'))
+    expect(w).toContain('topic trades deletes records whose timestamp is older than 168 h')
+    expect(w).toContain('retention.ms=-1')
+  })
+
+  it('is quiet for unlimited retention, append-time stamps and unknown values', () => {
+    expect(retentionWarning('trades', cfg('-1'))).toBeNull()
+    expect(retentionWarning('trades', cfg('604800000', 'LogAppendTime'))).toBeNull()
+    expect(retentionWarning('trades', cfg(null))).toBeNull()
+    expect(retentionWarning('trades', [])).toBeNull()
   })
 })

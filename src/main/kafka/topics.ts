@@ -1,8 +1,58 @@
-import type { Admin, Kafka } from 'kafkajs'
+import type { Admin, ConfigResourceTypes, Kafka } from 'kafkajs'
+
+// kafkajs's ConfigResourceTypes.TOPIC. Its enums exist only on the CommonJS export object, which
+// Node's ESM loader (tsx, serve) cannot import by name.
+const TOPIC_RESOURCE = 2 as ConfigResourceTypes
 
 export interface EnsureTopicOptions {
   /** How long to wait for every partition to have a leader; default 30 s. */
   timeoutMs?: number
+}
+
+export interface EnsureTopicResult {
+  created: boolean
+  /** an existing topic's settings that put records at risk, in words */
+  warnings: string[]
+}
+
+/**
+ * The settings a Tickflow topic is created with. A record's timestamp is its receive time
+ * (CreateTime, DESIGN invariant 5), and that can lie far in the past: a replay that keeps recorded
+ * stamps, a test fixture from 2024, another producer's clock. Time-based retention judges a segment
+ * by its newest stamp, so the broker's default (7 days) deleted such a backlog at its next
+ * retention check, before the consumer had read it, and kafkajs skipped past the gap silently.
+ * So retention is by size only: the topic is a bounded buffer in front of PostgreSQL, and a stamp
+ * keeps meaning "received at". (LogAppendTime would have fixed retention too, but overwrites the
+ * stamp, so received_at would have to move into the value and foreign producers would lose theirs.)
+ */
+export const TOPIC_CONFIG: Readonly<Record<string, string>> = {
+  'message.timestamp.type': 'CreateTime',
+  // never delete by age: an old stamp must not make a record expire on arrival
+  'retention.ms': '-1',
+  // 1 GiB per partition, roughly an hour of backlog at 5,000 trades/s if PostgreSQL is away
+  'retention.bytes': String(1024 ** 3),
+}
+
+/**
+ * Why an existing topic's config can lose records that carry old stamps; null if it cannot.
+ * `configs` are the topic's describeConfigs entries.
+ */
+export function retentionWarning(
+  topic: string,
+  configs: readonly { configName: string; configValue: string | null }[],
+): string | null {
+  const get = (name: string): string | null => configs.find((c) => c.configName === name)?.configValue ?? null
+  if (get('message.timestamp.type') === 'LogAppendTime') return null
+  const text = get('retention.ms')
+  const ms = text === null || text.trim() === '' ? NaN : Number(text)
+  if (!Number.isFinite(ms) || ms < 0) return null
+  const hours = Math.round((ms / 3_600_000) * 10) / 10
+  return (
+    `topic ${topic} deletes records whose timestamp is older than ${hours} h (retention.ms=${ms}): ` +
+    'a replay of older recordings, or another producer with old stamps, can lose records before they ' +
+    'are written. New Tickflow topics use retention.ms=-1 with a size limit; set that on this topic, ' +
+    'or use a new one'
+  )
 }
 
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/
@@ -34,9 +84,10 @@ async function leadersReady(admin: Admin, topic: string): Promise<boolean> {
 }
 
 /**
- * Creates `topic` with `partitions` partitions unless it exists, then waits until every partition
- * has a leader, so a producer or consumer started next does not race the controller. An existing
- * topic is left as it is, even with another partition count: changing it would remap keys.
+ * Creates `topic` with `partitions` partitions and TOPIC_CONFIG unless it exists, then waits until
+ * every partition has a leader, so a producer or consumer started next does not race the controller.
+ * An existing topic is left as it is, even with another partition count (changing it would remap
+ * keys) or another retention (it may not be ours to change): the result warns about the latter.
  * Safe to call concurrently from several processes.
  */
 export async function ensureTopic(
@@ -44,16 +95,22 @@ export async function ensureTopic(
   topic: string,
   partitions: number,
   opts: EnsureTopicOptions = {},
-): Promise<void> {
+): Promise<EnsureTopicResult> {
   validateTopic(topic, partitions)
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000)
   const admin = kafka.admin()
   await admin.connect()
   try {
+    let created = false
     const existing = await admin.listTopics()
     if (!existing.includes(topic)) {
       try {
-        await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: false })
+        const configEntries = Object.entries(TOPIC_CONFIG).map(([name, value]) => ({ name, value }))
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: partitions, configEntries }],
+          waitForLeaders: false,
+        })
+        created = true
       } catch (err) {
         if (!isTopicAlreadyExistsError(err)) throw err
       }
@@ -62,7 +119,27 @@ export async function ensureTopic(
       if (Date.now() > deadline) throw new Error(`topic ${topic}: partitions still have no leader`)
       await new Promise((r) => setTimeout(r, 100))
     }
+    const warning = created ? null : await checkRetention(admin, topic)
+    return { created, warnings: warning ? [warning] : [] }
   } finally {
     await admin.disconnect()
+  }
+}
+
+async function checkRetention(admin: Admin, topic: string): Promise<string | null> {
+  try {
+    const res = await admin.describeConfigs({
+      resources: [
+        {
+          type: TOPIC_RESOURCE,
+          name: topic,
+          configNames: ['retention.ms', 'message.timestamp.type'],
+        },
+      ],
+      includeSynonyms: false,
+    })
+    return retentionWarning(topic, res.resources[0]?.configEntries ?? [])
+  } catch {
+    return null // an ACL may forbid describing; the offset-reset alert still catches a loss
   }
 }
