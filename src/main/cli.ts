@@ -37,6 +37,7 @@ export function formatStatus(s: PipelineStatus): string {
     `rows ${c.written}`,
     `rejects ${c.rejected}`,
     `dropped ${c.dropped}`,
+    ...(s.consumer.restarts > 0 ? [`consumer restarts ${s.consumer.restarts}`] : []),
   ].join(' · ')
 }
 

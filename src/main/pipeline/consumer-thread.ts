@@ -1,25 +1,45 @@
-import { once } from 'node:events'
 import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
+import type { AlertLevel, ConsumerHealth } from '../../shared/status'
 import type { KafkaConnection } from '../kafka/client'
-import { NO_CONSUMER_STATS, type ConsumerOptions, type ConsumerStats } from './consumer'
+import { addStats, NO_CONSUMER_STATS, type ConsumerOptions, type ConsumerStats } from './consumer'
+import { restartDelay } from './consumer-health'
+import { settlesWithin, Sleeper } from './time-limit'
 
 /** What the consumer thread is started with: plain data, since a Kafka client or pool cannot cross. */
 export interface ConsumerThreadInit {
   connection: KafkaConnection
   database: { url: string; schema: string }
-  options: Omit<ConsumerOptions, 'onError'>
+  options: Omit<ConsumerOptions, 'onNotice' | 'kafkaRestarts'>
+  /** no batch for this long while records wait: restart the consumer (default 30 s) */
+  stallMs?: number
+}
+
+/**
+ * The application_name of the writer's PostgreSQL sessions: an operator (or a test) can tell them
+ * from the rest of the app in pg_stat_activity. PostgreSQL keeps 63 bytes of it.
+ */
+export function writerApplicationName(schema: string): string {
+  return `tickflow writer ${schema}`.slice(0, 63)
 }
 
 export type ToConsumerThread = { type: 'stop' }
 export type FromConsumerThread =
   | { type: 'started' }
   | { type: 'failed'; message: string }
-  | { type: 'stats'; stats: ConsumerStats }
-  | { type: 'error'; message: string }
-  | { type: 'stopped'; stats: ConsumerStats }
+  | { type: 'stats'; stats: ConsumerStats; health: ConsumerHealth }
+  | { type: 'notice'; level: AlertLevel; message: string }
+  | { type: 'stopped'; stats: ConsumerStats; health: ConsumerHealth }
+
+export interface ConsumerThreadOptions {
+  onNotice?: (level: AlertLevel, message: string) => void
+  /** how long start() waits for the consumer to join its group; default 60 s */
+  startTimeoutMs?: number
+  /** how long stop() waits for the thread before terminating it; default 30 s */
+  stopTimeoutMs?: number
+}
 
 // In the electron-vite bundle, consumer-worker.js is an entry of its own beside index.js. Under tsx
 // and vitest this module is TypeScript, and a worker does not inherit their loaders: a small boot
@@ -44,53 +64,184 @@ function spawnWorker(init: ConsumerThreadInit): Worker {
   return new Worker(TS_BOOT, { eval: true, workerData: { ...init, boot } })
 }
 
+/** A running worker and what we know of it; `exited` is armed at spawn, so no exit is missed. */
+interface Thread {
+  worker: Worker
+  exited: Promise<number>
+  gone: boolean
+  stopped: boolean
+  bornAt: number
+  crash: string | null
+  stats: ConsumerStats
+  health: ConsumerHealth | null
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
 /**
- * Runs the Kafka → PostgreSQL consumer (TradeConsumer) in a worker thread. In one thread the source
- * and producer starve it of the event loop under load; in its own it writes while they read, on the
- * other core. Stats arrive as messages; the last ones before it stops are final.
+ * Runs the Kafka → PostgreSQL consumer (a supervised TradeConsumer) in a worker thread. In one
+ * thread the source and producer starve it of the event loop under load; in its own it writes while
+ * they read, on the other core. Stats arrive as messages. A thread that dies is replaced with capped
+ * backoff (its uncommitted records are read again), and no wait here is without a limit.
  */
 export class ConsumerThread {
-  private worker: Worker | null = null
-  private latest: ConsumerStats = { ...NO_CONSUMER_STATS }
+  private thread: Thread | null = null
+  private banked: ConsumerStats = { ...NO_CONSUMER_STATS }
+  private bankedRestarts = 0
+  private threadRestarts = 0
+  private state: ConsumerHealth['state'] = 'stopped'
+  private threadError: string | null = null
+  private attempt = 0
+  private stopping = false
+  private respawning: Promise<void> | null = null
+  private readonly backoff = new Sleeper()
 
   constructor(
     private readonly init: ConsumerThreadInit,
-    private readonly onError?: (message: string) => void,
+    private readonly opts: ConsumerThreadOptions = {},
   ) {}
 
   async start(): Promise<void> {
-    const worker = spawnWorker(this.init)
-    this.worker = worker
-    await new Promise<void>((resolve, reject) => {
-      worker.on('message', (m: FromConsumerThread) => {
-        if (m.type === 'started') resolve()
-        else if (m.type === 'failed') reject(new Error(m.message))
-        else if (m.type === 'error') this.onError?.(m.message)
-        else this.latest = m.stats
-      })
-      worker.once('error', reject)
-      worker.once('exit', (code) =>
-        reject(new Error(`the consumer thread exited (code ${code}) before it started`)),
-      )
-    })
-    worker.on('error', (err) => this.onError?.(`consumer thread: ${err.message}`))
+    this.stopping = false
+    this.state = 'starting'
+    try {
+      await this.launch()
+    } catch (err) {
+      this.state = 'failed'
+      this.threadError = (err as Error).message
+      throw err
+    }
   }
 
-  /** Stops fetching, lets the batch in hand commit, and waits for the thread to end. */
+  /** Stops fetching, lets the batch in hand commit, and waits for the thread to end (bounded). */
   async stop(): Promise<void> {
-    const worker = this.worker
-    if (!worker) return
-    this.worker = null
-    const exited = once(worker, 'exit')
-    // The final stats come in the 'stopped' message; wait for it, not just for the exit.
-    const stopped = new Promise<void>((resolve) =>
-      worker.on('message', (m: FromConsumerThread) => m.type === 'stopped' && resolve()),
-    )
-    worker.postMessage({ type: 'stop' } satisfies ToConsumerThread)
-    await Promise.race([stopped.then(() => exited), exited])
+    this.stopping = true
+    this.backoff.wake()
+    if (this.respawning) await settlesWithin(this.respawning, this.opts.startTimeoutMs ?? 60_000)
+    const t = this.thread
+    if (t && !t.gone) await this.end(t)
+    if (t) this.bank(t)
+    this.thread = null
+    this.state = 'stopped'
   }
 
   stats(): ConsumerStats {
-    return { ...this.latest }
+    return addStats(this.banked, this.thread?.stats ?? NO_CONSUMER_STATS)
+  }
+
+  health(): ConsumerHealth {
+    const h = this.thread?.health
+    const restarts = this.bankedRestarts + this.threadRestarts + (h?.restarts ?? 0)
+    // While a thread runs, its supervisor knows best; otherwise this side's own state stands.
+    const state = this.state === 'running' && h ? h.state : this.state
+    return {
+      state,
+      lastBatchAt: this.stats().lastBatchAt,
+      lastError: h?.lastError ?? this.threadError,
+      restarts,
+    }
+  }
+
+  private async launch(): Promise<void> {
+    const worker = spawnWorker(this.init)
+    const t: Thread = {
+      worker,
+      exited: new Promise((resolve) => worker.once('exit', resolve)),
+      gone: false,
+      stopped: false,
+      bornAt: Date.now(),
+      crash: null,
+      stats: { ...NO_CONSUMER_STATS },
+      health: null,
+    }
+    this.thread = t
+    const started = new Promise<void>((resolve, reject) => {
+      worker.on('message', (m: FromConsumerThread) => {
+        if (m.type === 'started') resolve()
+        else if (m.type === 'failed') reject(new Error(m.message))
+        else if (m.type === 'notice') this.opts.onNotice?.(m.level, m.message)
+        else {
+          t.stats = m.stats
+          t.health = m.health
+          if (m.type === 'stopped') t.stopped = true
+        }
+      })
+      // An uncaught error in the thread arrives here, and its 'exit' right after.
+      worker.on('error', (err) => (t.crash = err.message))
+      void t.exited.then((code) => {
+        t.gone = true
+        const why = t.crash ? `: ${t.crash}` : ''
+        reject(new Error(`the consumer thread exited (code ${code}) before it started${why}`))
+        this.onExit(t, code)
+      })
+    })
+    started.catch(() => undefined) // a late rejection after a timeout is expected, not unhandled
+    const limit = this.opts.startTimeoutMs ?? 60_000
+    const ok = await settlesWithin(started, limit)
+    try {
+      if (!ok) throw new Error(`the consumer did not start within ${limit / 1000} s`)
+      await started
+      this.state = 'running'
+    } catch (err) {
+      if (this.thread === t) this.thread = null
+      if (!t.gone) await settlesWithin(worker.terminate(), 5_000)
+      throw err
+    }
+  }
+
+  /** Asks the thread to stop; terminates it if it does not within the limit, and says so. */
+  private async end(t: Thread): Promise<void> {
+    const limit = this.opts.stopTimeoutMs ?? 30_000
+    t.worker.postMessage({ type: 'stop' } satisfies ToConsumerThread)
+    // The final counters come in 'stopped'; give them a moment after the exit if they lag behind it.
+    const done = t.exited.then(() => (t.stopped ? undefined : sleep(200)))
+    if (await settlesWithin(done, limit)) return
+    this.opts.onNotice?.(
+      'error',
+      `the consumer thread did not stop within ${limit / 1000} s and was terminated; ` +
+        'records it had not committed are read again at the next start',
+    )
+    await settlesWithin(t.worker.terminate(), 5_000)
+  }
+
+  /** Keeps a finished thread's counters, so the totals never go backwards. */
+  private bank(t: Thread): void {
+    this.banked = addStats(this.banked, t.stats)
+    this.bankedRestarts += t.health?.restarts ?? 0
+    t.stats = { ...NO_CONSUMER_STATS }
+    t.health = null
+  }
+
+  /** A thread that ends while it should run died: replace it after a pause, until stop(). */
+  private onExit(t: Thread, code: number): void {
+    if (this.stopping || this.thread !== t || this.state !== 'running') return
+    this.bank(t)
+    this.thread = null
+    this.state = 'restarting'
+    this.threadError = `the consumer thread stopped (exit code ${code}${t.crash ? `: ${t.crash}` : ''})`
+    // A thread that ran a good while before dying starts the backoff over.
+    if (Date.now() - t.bornAt > 60_000) this.attempt = 0
+    this.respawning ??= this.respawn().finally(() => (this.respawning = null))
+  }
+
+  private async respawn(): Promise<void> {
+    while (!this.stopping) {
+      this.attempt++
+      this.threadRestarts++
+      const delay = restartDelay(this.attempt)
+      this.opts.onNotice?.(
+        'error',
+        `${this.threadError}; restarting it in ${(delay / 1000).toFixed(1)} s (restart ${this.threadRestarts})`,
+      )
+      await this.backoff.sleep(delay)
+      if (this.stopping) return
+      try {
+        await this.launch()
+        return
+      } catch (err) {
+        this.threadError = `the consumer thread could not restart: ${(err as Error).message}`
+        this.state = 'restarting'
+      }
+    }
   }
 }

@@ -1,39 +1,104 @@
 // Entry of the consumer thread (see consumer-thread.ts): its own Kafka client, pool and event loop.
+import type { Admin } from 'kafkajs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { createKafka } from '../kafka/client'
 import { createPool } from '../postgres/database'
-import { TradeConsumer } from './consumer'
-import type { ConsumerThreadInit, FromConsumerThread, ToConsumerThread } from './consumer-thread'
+import { consumerLag, TradeConsumer } from './consumer'
+import { DEFAULT_STALL_MS, offsetResetOf } from './consumer-health'
+import { ConsumerSupervisor } from './consumer-supervisor'
+import {
+  writerApplicationName,
+  type ConsumerThreadInit,
+  type FromConsumerThread,
+  type ToConsumerThread,
+} from './consumer-thread'
+import { settlesWithin } from './time-limit'
 
 const port = parentPort!
 const init = workerData as ConsumerThreadInit
+const { topic, groupId } = init.options
 const post = (m: FromConsumerThread): void => port.postMessage(m)
 
-const pool = createPool(init.database.url, init.database.schema)
-const consumer = new TradeConsumer(createKafka(init.connection), pool, {
-  ...init.options,
-  onError: (message) => post({ type: 'error', message }),
+const pool = createPool(init.database.url, init.database.schema, {
+  applicationName: writerApplicationName(init.database.schema),
 })
+// A restarted PostgreSQL (or a terminated backend) errors every idle client at once. Without this
+// listener that error would end the thread; with it the pool drops the client, and the next write
+// fails, is retried after a pause, and commits nothing meanwhile. One notice per outage is enough.
+let poolNoticeAt = 0
+pool.on('error', (err) => {
+  if (Date.now() - poolNoticeAt < 10_000) return
+  poolNoticeAt = Date.now()
+  post({ type: 'notice', level: 'warn', message: `PostgreSQL connection lost: ${err.message}` })
+})
+
+// kafkajs reports an offset-out-of-range reset (records deleted before we read them) only in its log.
+const kafka = createKafka(init.connection, {
+  logLevel: 'error',
+  onLog: (entry) => {
+    const reset = offsetResetOf(entry)
+    // (only a running consumer resets, so the supervisor below exists by then)
+    if (reset) void sup.offsetReset(reset)
+  },
+})
+
+// One admin, connected on first use, for the supervisor's lag and offset questions.
+const admin = kafka.admin()
+let adminReady: Promise<void> | null = null
+async function withAdmin<T>(ask: (a: Admin) => Promise<T>): Promise<T> {
+  adminReady ??= admin.connect().catch((err: unknown) => {
+    adminReady = null
+    throw err
+  })
+  await adminReady
+  return ask(admin)
+}
+
+const sup = new ConsumerSupervisor({
+  topic,
+  create: (notice) =>
+    new TradeConsumer(kafka, pool, { ...init.options, kafkaRestarts: false, onNotice: notice }),
+  lag: (partitions) => withAdmin((a) => consumerLag(a, groupId, topic, partitions)),
+  committed: () =>
+    withAdmin(async (a) => {
+      const [t] = await a.fetchOffsets({ groupId, topics: [topic] })
+      return new Map((t?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]))
+    }),
+  logStart: (partition) =>
+    withAdmin(async (a) => {
+      const p = (await a.fetchTopicOffsets(topic)).find((o) => o.partition === partition)
+      if (!p) throw new Error(`no partition ${partition} in ${topic}`)
+      return BigInt(p.low)
+    }),
+  notice: (level, message) => post({ type: 'notice', level, message }),
+  stallMs: init.stallMs ?? DEFAULT_STALL_MS,
+})
+
 // Stats travel a few times a second, never per batch or per trade.
-const timer = setInterval(() => post({ type: 'stats', stats: consumer.stats() }), 100)
+const report = (): FromConsumerThread => ({ type: 'stats', stats: sup.stats(), health: sup.health() })
+const timer = setInterval(() => post(report()), 100)
+
+async function release(): Promise<void> {
+  clearInterval(timer)
+  await settlesWithin(admin.disconnect(), 5_000)
+  await settlesWithin(pool.end(), 5_000)
+}
 
 port.on('message', (m: ToConsumerThread) => {
   if (m.type !== 'stop') return
   void (async () => {
-    clearInterval(timer)
-    await consumer.stop().catch((err: Error) => post({ type: 'error', message: err.message }))
-    await pool.end().catch(() => undefined)
-    post({ type: 'stopped', stats: consumer.stats() })
+    await sup.stop() // bounded: a consumer that will not stop is left behind, with a notice
+    await release()
+    post({ type: 'stopped', stats: sup.stats(), health: sup.health() })
     port.close()
   })()
 })
 
 try {
-  await consumer.start()
+  await sup.start()
   post({ type: 'started' })
 } catch (err) {
-  clearInterval(timer)
-  await pool.end().catch(() => undefined)
+  await release()
   post({ type: 'failed', message: (err as Error).message })
   port.close()
 }

@@ -1,8 +1,10 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs'
+import type { Admin, Consumer, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs'
 import type pg from 'pg'
+import type { AlertLevel } from '../../shared/status'
 import type { Reject } from '../../shared/trade'
 import { lagOf, nextOffset } from './offsets'
 import { decodeRecord, type TradeRow } from './record-codec'
+import { Sleeper } from './time-limit'
 import { writeBatch } from './writer'
 
 export interface ConsumerOptions {
@@ -15,7 +17,24 @@ export interface ConsumerOptions {
   maxRetryDelayMs?: number
   /** how long the group waits for a silent member before handing its partitions on */
   sessionTimeoutMs?: number
-  onError?: (message: string) => void
+  /**
+   * false: kafkajs does not restart a crashed consumer itself, because a supervisor
+   * (consumer-supervisor.ts) replaces it and counts the restart. Default true.
+   */
+  kafkaRestarts?: boolean
+  /** a failure (or recovery) in words; raised once per streak, not per retry */
+  onNotice?: (level: AlertLevel, message: string) => void
+}
+
+/** kafkajs's lifecycle events, for a supervisor. */
+export interface ConsumerWatch {
+  crash(error: Error): void
+  /** kafkajs stopped the consumer (after a crash, or on its own) */
+  stop(): void
+  /** joined the group and got these partitions */
+  join(assignment: IMemberAssignment): void
+  /** the group is rebalancing: no batches until the next join, and that is not a stall */
+  rebalance(): void
 }
 
 export interface ConsumerStats {
@@ -26,6 +45,8 @@ export interface ConsumerStats {
   batches: number
   writeErrors: number
   lastError: string | null
+  /** ms epoch the last batch was committed */
+  lastBatchAt: number | null
 }
 
 /** A consumer that has not consumed anything yet. */
@@ -37,6 +58,21 @@ export const NO_CONSUMER_STATS: Readonly<ConsumerStats> = {
   batches: 0,
   writeErrors: 0,
   lastError: null,
+  lastBatchAt: null,
+}
+
+/** Counters of two consumers (one replaced by the other) as one; the newer's last error stands. */
+export function addStats(older: ConsumerStats, newer: ConsumerStats): ConsumerStats {
+  return {
+    consumed: older.consumed + newer.consumed,
+    written: older.written + newer.written,
+    duplicates: older.duplicates + newer.duplicates,
+    rejected: older.rejected + newer.rejected,
+    batches: older.batches + newer.batches,
+    writeErrors: older.writeErrors + newer.writeErrors,
+    lastError: newer.lastError,
+    lastBatchAt: Math.max(older.lastBatchAt ?? 0, newer.lastBatchAt ?? 0) || null,
+  }
 }
 
 /**
@@ -48,22 +84,31 @@ export const NO_CONSUMER_STATS: Readonly<ConsumerStats> = {
 export class TradeConsumer {
   private readonly consumer: Consumer
   private counts: ConsumerStats = { ...NO_CONSUMER_STATS }
+  private inHand = 0
+  private lastActivity = Date.now()
+  private failing = false
+  private stopping = false
+  private readonly retryPause = new Sleeper()
+  /** per "topic:partition", the next offset after the last batch this consumer committed */
+  private readonly positions = new Map<string, bigint>()
 
   constructor(
     kafka: Kafka,
     private readonly pool: pg.Pool,
     private readonly opts: ConsumerOptions,
   ) {
+    const selfRestart = opts.kafkaRestarts ?? true
     this.consumer = kafka.consumer({
       groupId: opts.groupId,
       // Low wait keeps latency in milliseconds when the feed is slow; under load batches fill anyway.
       maxWaitTimeInMs: 50,
       sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
-      retry: { retries: 10 },
+      retry: { retries: 10, restartOnFailure: async () => selfRestart },
     })
   }
 
   async start(): Promise<void> {
+    this.lastActivity = Date.now()
     await this.consumer.connect()
     await this.consumer.subscribe({ topic: this.opts.topic, fromBeginning: true })
     await this.consumer.run({
@@ -74,8 +119,23 @@ export class TradeConsumer {
     })
   }
 
+  /** Call before start(): a supervisor hears of crashes, stops and joins. */
+  watch(w: ConsumerWatch): void {
+    const { CRASH, STOP, GROUP_JOIN, REBALANCING } = this.consumer.events
+    this.consumer.on(CRASH, (e) => w.crash(e.payload.error))
+    this.consumer.on(STOP, () => w.stop())
+    this.consumer.on(REBALANCING, () => w.rebalance())
+    this.consumer.on(GROUP_JOIN, (e) => {
+      this.lastActivity = Date.now()
+      w.join(e.payload.memberAssignment)
+    })
+  }
+
   /** Stops fetching; kafkajs lets the batch in hand finish (and commit) first. */
   async stop(): Promise<void> {
+    // A batch waiting to retry a failed write gives up now: its records stay uncommitted.
+    this.stopping = true
+    this.retryPause.wake()
     await this.consumer.disconnect()
   }
 
@@ -83,9 +143,31 @@ export class TradeConsumer {
     return { ...this.counts }
   }
 
+  /** What a stall check needs: batches being written, and the latest sign of life (ms epoch). */
+  activity(): { inHand: number; lastActivityAt: number } {
+    return { inHand: this.inHand, lastActivityAt: this.lastActivity }
+  }
+
+  /** Where this consumer resumes on a partition it has committed in this run; undefined if none. */
+  position(topic: string, partition: number): bigint | undefined {
+    return this.positions.get(`${topic}:${partition}`)
+  }
+
   private async handleBatch(p: EachBatchPayload): Promise<void> {
     const { batch } = p
     if (batch.messages.length === 0) return
+    this.inHand++
+    this.lastActivity = Date.now()
+    try {
+      await this.writeAndCommit(p)
+    } finally {
+      this.inHand--
+      this.lastActivity = Date.now()
+    }
+  }
+
+  private async writeAndCommit(p: EachBatchPayload): Promise<void> {
+    const { batch } = p
     const consumedAt = Date.now()
     const rows: TradeRow[] = []
     const rejects: Reject[] = []
@@ -104,14 +186,23 @@ export class TradeConsumer {
         this.counts.duplicates += res.duplicates
         this.counts.rejected += res.rejected
         this.counts.lastError = null
+        if (this.failing) {
+          this.failing = false
+          this.opts.onNotice?.('info', 'PostgreSQL writes succeed again')
+        }
         break
       } catch (err) {
         this.counts.writeErrors++
         this.counts.lastError = `PostgreSQL write failed: ${(err as Error).message}`
-        this.opts.onError?.(this.counts.lastError)
+        // One notice per outage: every partition retries every few seconds until it is over.
+        if (!this.failing) {
+          this.failing = true
+          this.opts.onNotice?.('error', `${this.counts.lastError}; retrying (nothing is committed meanwhile)`)
+        }
         // Leaving without a commit is safe: the records are fetched again by whoever owns them next.
-        if (!p.isRunning() || p.isStale()) return
-        await new Promise((r) => setTimeout(r, delay))
+        if (this.stopping || !p.isRunning() || p.isStale()) return
+        await this.retryPause.sleep(delay)
+        if (this.stopping || !p.isRunning() || p.isStale()) return
         delay = Math.min(delay * 2, this.opts.maxRetryDelayMs ?? 10_000)
         await p.heartbeat().catch(() => undefined)
       }
@@ -124,18 +215,29 @@ export class TradeConsumer {
         { topic: batch.topic, partitions: [{ partition: batch.partition, offset: nextOffset(last) }] },
       ],
     })
+    this.positions.set(`${batch.topic}:${batch.partition}`, BigInt(nextOffset(last)))
     this.counts.batches++
+    this.counts.lastBatchAt = Date.now()
     await p.heartbeat()
   }
 }
 
-/** Records in the topic not yet committed by the group: the consumer lag. */
-export async function consumerLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+/**
+ * Records in the topic not yet committed by the group: the consumer lag. With `partitions`, only
+ * theirs (a supervisor asks about the partitions its consumer owns).
+ */
+export async function consumerLag(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  partitions?: readonly number[],
+): Promise<number> {
   const [ends, committed] = await Promise.all([
     admin.fetchTopicOffsets(topic),
     admin.fetchOffsets({ groupId, topics: [topic] }),
   ])
   const done = new Map<number, bigint>()
   for (const p of committed[0]?.partitions ?? []) done.set(p.partition, BigInt(p.offset))
-  return Number(lagOf(ends, done))
+  const mine = partitions ? ends.filter((e) => partitions.includes(e.partition)) : ends
+  return Number(lagOf(mine, done))
 }

@@ -124,6 +124,7 @@ export function createPool(url: string, schema: string, opts: { applicationName?
   // only listens while the client idles in the pool: unheard, that error would crash the process
   // (or the consumer thread). The failed query already tells its caller; the pool's own 'error'
   // covers idle clients, and the caller must listen to that one.
+  pool.on('connect', (client) => client.on('error', () => undefined))
   return pool
 }
 
