@@ -11,6 +11,11 @@ export interface BenchArgs {
   kpiSpanHours: number
   kpiRepeats: number
   skipKpi: boolean
+  skipUi: boolean
+  /** length of the ui phase's measured interval, in minutes (fractions allowed) */
+  uiMinutes: number
+  /** 'ui': run only the ui phase and merge its keys into the previous latest.json */
+  only?: 'ui'
   brokers?: string[]
   databaseUrl?: string
   partitions: number
@@ -27,6 +32,9 @@ const HELP = `npm run bench -- [flags]
   --kpi-span-hours N    hours the synthetic KPI rows span; the window is the last one (default 24)
   --kpi-repeats N       timed snapshots per size; the median is reported (default 9)
   --skip-kpi            skip the KPI phase
+  --skip-ui             skip the ui phase (the dashboard in Chromium over npm run serve)
+  --ui-minutes N        measured interval of the ui phase, minutes; fractions allowed (default 10)
+  --only ui             run only the ui phase; its keys replace those of the previous latest.json
   --brokers h:p,…       an existing Kafka cluster instead of a local broker
   --database-url URL    an existing PostgreSQL (default DATABASE_URL, else embedded)
   --partitions N        partitions of each bench topic (default 3)
@@ -52,6 +60,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'kpi-span-hours': { type: 'string' },
       'kpi-repeats': { type: 'string' },
       'skip-kpi': { type: 'boolean' },
+      'skip-ui': { type: 'boolean' },
+      'ui-minutes': { type: 'string' },
+      only: { type: 'string' },
       brokers: { type: 'string' },
       'database-url': { type: 'string' },
       partitions: { type: 'string' },
@@ -68,6 +79,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     .split(',')
     .filter((s) => s.trim() !== '')
     .map((s) => int('kpi-rows', s.trim(), 0, 1000))
+  const uiMinutes = Number(values['ui-minutes'] ?? '10')
+  if (!Number.isFinite(uiMinutes) || uiMinutes < 0.25 || uiMinutes > 120)
+    throw new Error(`--ui-minutes must be a number from 0.25 to 120, got ${values['ui-minutes']}`)
+  if (values.only !== undefined && values.only !== 'ui')
+    throw new Error(`--only takes one phase, ui; got ${values.only}`)
+  if (values.only && values['skip-ui']) throw new Error('--only ui and --skip-ui contradict each other')
   const brokers = values.brokers ?? process.env['KAFKA_BROKERS']
   return {
     trades: int('trades', values.trades, 1_000_000, 1000),
@@ -79,6 +96,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     kpiSpanHours: int('kpi-span-hours', values['kpi-span-hours'], 24),
     kpiRepeats: int('kpi-repeats', values['kpi-repeats'], 9),
     skipKpi: values['skip-kpi'] ?? false,
+    skipUi: values['skip-ui'] ?? false,
+    uiMinutes,
+    ...(values.only ? { only: 'ui' as const } : {}),
     brokers: brokers?.trim() ? brokers.split(',').map((b) => b.trim()) : undefined,
     databaseUrl: values['database-url'] ?? (process.env['DATABASE_URL'] || undefined),
     partitions: int('partitions', values.partitions, 3),

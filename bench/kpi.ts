@@ -2,6 +2,7 @@ import { kpiSnapshot } from '../src/main/kpi/snapshot'
 import type { Database } from '../src/main/postgres/database'
 import { fmt, log, median } from './log'
 import { dropSchema, type BenchServices } from './services'
+import { bucketSecondsFor } from '../src/shared/windows'
 
 export interface KpiResult {
   rows: number
@@ -106,7 +107,8 @@ export async function runKpi(
       }
     } else log('kpi: no rollup rebuild function in sql/ yet; timing kpi_snapshot on the raw table')
 
-    const req = { from: END_MS - 3_600_000, to: END_MS }
+    // The dashboard's last-hour view: its buckets widen with the window (src/shared/windows.ts).
+    const req = { from: END_MS - 3_600_000, to: END_MS, bucketS: bucketSecondsFor(3_600_000, 1) }
     const warm = await kpiSnapshot(db.pool, req) // first run pays for plans and a cold cache
     const runsMs: number[] = []
     for (let i = 0; i < repeats; i++) {

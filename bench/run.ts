@@ -1,16 +1,27 @@
 // npm run bench: issue 3's side-by-side measurements, one run, one machine. See bench/README.md.
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
-import { parseBenchArgs } from './args'
+import { parseBenchArgs, type BenchArgs } from './args'
 import { runE2e, writeFixture } from './e2e'
 import { runKpi, type KpiResult } from './kpi'
 import { runLatency } from './latency'
 import { fmt, log } from './log'
 import { runCopy, runPerRow } from './references'
-import { buildReport, packageVersion, renderMarkdown } from './report'
+import { CHROMIUM } from '../test/e2e/browser'
+import {
+  buildReport,
+  machineInfo,
+  mergeUi,
+  packageVersion,
+  renderMarkdown,
+  type BenchReport,
+  type UiOnlyReport,
+} from './report'
 import { dropSchema, startBenchServices, type BenchServices } from './services'
+import { runUi, type UiResult } from './ui'
+import { staleRendererFiles, uiPrerequisites } from './ui-serve'
 
 async function versions(s: BenchServices): Promise<Record<string, string>> {
   const db = await s.openSchema('meta')
@@ -42,14 +53,62 @@ function kafkaJarVersion(pid: number): string {
   }
 }
 
+async function writeReport(out: string, report: BenchReport | UiOnlyReport): Promise<void> {
+  await mkdir(out, { recursive: true })
+  await writeFile(join(out, 'latest.json'), JSON.stringify(report, null, 2) + '\n')
+  const md = renderMarkdown(report)
+  await writeFile(join(out, 'latest.md'), md)
+  log(`wrote ${join(out, 'latest.json')} and latest.md`)
+  process.stdout.write('\n' + md)
+}
+
+/** Fails early, before minutes of other phases, when the ui phase could not run at the end. */
+async function checkUi(): Promise<void> {
+  const why = uiPrerequisites(CHROMIUM)
+  if (why) throw new Error(`ui phase: ${why}`)
+  const stale = await staleRendererFiles()
+  if (stale.length > 0)
+    log(
+      `warning: ${stale.length} renderer source files are newer than out/renderer (${stale[0]}, …): npm run build`,
+    )
+}
+
+/** `--only ui`: the ui phase alone; its keys replace those of the previous latest.json, if any. */
+async function onlyUi(args: BenchArgs): Promise<void> {
+  if (args.brokers || args.databaseUrl)
+    log('ui: --brokers and --database-url do not apply: serve runs its own')
+  const load: Record<string, number[]> = { start: loadavg() }
+  const ui = await runUi(args.rate, args.uiMinutes)
+  const file = join(args.out, 'latest.json')
+  let previous: BenchReport | UiOnlyReport | null = null
+  if (existsSync(file)) {
+    try {
+      previous = JSON.parse(readFileSync(file, 'utf8')) as BenchReport | UiOnlyReport
+      log(`ui: merging into ${file} of ${previous.at}`)
+    } catch (err) {
+      log(`ui: ${file} is not readable JSON (${(err as Error).message}); writing the ui keys alone`)
+    }
+  }
+  const base = {
+    at: new Date().toISOString(),
+    args: { ...args, databaseUrl: undefined },
+    machine: machineInfo(load),
+    versions: { node: process.versions.node, 'playwright-core': packageVersion('playwright-core') },
+  }
+  await writeReport(args.out, mergeUi(previous, ui, args.uiMinutes, base))
+}
+
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2))
   const load: Record<string, number[]> = { start: loadavg() }
   log(`starting: ${JSON.stringify({ ...args, databaseUrl: args.databaseUrl ? '(set)' : undefined })}`)
+  if (!args.skipUi) await checkUi()
+  if (args.only === 'ui') return onlyUi(args)
   const s = await startBenchServices(args)
   let interrupted = false
+  let closed = false
   const onSignal = (): void => {
-    if (interrupted) process.exit(130)
+    if (interrupted || closed) process.exit(130)
     interrupted = true
     log('interrupted: stopping the services (Ctrl-C again to leave them)')
     void s.close().finally(() => process.exit(130))
@@ -77,6 +136,21 @@ async function main(): Promise<void> {
       for (const rows of args.kpiRows) kpi.push(await runKpi(s, rows, args.kpiSpanHours, args.kpiRepeats))
       load['after_kpi'] = loadavg()
     }
+    // serve brings its own broker and PostgreSQL: free the machine of ours first.
+    log('stopping the bench services before the ui phase')
+    closed = true
+    await s.close()
+    let ui: UiResult | null = null
+    let uiError: string | null = null
+    if (!args.skipUi) {
+      // A failure here must not throw away the minutes of measurements above.
+      ui = await runUi(args.rate, args.uiMinutes).catch((err: unknown) => {
+        uiError = err instanceof Error ? err.message.split('\n')[0]! : String(err)
+        log(`ui phase failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+        return null
+      })
+      load['after_ui'] = loadavg()
+    }
 
     const report = buildReport({
       args: { ...args, databaseUrl: undefined },
@@ -87,15 +161,13 @@ async function main(): Promise<void> {
       kpi,
       load,
       versions: ver,
+      ui,
+      uiMinutes: args.uiMinutes,
+      uiError,
     })
-    await mkdir(args.out, { recursive: true })
-    await writeFile(join(args.out, 'latest.json'), JSON.stringify(report, null, 2) + '\n')
-    const md = renderMarkdown(report)
-    await writeFile(join(args.out, 'latest.md'), md)
-    log(`wrote ${join(args.out, 'latest.json')} and latest.md`)
-    process.stdout.write('\n' + md)
+    await writeReport(args.out, report)
   } finally {
-    if (!interrupted) {
+    if (!interrupted && !closed) {
       log('stopping services')
       await s.close()
     }
