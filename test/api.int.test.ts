@@ -1,12 +1,14 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { dispatch } from '../src/main/api/dispatch'
 import { EventHub } from '../src/main/api/events'
 import { createCore, type Core } from '../src/main/api/handlers'
 import { resolveSettings } from '../src/main/config'
 import { createServices } from '../src/main/services'
+import type { ExportResult } from '../src/shared/contract'
 import type { PipelineStatus } from '../src/shared/status'
 import { dropTestSchema, uniqueSchemaName } from './setup/test-database'
 import { waitFor } from './helpers/harness'
@@ -18,6 +20,8 @@ describe('the typed API over real services', () => {
   const events = new EventHub()
   const statuses: PipelineStatus[] = []
   const schema = uniqueSchemaName('api')
+  const suggested: string[] = []
+  let dialogAnswer: string | null = null
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'tickflow-api-'))
@@ -32,7 +36,13 @@ describe('the typed API over real services', () => {
       },
       {},
     )
-    core = createCore(await createServices(settings), events)
+    // The app's main process passes its save dialog; here a stand-in answers with a path or a cancel.
+    core = createCore(await createServices(settings), events, {
+      chooseExportPath: async (name) => {
+        suggested.push(name)
+        return dialogAnswer
+      },
+    })
     events.on('status', (s) => statuses.push(s))
   })
 
@@ -82,15 +92,34 @@ describe('the typed API over real services', () => {
     expect(k.totalTrades).toBe(stopped.counters.written)
     expect(k.symbols.map((s) => s.symbol)).toContain('BINANCE:BTCUSDT')
 
+    // The renderer names no path: main's dialog does, and a request carrying one is refused.
+    const window = { from: now - 120_000, to: now + 1_000 }
     const path = join(dir, 'out', 'trades.csv')
-    const res = (await dispatch(core, 'exportCsv', { from: now - 120_000, to: now + 1_000, path })) as {
-      rows: number
-    }
-    expect(res.rows).toBe(stopped.counters.written)
-    const lines = (await readFile(path, 'utf8')).trim().split('\n')
+    await expect(dispatch(core, 'exportCsv', { ...window, path })).rejects.toThrow(/path/)
+    expect(await dispatch(core, 'exportCsv', window)).toBeNull() // the dialog was cancelled
+    expect(suggested[0]).toMatch(/^tickflow-trades-\d{8}T\d{6}(\.\d{3})?Z-\d{8}T\d{6}(\.\d{3})?Z\.csv$/)
+    dialogAnswer = path
+    const res = (await dispatch(core, 'exportCsv', window)) as ExportResult
+    expect(res).toMatchObject({ path, rows: stopped.counters.written })
+    const lines = (await readFile(path, 'utf8')).trim().split('\r\n')
     expect(lines[0]).toBe('symbol,price,volume,conditions,traded_at,received_at,consumed_at,written_at')
     expect(lines).toHaveLength(res.rows + 1)
     expect(lines[1]).toMatch(/,\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z,/)
+
+    // Browser mode's download streams the same core export; a KPI table names the missing symbols.
+    let streamed = ''
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        streamed += chunk.toString()
+        done()
+      },
+    })
+    const loss = await core.streamCsv({ table: 'data-loss', ...window }, sink)
+    const table = streamed.trim().split('\r\n')
+    expect(table[0]).toBe(
+      'window_start,symbols_seen,symbols_expected,symbols_missing,data_loss,partial,missing',
+    )
+    expect(table).toHaveLength(loss.rows + 1)
   })
 
   it('refuses bad input with a clear message and changes nothing', async () => {

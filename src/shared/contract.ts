@@ -4,7 +4,7 @@ import type { KpiSnapshot } from './kpi'
 import type { Alert, PipelineStatus, SourceKind } from './status'
 import { symbolListSchema, symbolSchema } from './symbols'
 import type { Thresholds } from './thresholds'
-import { watchRequestSchema, type RunSpan, type WatchRequest } from './windows'
+import { MAX_RANGE_MS, watchRequestSchema, type RunSpan, type WatchRequest } from './windows'
 
 /**
  * The typed API between a face (Electron renderer, browser mode, CLI) and the core. Every command's
@@ -39,10 +39,66 @@ export const windowRequestSchema = z
   .strict()
   .refine((w) => w.from < w.to, 'the window must end after it starts')
 
+/**
+ * What a CSV export can hold: the trades, or one KPI view's table as the dashboard shows it (the
+ * per-symbol KPIs 1/3/4/6, trades per second, data-loss windows, volume trend, latency).
+ */
+export const KPI_CSV_VIEWS = [
+  'symbols',
+  'trades-per-second',
+  'data-loss',
+  'volume-trend',
+  'latency',
+  'latency-trend',
+] as const
+export type KpiCsvView = (typeof KPI_CSV_VIEWS)[number]
+export const CSV_TABLES = ['trades', ...KPI_CSV_VIEWS] as const
+export type CsvTable = (typeof CSV_TABLES)[number]
+export const MAX_EXPORT_SYMBOLS = 200
+
+/**
+ * A CSV export as a face asks for it. It names no file: the renderer never chooses a path (the
+ * app's main process asks a save dialog, browser mode downloads, the CLI has --out).
+ */
 export const exportRequestSchema = z
-  .object({ from: ms, to: ms, symbols: z.array(symbolSchema).optional(), path: z.string().min(1) })
+  .object({
+    /** default 'trades' */
+    table: z.enum(CSV_TABLES).optional(),
+    from: ms,
+    to: ms,
+    /** trades: only these (default all); KPI tables: the subscribed list, for data loss's missing symbols */
+    symbols: z.array(symbolSchema).max(MAX_EXPORT_SYMBOLS).optional(),
+    /** the volume trend's symbol (default the window's most traded) */
+    symbol: symbolSchema.optional(),
+  })
   .strict()
   .refine((w) => w.from < w.to, 'the window must end after it starts')
+  .refine(
+    (w) => (w.table ?? 'trades') === 'trades' || w.to - w.from <= MAX_RANGE_MS,
+    'a KPI table spans at most 24 hours',
+  )
+export type ExportRequest = z.infer<typeof exportRequestSchema>
+
+/** Browser mode's download route: /export/trades.csv, or /export/kpi/<view>.csv for a KPI table. */
+export const EXPORT_ROUTE = '/export/'
+
+/** The download URL of an export (same origin; the token cookie authorises it). */
+export function exportHref(req: ExportRequest): string {
+  const table = req.table ?? 'trades'
+  const q = new URLSearchParams({ from: String(req.from), to: String(req.to) })
+  if (req.symbols && req.symbols.length > 0) q.set('symbols', req.symbols.join(','))
+  if (req.symbol) q.set('symbol', req.symbol)
+  return `${EXPORT_ROUTE}${table === 'trades' ? '' : 'kpi/'}${table}.csv?${q.toString()}`
+}
+
+/** The table a download path names, or null when it names none. */
+export function csvTableOfPath(path: string): CsvTable | null {
+  const m = /^\/export\/(?:(kpi)\/)?([a-z-]+)\.csv$/.exec(path)
+  if (!m) return null
+  const table = m[2] as CsvTable
+  if (m[1] ? !(KPI_CSV_VIEWS as readonly string[]).includes(table) : table !== 'trades') return null
+  return table
+}
 
 export const testConnectionSchema = z.discriminatedUnion('kind', [
   z
@@ -81,6 +137,7 @@ export const commandSchemas = {
 
 export type CommandRequest<K extends CommandName> = z.infer<(typeof commandSchemas)[K]>
 
+/** A finished export to a file: where (the path main chose), how many data rows, how many bytes. */
 export interface ExportResult {
   path: string
   rows: number
@@ -142,7 +199,8 @@ export interface CommandResponses {
   watch: WindowSnapshot
   getAlerts: Alert[]
   kpiSnapshot: KpiSnapshot
-  exportCsv: ExportResult
+  /** null: the user closed the save dialog without choosing a file */
+  exportCsv: ExportResult | null
 }
 
 /** Pushed from main: throttled status and snapshots, alerts as they rise and clear, settings as they change. */

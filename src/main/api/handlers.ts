@@ -1,10 +1,12 @@
+import type { Writable } from 'node:stream'
 import { EVENT_NAMES, type EventName } from '../../shared/channels'
-import type { ApiHandlers, AppConfig, EventPayloads } from '../../shared/contract'
+import type { ApiHandlers, AppConfig, EventPayloads, ExportRequest } from '../../shared/contract'
 import type { PipelineStatus, SourceKind } from '../../shared/status'
 import { MAX_SYMBOLS } from '../../shared/symbols'
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/thresholds'
 import { AlertBook } from '../alerts/alert-book'
-import { exportTradesCsv } from '../export/csv'
+import { exportFileName } from '../export/export-args'
+import { CsvExporter, ExportBusyError } from '../export/exporter'
 import { LagHistory } from '../kpi/lag-history'
 import { kpiSnapshot } from '../kpi/snapshot'
 import { SnapshotHub } from '../kpi/snapshot-hub'
@@ -30,8 +32,23 @@ export interface Core extends ApiHandlers {
   pipeline(): Pipeline | null
   /** the snapshot pusher, for the benchmark's push cost */
   readonly snapshots: SnapshotHub
+  /**
+   * Streams an export's CSV into `out` (browser mode's download): validated by the caller, ended
+   * when done, given up on abort. Throws ExportBusyError when enough exports are running.
+   */
+  streamCsv(req: ExportRequest, out: Writable, opts?: { signal?: AbortSignal }): Promise<{ rows: number }>
   /** stops the pipeline (draining it) and releases the services */
   shutdown(): Promise<void>
+}
+
+/** What a face adds to the core. */
+export interface CoreOptions {
+  /**
+   * The app's save dialog: main asks the user where an export goes (suggesting a name) and gets a
+   * path, or null when they cancel. The renderer never names a path; without a dialog (browser
+   * mode, which downloads instead) exportCsv is refused.
+   */
+  chooseExportPath?: (suggestedName: string) => Promise<string | null>
 }
 
 /** The clientId of callers without a transport (the CLI, tests). */
@@ -42,7 +59,7 @@ const LOCAL = 'local'
  * here already validated against the contract's schemas. The core also owns what the dashboard
  * watches: the settings of the next start, the snapshot pushes and the alerts.
  */
-export function createCore(services: Services, events: EventHub): Core {
+export function createCore(services: Services, events: EventHub, options: CoreOptions = {}): Core {
   const { settings, db } = services
   let pipeline: Pipeline | null = null
   // The next start's settings; while running, `symbols` mirrors the source.
@@ -135,6 +152,10 @@ export function createCore(services: Services, events: EventHub): Core {
     run: () => pipeline?.run() ?? null,
   })
   alerts.onChange((a) => events.emit('alert', a))
+  services.onNotice((n) => alerts.notice(n.level, n.message, n.at)) // broker or PostgreSQL died, restarted
+
+  // Exports hold a pooled connection each while they stream; the exporter caps how many run.
+  const exporter = new CsvExporter(db.pool, { defaultSymbols: () => next.symbols })
 
   const clients = new Map<string, ClientPort>()
   snapshots.onSnapshot((ids, snap) => {
@@ -281,13 +302,23 @@ export function createCore(services: Services, events: EventHub): Core {
     },
 
     async exportCsv(req) {
-      return exportTradesCsv(db.pool, req)
+      const choose = options.chooseExportPath
+      if (!choose)
+        throw new ApiRequestError(
+          'no save dialog here: in the browser the CSV is a download; headless, use npm run export',
+        )
+      const path = await choose(exportFileName(req))
+      if (path === null) return null
+      return exporter.toFile(req, path).catch((err: unknown) => {
+        throw err instanceof ExportBusyError ? new ApiRequestError(err.message) : err
+      })
     },
   }
 
   return {
     ...handlers,
     snapshots,
+    streamCsv: (req, out, opts) => exporter.write(req, out, { signal: opts?.signal }),
     connect(clientId, port) {
       clients.set(clientId, port)
       const offs = EVENT_NAMES.filter((e) => e !== 'snapshot').map((e) =>

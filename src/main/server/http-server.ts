@@ -3,11 +3,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { authCookie, isAuthorized, newToken, splitUrl, tokensEqual } from './auth'
+import { isExportPath, serveExport, type CsvSource } from './export-route'
 import { contentType, headerCsp, realInside, staticPath } from './static-files'
 import { attachWsTransport, type ServedCore, type WsTransport } from './ws-transport'
 
 export interface DashboardServerOptions {
-  core: ServedCore
+  /** the API's handlers for the WebSocket, and the CSV export for downloads */
+  core: ServedCore & CsvSource
   /** the built renderer: index.html and assets/ (out/renderer) */
   rendererDir: string
   /** the interface to bind; 127.0.0.1 unless the user opts in to another */
@@ -33,9 +35,10 @@ export interface DashboardServer {
 const UNAUTHORIZED = 'Unauthorized: open the address that `npm run serve` printed (it carries ?token=…).\n'
 
 /**
- * Browser mode's HTTP face: the built renderer and the /api WebSocket on one port, all of it behind
- * a random token. The token arrives once in the URL, is swapped for an HttpOnly SameSite=Strict
- * cookie, and the URL is redirected clean so the token does not linger in the address bar.
+ * Browser mode's HTTP face: the built renderer, CSV downloads (/export/…) and the /api WebSocket on
+ * one port, all of it behind a random token. The token arrives once in the URL, is swapped for an
+ * HttpOnly SameSite=Strict cookie, and the URL is redirected clean so the token does not linger in
+ * the address bar.
  */
 export async function startDashboardServer(opts: DashboardServerOptions): Promise<DashboardServer> {
   const root = opts.rendererDir
@@ -78,6 +81,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     }
     if (!isAuthorized(req, token)) return text(res, 401, UNAUTHORIZED)
     if (path === '/healthz') return text(res, 200, 'ok\n')
+    if (isExportPath(path)) return serveExport(opts.core, req, res, path, query)
 
     const file = staticPath(root, path)
     const info = file ? await stat(file).catch(() => null) : null

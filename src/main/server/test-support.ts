@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { COMMAND_NAMES } from '../../shared/channels'
 import type { ApiHandlers, CallContext } from '../../shared/contract'
 import type { ClientPort } from '../api/handlers'
+import type { CsvSource } from './export-route'
 import type { ServedCore } from './ws-transport'
 
 export const INDEX_HTML = `<!doctype html><html><head><meta
@@ -29,7 +30,7 @@ export async function fakeBuild(): Promise<{
 }
 
 /** A Core-shaped object of handlers: what the transport is tested against (no Kafka, no database). */
-export interface FakeCore extends ServedCore {
+export interface FakeCore extends ServedCore, CsvSource {
   ports: Map<string, ClientPort>
   calls: { command: string; request: unknown; ctx?: CallContext }[]
   disconnected: string[]
@@ -57,6 +58,14 @@ export function fakeCore(): FakeCore {
     async getAlerts(request, ctx) {
       calls.push({ command: 'getAlerts', request, ctx })
       return []
+    },
+    // A tiny CSV in two writes, so a test sees the download stream and end.
+    async streamCsv(request, out) {
+      calls.push({ command: 'streamCsv', request })
+      out.write('symbol,price\r\n')
+      await new Promise((r) => setTimeout(r, 5))
+      out.end('AAPL,1.5\r\n')
+      return { rows: 1 }
     },
     connect(clientId, port) {
       ports.set(clientId, port)

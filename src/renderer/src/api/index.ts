@@ -20,6 +20,9 @@ const picked = pick()
 const ws = picked.ws
 export const api: TickflowApi = picked.api
 
+/** Browser mode (npm run serve): files come as HTTP downloads, not through main's save dialog. */
+export const browserMode: boolean = ws !== null
+
 /** The transport's state: always 'open' under Electron, where IPC cannot drop. */
 export function connectionState(): ConnectionState {
   return ws ? ws.connection() : 'open'

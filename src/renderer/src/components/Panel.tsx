@@ -5,6 +5,7 @@ import { dispatch, useDashboard } from '../hooks/use-dashboard'
 import { buildView } from '../state/build-view'
 import { emptyMessage, isStale, panelState } from '../state/panel-state'
 import { EChart } from './EChart'
+import { PanelCsv } from './ExportButton'
 import { PanelControls } from './PanelControls'
 
 /** The display settings every panel shares; each panel adds its own header choices. */
@@ -72,6 +73,7 @@ export function Panel({ view, base, maximised }: Props): React.JSX.Element {
         <div className="panel-tools">
           {state === 'stale' && <span className="badge badge-stale">stale</span>}
           <PanelControls viewId={view.id} lossWindows={lossWindows} />
+          <PanelCsv viewId={view.id} />
           <button
             type="button"
             className="icon-button"

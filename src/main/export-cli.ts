@@ -1,0 +1,99 @@
+import { resolve } from 'node:path'
+import { z } from 'zod'
+import { describeSettingsError, settingsFileSchema, settingsFromEnv } from './config'
+import { EXPORT_USAGE, parseExportArgs, type ExportCommand } from './export/cli-args'
+import { ExportArgError } from './export/export-args'
+import { CsvExporter } from './export/exporter'
+import { openDatabase } from './postgres/database'
+import { loadSettingsFile } from './settings-file'
+
+// The database settings the other faces use, from the same places: flags > env > settings.json.
+const dbSettingsSchema = settingsFileSchema.pick({ databaseUrl: true, pgSchema: true, dataDir: true })
+
+async function run(cmd: ExportCommand, signal: AbortSignal): Promise<void> {
+  const fromEnv = settingsFromEnv(process.env)
+  const dataDir = cmd.db.dataDir ?? fromEnv.dataDir!
+  const file = await loadSettingsFile(dataDir)
+  for (const w of file.warnings) console.error(`warning: ${w}`)
+  const s = dbSettingsSchema.parse({
+    databaseUrl: file.settings.databaseUrl,
+    pgSchema: file.settings.pgSchema,
+    ...(fromEnv.databaseUrl ? { databaseUrl: fromEnv.databaseUrl } : {}),
+    ...cmd.db,
+    dataDir,
+  })
+  const log = cmd.quiet ? (): void => undefined : (m: string): void => console.error(m)
+  const db = await openDatabase({
+    databaseUrl: s.databaseUrl,
+    dataDir: s.dataDir ?? dataDir,
+    schema: s.pgSchema ?? 'public',
+    onProgress: (m) => log(`… ${m}`),
+  })
+  let last = 0
+  const onProgress = (rows: number): void => {
+    if (Date.now() - last < 1_000) return
+    last = Date.now()
+    log(`… ${rows.toLocaleString('en')} rows`)
+  }
+  try {
+    const exporter = new CsvExporter(db.pool, { maxConcurrent: 1 })
+    if (cmd.out === '-') {
+      const { rows } = await exporter.write(cmd.request, process.stdout, { signal, onProgress, end: false })
+      // stdout is not ended (it cannot be); wait until what was written has left before exiting.
+      await new Promise<void>((done) => process.stdout.write('', () => done()))
+      log(`exported ${rows.toLocaleString('en')} rows to stdout`)
+    } else {
+      const path = resolve(cmd.out)
+      const res = await exporter.toFile(cmd.request, path, { signal, onProgress })
+      log(
+        `exported ${res.rows.toLocaleString('en')} rows (${res.bytes.toLocaleString('en')} bytes) to ${path}`,
+      )
+    }
+  } finally {
+    await db.close()
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  let cmd: ExportCommand | 'help'
+  try {
+    cmd = parseExportArgs(argv)
+  } catch (err) {
+    console.error(`tickflow export: ${(err as Error).message}\n(npm run export -- --help for the options)`)
+    return 2
+  }
+  if (cmd === 'help') {
+    console.log(EXPORT_USAGE)
+    return 0
+  }
+  const abort = new AbortController()
+  const onSignal = (): void => {
+    if (abort.signal.aborted) process.exit(130) // a second signal means "now"
+    abort.abort(new Error('interrupted'))
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  // A reader that goes away (`| head`) is not a failure of ours.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') abort.abort(err)
+  })
+  try {
+    await run(cmd, abort.signal)
+    return 0
+  } catch (err) {
+    if (abort.signal.aborted) {
+      const reason = abort.signal.reason as NodeJS.ErrnoException
+      if (reason?.code === 'EPIPE') return 0
+      console.error(
+        `tickflow export: interrupted; ${cmd.out === '-' ? 'stdout is incomplete' : `nothing written to ${cmd.out}`}`,
+      )
+      return 130
+    }
+    const msg = err instanceof z.ZodError ? describeSettingsError(err) : (err as Error).message
+    console.error(`tickflow export: ${msg.split('\n')[0]}`)
+    return err instanceof ExportArgError || err instanceof z.ZodError ? 2 : 1
+  }
+}
+
+// Exit explicitly: a stray timer in a client library must not keep a finished run alive.
+main(process.argv.slice(2)).then((code) => process.exit(code))
