@@ -14,6 +14,9 @@ function rows(partition: number, firstOffset: number, n: number, start: number):
     const tradedAt = start + o * 40 + (o % 7)
     const receivedAt = tradedAt + ((o * 7919) % 3000)
     return {
+      // no tf_id: named by coordinates, stamp and content (sql/007), which a redelivery repeats
+      tradeId: null,
+      recordStamp: receivedAt,
       symbol: SYMBOLS[(o * 31 + partition) % SYMBOLS.length]!,
       price: 100 + ((o * 104729) % 1000) / 100,
       volume: (o % 11) / 4,

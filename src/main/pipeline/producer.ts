@@ -2,6 +2,7 @@ import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer
 import type { FinnhubTrade } from '../../shared/trade'
 import { encodeTrade } from './record-codec'
 import { BoundedBuffer } from './trade-buffer'
+import { TradeIds } from './trade-id'
 
 export interface ProducerOptions {
   topic: string
@@ -14,6 +15,8 @@ export interface ProducerOptions {
   /** pause after a failed send before trying again */
   retryDelayMs?: number
   onError?: (message: string) => void
+  /** the trade id session (see trade-id.ts); random by default, fixed only in tests */
+  idSession?: string
 }
 
 export interface ProducerStats {
@@ -40,6 +43,7 @@ export class TradeProducer {
   private readonly maxBatch: number
   private readonly maxInFlight: number
   private readonly retryDelayMs: number
+  private readonly ids: TradeIds
   private running = false
   private loopDone: Promise<void> = Promise.resolve()
   private inFlight = 0
@@ -66,6 +70,7 @@ export class TradeProducer {
     const highWater = Math.min(Math.floor(opts.capacity / 2), this.maxBatch * this.maxInFlight)
     this.buffer = new BoundedBuffer<Message>(opts.capacity, highWater)
     this.retryDelayMs = opts.retryDelayMs ?? 1_000
+    this.ids = new TradeIds(opts.idSession)
   }
 
   async start(): Promise<void> {
@@ -74,10 +79,15 @@ export class TradeProducer {
     this.loopDone = this.loop()
   }
 
-  /** Queues a frame's trades; false means "above the high-water mark, a patient source should wait". */
+  /**
+   * Queues a frame's trades; false means "above the high-water mark, a patient source should wait".
+   * Each trade gets its id here, once: a record that is sent again (our retry below, or kafkajs's)
+   * carries the same id, so PostgreSQL stores it once.
+   */
   enqueue(trades: readonly FinnhubTrade[], receivedAt: number): boolean {
     this.counts.received += trades.length
-    return this.buffer.push(trades.map((t) => encodeTrade(t, receivedAt)))
+    const prefix = this.ids.nextFrame()
+    return this.buffer.push(trades.map((t, i) => encodeTrade(t, receivedAt, prefix + i)))
   }
 
   drain(): Promise<void> {

@@ -8,10 +8,11 @@ const msg = (value: string | null, timestamp = '1700000000500', offset = '7') =>
 })
 
 describe('record codec', () => {
-  it('round-trips a trade with Finnhub field names and the receive time as record timestamp', () => {
+  it('round-trips a trade with Finnhub field names, its id as tf_id and the receive time as stamp', () => {
     const m = encodeTrade(
       { s: 'IC MARKETS:1', p: 1.0712, t: 1700000000123, v: 0, c: ['1', '12'] },
       1700000000456,
+      'sess.00000001.3',
     )
     expect(m.key).toBe('IC MARKETS:1')
     expect(JSON.parse(String(m.value))).toEqual({
@@ -20,12 +21,16 @@ describe('record codec', () => {
       t: 1700000000123,
       v: 0,
       c: ['1', '12'],
+      tf_id: 'sess.00000001.3',
     })
     expect(m.timestamp).toBe('1700000000456')
+    expect(m.headers).toBeUndefined()
     const d = decodeRecord('trades', 2, msg(String(m.value), String(m.timestamp)), 1700000000999)
     expect(d).toEqual({
       ok: true,
       row: {
+        tradeId: 'sess.00000001.3',
+        recordStamp: 1700000000456,
         symbol: 'IC MARKETS:1',
         price: 1.0712,
         volume: 0,
@@ -40,9 +45,36 @@ describe('record codec', () => {
     })
   })
 
+  it('encodes a trade without an id as plain Finnhub fields, and decodes it with tradeId null', () => {
+    const m = encodeTrade({ s: 'AAPL', p: 171.46, t: 1700000000123, v: 5 }, 1700000000456)
+    expect(String(m.value)).toBe('{"s":"AAPL","p":171.46,"t":1700000000123,"v":5,"c":null}')
+    const d = decodeRecord('trades', 0, msg(String(m.value), String(m.timestamp), '9'), 1700000000999)
+    expect(d.ok && d.row).toMatchObject({ tradeId: null, recordStamp: 1700000000456, offset: '9' })
+  })
+
+  it('takes a malformed tf_id as none: the record is named by its coordinates instead', () => {
+    for (const bad of ['42', '""', '"kafka/x"', '"a b"', '{"x":1}']) {
+      const d = decodeRecord('t', 0, msg(`{"s":"AAPL","p":1,"t":1700000000000,"v":1,"tf_id":${bad}}`), 1)
+      expect(d.ok && d.row.tradeId).toBeNull()
+    }
+  })
+
+  it('keeps a record stamp PostgreSQL can hold, else -1', () => {
+    const value = '{"s":"A","p":1,"t":1700000000000,"v":1}'
+    const stampOf = (ts: string): number | false => {
+      const d = decodeRecord('t', 0, msg(value, ts), 1700000009999)
+      return d.ok && d.row.recordStamp
+    }
+    expect(stampOf('0')).toBe(0)
+    expect(stampOf('-1')).toBe(-1)
+    expect(stampOf('99999999999999999999')).toBe(-1)
+    expect(stampOf('x')).toBe(-1)
+  })
+
   it('accepts records from other producers: extra fields, no conditions', () => {
     const d = decodeRecord('t', 0, msg('{"s":"AAPL","p":171.46,"t":1700000000000,"v":5,"x":"extra"}'), 1)
     expect(d.ok && d.row.conditions).toBeNull()
+    expect(d.ok && d.row.tradeId).toBeNull()
     expect(d.ok && d.row.symbol).toBe('AAPL')
   })
 

@@ -1,8 +1,16 @@
 import type { KafkaMessage, Message } from 'kafkajs'
 import { finnhubTradeSchema, type FinnhubTrade, type Reject } from '../../shared/trade'
+import { TRADE_ID_FIELD, tradeIdOf } from './trade-id'
 
-/** A trade as the writer stores it: ms epochs, and the Kafka coordinates that make it unique. */
+/** A trade as the writer stores it: ms epochs, its identity, and the Kafka record it came in. */
 export interface TradeRow {
+  /** the id our producer gave the trade (the value's tf_id); null in another producer's record */
+  tradeId: string | null
+  /**
+   * The record's own timestamp, -1 if it has none. Without a tradeId, the writer identifies the
+   * trade by its coordinates, this stamp and its content (sql/007: a recreated topic reuses offsets).
+   */
+  recordStamp: number
   symbol: string
   price: number
   volume: number
@@ -18,10 +26,12 @@ export interface TradeRow {
 
 /**
  * The Kafka record for one trade: keyed by symbol (so a symbol's trades stay ordered in one
- * partition), the value in Finnhub's own field names, the receive time as the record timestamp.
+ * partition), the value in Finnhub's own field names plus its id as tf_id (see trade-id.ts), the
+ * receive time as the record timestamp. Without an id the record is like another producer's.
  */
-export function encodeTrade(trade: FinnhubTrade, receivedAt: number): Message {
-  const value: FinnhubTrade = { s: trade.s, p: trade.p, t: trade.t, v: trade.v, c: trade.c ?? null }
+export function encodeTrade(trade: FinnhubTrade, receivedAt: number, id?: string): Message {
+  // JSON.stringify leaves an undefined id out.
+  const value = { s: trade.s, p: trade.p, t: trade.t, v: trade.v, c: trade.c ?? null, [TRADE_ID_FIELD]: id }
   return { key: trade.s, value: JSON.stringify(value), timestamp: String(receivedAt) }
 }
 
@@ -29,8 +39,9 @@ export type Decoded = { ok: true; row: TradeRow } | { ok: false; reject: Reject 
 
 /**
  * Turns one consumed record into a row, or into a reject with its raw text and reason.
- * Records from other Finnhub-shaped producers go in: extra fields are ignored, and a record
- * without a usable timestamp is taken as received when it was consumed.
+ * Records from other Finnhub-shaped producers go in: extra fields are ignored, a record without
+ * a tf_id gets tradeId null (the writer then names it by its coordinates), and a record without a
+ * usable timestamp is taken as received when it was consumed.
  */
 export function decodeRecord(
   topic: string,
@@ -64,6 +75,10 @@ export function decodeRecord(
   return {
     ok: true,
     row: {
+      // (a schema-valid value is an object)
+      tradeId: tradeIdOf(json as object),
+      // a stamp PostgreSQL's bigint cannot hold would fail the batch's insert again and again
+      recordStamp: Number.isSafeInteger(stamp) ? stamp : -1,
       symbol: t.s,
       price: t.p,
       volume: t.v,

@@ -6,7 +6,7 @@ import type { TradeRow } from './record-codec'
 export interface WriteResult {
   /** rows new to the table */
   inserted: number
-  /** rows already stored under the same Kafka coordinates: a redelivery, and a no-op */
+  /** trades already stored under the same trade_id: a redelivery or a resent record, and a no-op */
   duplicates: number
   rejected: number
   /** ms epoch stamped on the rows as written_at */
@@ -16,21 +16,27 @@ export interface WriteResult {
 // One statement for the whole batch: the rows travel as one JSON parameter and json_to_recordset
 // turns them back into rows inside Postgres. That is one round trip however large the batch is,
 // and JSON.stringify costs the Node thread about half of what pg's array literals did.
-// ON CONFLICT makes a redelivered record a no-op. A statement trigger (sql/004) adds the rows it
-// really inserted to the KPI rollups, inside this same transaction.
+// ON CONFLICT on trade_id makes a redelivered or resent trade a no-op (sql/007). A record without
+// our tf_id is named by trade_fallback_id() from its coordinates, stamp and content: in SQL, so the
+// migration's backfill of older rows names them the same way. A statement trigger (sql/004) adds
+// the rows it really inserted to the KPI rollups, inside this same transaction.
 const INSERT_TRADES = `
-INSERT INTO trades (symbol, price, volume, conditions, traded_at, received_at, consumed_at, written_at,
-                    kafka_topic, kafka_partition, kafka_offset)
-SELECT s, p, v, c, to_timestamp(t / 1000.0), to_timestamp(r / 1000.0), to_timestamp(k / 1000.0),
+INSERT INTO trades (trade_id, symbol, price, volume, conditions, traded_at, received_at, consumed_at,
+                    written_at, kafka_topic, kafka_partition, kafka_offset)
+SELECT coalesce(i, trade_fallback_id($3, part, off, ts, s, t::bigint, p, v, c)),
+       s, p, v, c, to_timestamp(t / 1000.0), to_timestamp(r / 1000.0), to_timestamp(k / 1000.0),
        to_timestamp($2 / 1000.0), $3, part, off
 FROM json_to_recordset($1::json)
-  AS u(s text, p float8, v float8, c text[], t float8, r float8, k float8, part int, off bigint)
-ON CONFLICT (kafka_topic, kafka_partition, kafka_offset) DO NOTHING`
+  AS u(i text, ts bigint, s text, p float8, v float8, c text[], t float8, r float8, k float8, part int, off bigint)
+ON CONFLICT (trade_id) DO NOTHING`
 
 /** The JSON rows of INSERT_TRADES: short keys, since the text is built and parsed per batch. */
 function rowsJson(rows: readonly TradeRow[]): string {
   return JSON.stringify(
     rows.map((r) => ({
+      // JSON.stringify leaves undefined out: our rows carry i, another producer's carry ts.
+      i: r.tradeId ?? undefined,
+      ts: r.tradeId === null ? r.recordStamp : undefined,
       s: r.symbol,
       p: r.price,
       v: r.volume,

@@ -18,27 +18,45 @@ describe('schema', () => {
     await db?.close()
   })
 
-  const insertTrade = (offset: number, symbol = 'AAPL', tradedAt = T): Promise<{ rowCount: number | null }> =>
+  const insertTrade = (
+    offset: number,
+    symbol = 'AAPL',
+    id = `s.${offset}`,
+  ): Promise<{ rowCount: number | null }> =>
     db.pool.query(
-      `INSERT INTO trades (symbol, price, volume, conditions, traded_at, received_at, consumed_at, written_at,
-                           kafka_topic, kafka_partition, kafka_offset)
-       VALUES ($1, 171.46, 0, ARRAY['1','12'], ${ts(tradedAt)}, ${ts(tradedAt + 5)}, ${ts(tradedAt + 7)}, ${ts(tradedAt + 9)},
+      `INSERT INTO trades (trade_id, symbol, price, volume, conditions, traded_at, received_at, consumed_at,
+                           written_at, kafka_topic, kafka_partition, kafka_offset)
+       VALUES ($3, $1, 171.46, 0, ARRAY['1','12'], ${ts(T)}, ${ts(T + 5)}, ${ts(T + 7)}, ${ts(T + 9)},
                'trades', 2, $2)
-       ON CONFLICT (kafka_topic, kafka_partition, kafka_offset) DO NOTHING`,
-      [symbol, offset],
+       ON CONFLICT (trade_id) DO NOTHING`,
+      [symbol, offset, id],
     )
 
-  it('stores a redelivered Kafka record once (ON CONFLICT DO NOTHING)', async () => {
+  it('stores a trade once per trade_id (ON CONFLICT DO NOTHING), not once per Kafka offset', async () => {
     expect((await insertTrade(7)).rowCount).toBe(1)
-    expect((await insertTrade(7, 'AMZN')).rowCount).toBe(0)
+    expect((await insertTrade(7, 'AMZN')).rowCount).toBe(0) // the same id again: a no-op
     expect((await insertTrade(8)).rowCount).toBe(1)
+    // A recreated topic reuses offset 7 for a new trade: it goes in.
+    expect((await insertTrade(7, 'AAPL', 'other.7')).rowCount).toBe(1)
     const { rows } = await db.pool.query(
-      `SELECT symbol, kafka_offset FROM trades WHERE kafka_partition = 2 ORDER BY kafka_offset`,
+      `SELECT trade_id, symbol, kafka_offset FROM trades WHERE kafka_partition = 2 ORDER BY trade_id`,
     )
     expect(rows).toEqual([
-      { symbol: 'AAPL', kafka_offset: 7 },
-      { symbol: 'AAPL', kafka_offset: 8 },
+      { trade_id: 'other.7', symbol: 'AAPL', kafka_offset: 7 },
+      { trade_id: 's.7', symbol: 'AAPL', kafka_offset: 7 },
+      { trade_id: 's.8', symbol: 'AAPL', kafka_offset: 8 },
     ])
+  })
+
+  it('gives a row inserted without a trade_id an id of its own', async () => {
+    const insert = `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, kafka_topic, kafka_partition, kafka_offset)
+                    VALUES ('H', 1, 1, now(), now(), now(), 'by-hand', 0, 1) RETURNING trade_id`
+    const a = (await db.pool.query<{ trade_id: string }>(insert)).rows[0]!.trade_id
+    const b = (await db.pool.query<{ trade_id: string }>(insert)).rows[0]!.trade_id
+    expect(a).toMatch(/^sql\/[0-9a-f]{16}$/)
+    expect(b).toMatch(/^sql\/[0-9a-f]{16}$/)
+    expect(b > a).toBe(true) // ascending: a bulk insert appends to the unique index
+    await db.pool.query(`DELETE FROM trades WHERE kafka_topic = 'by-hand'`)
   })
 
   it('round-trips stamps as UTC ms epochs whatever the session TimeZone', async () => {
@@ -47,7 +65,7 @@ describe('schema', () => {
       for (const zone of ['America/New_York', 'Asia/Kolkata', 'UTC']) {
         await client.query(`SET TimeZone = '${zone}'`)
         const { rows } = await client.query(
-          `SELECT traded_at, received_at, consumed_at, written_at, conditions FROM trades WHERE kafka_offset = 7`,
+          `SELECT traded_at, received_at, consumed_at, written_at, conditions FROM trades WHERE trade_id = 's.7'`,
         )
         expect(rows[0]).toEqual({
           traded_at: T,
