@@ -3,7 +3,8 @@ import type { Reject } from '../../shared/trade'
 
 /**
  * Stores rejects in one statement (arrays unnested server-side). A reject whose Kafka
- * coordinates are already stored is skipped, so a redelivered bad record is counted once.
+ * coordinates and raw text are already stored is skipped, so a redelivered bad record is counted
+ * once, while a new one at an offset a recreated topic reused is kept (sql/008).
  * Returns how many rows were inserted.
  */
 export async function insertRejects(client: pg.ClientBase | pg.Pool, rejects: Reject[]): Promise<number> {
@@ -14,7 +15,7 @@ export async function insertRejects(client: pg.ClientBase | pg.Pool, rejects: Re
             r.topic, r.part, r.off::bigint
      FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[], $6::int[], $7::text[])
        AS r(raw, reason, stage, ms, topic, part, off)
-     ON CONFLICT (kafka_topic, kafka_partition, kafka_offset) DO NOTHING`,
+     ON CONFLICT (kafka_topic, kafka_partition, kafka_offset, md5(raw)) DO NOTHING`,
     [
       // Postgres text cannot hold NUL; keep the rest of the raw frame rather than fail the batch.
       rejects.map((r) => r.raw.replaceAll('\u0000', '\\u0000')),

@@ -156,6 +156,14 @@ describe('schema', () => {
       expect(rows[4]).toMatchObject({ raw: 'nul\\u0000byte', kafka_offset: 12 })
     })
 
+    it('keeps a new reject at an offset that a recreated topic reused', async () => {
+      expect(await insertRejects(db.pool, [consumerReject('30', '{"s":"old"}')])).toBe(1)
+      expect(await insertRejects(db.pool, [consumerReject('30', '{"s":"new"}')])).toBe(1)
+      expect(await insertRejects(db.pool, [consumerReject('30', '{"s":"new"}')])).toBe(0)
+      const { rows } = await db.pool.query(`SELECT raw FROM rejects WHERE kafka_offset = 30 ORDER BY id`)
+      expect(rows.map((r: { raw: string }) => r.raw)).toEqual(['{"s":"old"}', '{"s":"new"}'])
+    })
+
     it('works inside a caller transaction on a client', async () => {
       const client = await db.pool.connect()
       try {
