@@ -12,17 +12,20 @@ export const WINDOW_CLIENT = 'window'
  */
 export function registerIpc(handlers: ApiHandlers, window: () => BrowserWindow | null): void {
   for (const name of COMMAND_NAMES) {
-    ipcMain.handle(commandChannel(name), async (event: IpcMainInvokeEvent, payload: unknown): Promise<Reply> => {
-      const win = window()
-      if (!win || event.sender !== win.webContents || event.senderFrame !== win.webContents.mainFrame) {
-        return { ok: false, error: { message: 'request from an unknown sender' } }
-      }
-      try {
-        return { ok: true, value: await dispatch(handlers, name, payload, { clientId: WINDOW_CLIENT }) }
-      } catch (err) {
-        return { ok: false, error: toApiError(err) }
-      }
-    })
+    ipcMain.handle(
+      commandChannel(name),
+      async (event: IpcMainInvokeEvent, payload: unknown): Promise<Reply> => {
+        const win = window()
+        if (!win || event.sender !== win.webContents || event.senderFrame !== win.webContents.mainFrame) {
+          return { ok: false, error: { message: 'request from an unknown sender' } }
+        }
+        try {
+          return { ok: true, value: await dispatch(handlers, name, payload, { clientId: WINDOW_CLIENT }) }
+        } catch (err) {
+          return { ok: false, error: toApiError(err) }
+        }
+      },
+    )
   }
 }
 
