@@ -37,14 +37,34 @@ export function formatStatus(s: PipelineStatus): string {
     `rows ${c.written}`,
     `rejects ${c.rejected}`,
     `dropped ${c.dropped}`,
+    // The writer joins its group in the background; until it runs, the rows wait in Kafka.
+    ...(s.state === 'running' && s.consumer.state !== 'running' ? [`writer ${s.consumer.state}`] : []),
     ...(s.consumer.restarts > 0 ? [`consumer restarts ${s.consumer.restarts}`] : []),
   ].join(' · ')
 }
 
 async function run(settings: Settings): Promise<void> {
+  // Signals from the start: an interrupt while the broker and database come up still stops them.
+  // The services run in process groups of their own, so a terminal's Ctrl-C reaches only this
+  // process, which drains the pipeline first and then stops them (core.shutdown).
+  let interrupted: string | null = null
+  const signalled = new Promise<string>((resolve) => {
+    const on = (name: string) => (): void => {
+      if (interrupted) process.exit(130) // a second signal while draining means "now"
+      interrupted = name
+      resolve(name)
+    }
+    process.on('SIGINT', on('interrupted'))
+    process.on('SIGTERM', on('terminated'))
+  })
+
   const events = new EventHub()
   const services = await createServices(settings, { onProgress: (m) => console.error(`… ${m}`) })
   const core: Core = createCore(services, events)
+  if (interrupted) {
+    console.error(`${interrupted}: stopping the services…`)
+    return core.shutdown()
+  }
   let lastLine = 0
   events.on('status', (s) => {
     if (s.state === 'running' && Date.now() - lastLine < 3_000) return
@@ -55,18 +75,6 @@ async function run(settings: Settings): Promise<void> {
     console.error(a.clearedAt === null ? `${a.level}: ${a.message}` : `cleared: ${a.message}`),
   )
 
-  let stopping: Promise<void> | null = null
-  const stop = (why: string): Promise<void> => {
-    if (!stopping) {
-      console.error(`${why}: draining what is in flight…`)
-      stopping = core.shutdown()
-    }
-    return stopping
-  }
-  const signalled = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('interrupted'))
-    process.once('SIGTERM', () => resolve('terminated'))
-  })
   try {
     await core.startPipeline({
       source: settings.source,
@@ -83,24 +91,25 @@ async function run(settings: Settings): Promise<void> {
   if (settings.duration)
     ends.push(new Promise((r) => setTimeout(() => r('duration reached'), settings.duration! * 1000)))
   if (pipeline.source.finished) ends.push(pipeline.source.finished.then(() => 'replay finished'))
-  // A source that gives up (a refused token, say) ends the run as a failure, after draining.
+  // A source that gives up (a refused token, say), or a pipeline that fails (its broker replaced
+  // by another cluster's), ends the run as a failure, after draining what can be drained.
   let failure: Error | null = null
   ends.push(
     new Promise((resolve) => {
-      const check = (state: string, detail?: string): void => {
-        if (state !== 'failed') return
-        failure = new Error(detail ?? 'the source failed')
-        resolve('the source failed')
+      const check = (what: string, state: string, detail?: string | null): void => {
+        if (state !== 'failed' || failure) return
+        failure = new Error(detail ?? `${what} failed`)
+        resolve(`${what} failed`)
       }
       const s = pipeline.source.status()
-      check(s.state, s.detail)
-      pipeline.source.onStatus((st) => check(st.state, st.detail))
+      check('the source', s.state, s.detail)
+      pipeline.source.onStatus((st) => check('the source', st.state, st.detail))
+      events.on('status', (st) => check('the pipeline', st.state, st.detail))
     }),
   )
   const why = await Promise.race(ends)
-  // A second signal while draining means "now".
-  process.once('SIGINT', () => process.exit(130))
-  await stop(why)
+  console.error(`${why}: draining what is in flight…`)
+  await core.shutdown()
   if (failure) throw failure
 }
 

@@ -1,12 +1,22 @@
+import { mkdir } from 'node:fs/promises'
+import { join, resolve } from 'node:path'
 import type { Kafka } from 'kafkajs'
 import type { Settings } from './config'
+import { isPortFree } from './kafka/broker-launch'
 import { createKafka, describeConnection, type KafkaConnection } from './kafka/client'
 import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
+import { settlesWithin } from './pipeline/time-limit'
 import { openDatabase, type Database } from './postgres/database'
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
+import { acquirePidLock } from './supervise/pid-lock'
+import { ServiceSupervisor, type ServiceNotice } from './supervise/service-supervisor'
+
+export type { ServiceNotice }
 
 /** The services every face (desktop app, browser mode, CLI) builds in the same way. */
 export interface Services {
   settings: Settings
+  /** pinned to the managed broker's cluster: a broker of another cluster on its port is refused */
   kafka: Kafka
   /** the connection settings, for a thread that builds a client of its own */
   kafkaConnection: KafkaConnection
@@ -15,52 +25,149 @@ export interface Services {
   /** true when Tickflow runs the broker itself */
   kafkaManaged: boolean
   db: Database
+  /** Deaths and restarts of the managed broker and embedded PostgreSQL, in words. Returns unsubscribe. */
+  onNotice(listener: (n: ServiceNotice) => void): () => void
+  /** Stops what Tickflow runs; call after the pipeline has drained (the writer needs both). */
   close(): Promise<void>
+}
+
+type Notify = (n: ServiceNotice) => void
+
+/**
+ * Closes the pool and waits until its sessions are gone: pg's pool.end() resolves as soon as it has
+ * asked its idle clients to end, and a PostgreSQL stopped right then cuts them off instead ("terminating
+ * connection due to administrator command", reported as a lost connection).
+ */
+async function closeDatabase(db: Database): Promise<void> {
+  let open = db.pool.totalCount
+  const gone = new Promise<void>((resolve) => {
+    if (open === 0) resolve()
+    db.pool.on('remove', () => --open <= 0 && resolve())
+  })
+  await db.close()
+  await settlesWithin(gone, 5_000)
+}
+
+/**
+ * The managed broker, restarted when it dies. A restart comes back on the same port, because that
+ * is where every client looks; if another program took the port meanwhile, it keeps trying.
+ */
+function superviseBroker(settings: Settings, progress: (m: string) => void, notify: Notify) {
+  let port = settings.kafkaPort
+  let started = false
+  return new ServiceSupervisor<LocalBrokerHandle>({
+    service: 'kafka',
+    name: 'Kafka broker',
+    launch: async () => {
+      if (started && port !== undefined && !(await isPortFree(port)))
+        throw new Error(`port ${port} is taken by another program, and clients look for the broker there`)
+      const b = await startLocalBroker({ dataDir: settings.dataDir, port, onProgress: progress })
+      port = b.port
+      started = true
+      return b
+    },
+    where: (b) => b.bootstrap,
+    notify,
+  })
+}
+
+/** Embedded PostgreSQL, restarted when it dies, on the port in the pool's URL. */
+function supervisePostgres(settings: Settings, progress: (m: string) => void, notify: Notify) {
+  let port: number | undefined
+  return new ServiceSupervisor<EmbeddedPostgres>({
+    service: 'postgres',
+    name: 'embedded PostgreSQL',
+    launch: async () => {
+      const pg = await startEmbeddedPostgres({ dataDir: settings.dataDir, port, onProgress: progress })
+      port = pg.port
+      return pg
+    },
+    where: (pg) => `127.0.0.1:${pg.port}`,
+    notify,
+  })
 }
 
 /**
  * The composition root: a broker (ours unless --brokers names a cluster) and a database (embedded
- * unless a URL is given), started side by side because both are slow on a cold machine.
+ * unless a URL is given), started side by side because both are slow on a cold machine. Ours are
+ * supervised, and the data dir that holds them is locked to this instance while they run: a second
+ * Tickflow on it would otherwise stop this one's PostgreSQL as an "orphan".
  */
 export async function createServices(
   settings: Settings,
   opts: { onProgress?: (msg: string) => void } = {},
 ): Promise<Services> {
   const progress = opts.onProgress ?? ((): void => undefined)
-  const brokerP: Promise<LocalBrokerHandle | null> = settings.brokers
-    ? Promise.resolve(null)
-    : startLocalBroker({ dataDir: settings.dataDir, port: settings.kafkaPort, onProgress: progress })
-  const dbP = openDatabase({
-    databaseUrl: settings.databaseUrl,
-    dataDir: settings.dataDir,
-    schema: settings.pgSchema,
-    onProgress: progress,
-  })
-  const [broker, db] = await Promise.allSettled([brokerP, dbP])
-  if (broker.status === 'rejected' || db.status === 'rejected') {
+  const listeners = new Set<(n: ServiceNotice) => void>()
+  // What happens before a face subscribes (between a start and createCore) is kept for it.
+  const early: ServiceNotice[] = []
+  const notify: Notify = (n) => {
+    if (listeners.size === 0 && early.length < 20) early.push(n)
+    for (const l of listeners) {
+      try {
+        l(n)
+      } catch {
+        // one broken listener must not silence the others
+      }
+    }
+  }
+  let unlock: (() => Promise<void>) | null = null
+  if (!settings.brokers || !settings.databaseUrl) {
+    const dir = resolve(settings.dataDir)
+    await mkdir(dir, { recursive: true })
+    unlock = await acquirePidLock(
+      join(dir, 'tickflow.lock'),
+      `runs Tickflow on the data dir ${dir} (stop it, or give this one another --data-dir)`,
+    )
+  }
+  const broker = settings.brokers ? null : superviseBroker(settings, progress, notify)
+  const embedded = settings.databaseUrl ? null : supervisePostgres(settings, progress, notify)
+  const brokerP = broker ? broker.start() : Promise.resolve(null)
+  const dbP = (
+    embedded ? embedded.start().then((pg) => pg.url) : Promise.resolve(settings.databaseUrl!)
+  ).then((url) =>
+    openDatabase({
+      databaseUrl: url,
+      dataDir: settings.dataDir,
+      schema: settings.pgSchema,
+      onProgress: progress,
+    }),
+  )
+  const [b, d] = await Promise.allSettled([brokerP, dbP])
+  if (b.status === 'rejected' || d.status === 'rejected') {
     // Leave nothing half-started behind.
-    if (broker.status === 'fulfilled') await broker.value?.stop()
-    if (db.status === 'fulfilled') await db.value.close()
-    const failed = broker.status === 'rejected' ? broker : (db as PromiseRejectedResult)
-    throw failed.reason
+    if (d.status === 'fulfilled') await closeDatabase(d.value)
+    await Promise.all([broker?.stop(), embedded?.stop()])
+    await unlock?.()
+    throw (b.status === 'rejected' ? b : (d as PromiseRejectedResult)).reason
   }
 
   const conn: KafkaConnection = {
-    brokers: settings.brokers ?? [broker.value!.bootstrap],
+    brokers: settings.brokers ?? [b.value!.bootstrap],
     clientId: 'tickflow',
     ssl: settings.kafkaSsl || undefined,
     sasl: settings.kafkaSasl,
+    clusterId: b.value?.clusterId,
   }
+  let closing: Promise<void> | undefined
   return {
     settings,
     kafka: createKafka(conn),
     kafkaConnection: conn,
     kafkaTarget: describeConnection(conn),
-    kafkaManaged: broker.value !== null,
-    db: db.value,
-    async close() {
-      await db.value.close()
-      await broker.value?.stop()
+    kafkaManaged: broker !== null,
+    db: { ...d.value, embedded: embedded !== null },
+    onNotice(listener) {
+      listeners.add(listener)
+      for (const n of early.splice(0)) listener(n)
+      return () => listeners.delete(listener)
     },
+    close: () =>
+      (closing ??= (async () => {
+        await closeDatabase(d.value)
+        // Independent of each other once the pipeline is gone, so side by side.
+        await Promise.all([broker?.stop(), embedded?.stop()])
+        await unlock?.()
+      })()),
   }
 }

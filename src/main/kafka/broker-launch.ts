@@ -5,7 +5,13 @@ import { existsSync } from 'node:fs'
 import { mkdir, open, readFile, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { DEFAULT_HEAP_MB, jvmArgs, newClusterId, renderServerProperties } from './broker-config'
+import {
+  DEFAULT_HEAP_MB,
+  jvmArgs,
+  newClusterId,
+  parseMetaProperties,
+  renderServerProperties,
+} from './broker-config'
 import { resolveBrokerClasspath } from './classpath'
 import { createKafka } from './client'
 import { writeBrokerState } from './broker-state'
@@ -34,6 +40,8 @@ export interface PreparedBroker {
   /** Ports were picked by us, so a lost bind race may be retried with new ones. */
   autoPorts: boolean
   args: string[]
+  /** this data dir's cluster id (meta.properties); undefined if unreadable */
+  clusterId?: string
 }
 
 export const DEFAULT_PORT = 9092
@@ -128,7 +136,18 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
     }
   }
   const args = jvmArgs({ ...base, mainClass: 'kafka.Kafka', args: [dirs.properties] })
-  return { java, dirs, port, controllerPort, bootstrap: `127.0.0.1:${port}`, autoPorts: auto, args }
+  const meta = await readFile(join(dirs.logDirs, 'meta.properties'), 'utf8').catch(() => '')
+  const { clusterId } = parseMetaProperties(meta)
+  return {
+    java,
+    dirs,
+    port,
+    controllerPort,
+    bootstrap: `127.0.0.1:${port}`,
+    autoPorts: auto,
+    args,
+    clusterId,
+  }
 }
 
 /** The last lines of server.log (and whatever else the caller captured), for error messages. */
@@ -160,8 +179,10 @@ export function isBindFailure(lines: string[]): boolean {
 }
 
 /**
- * Polls until the broker answers a metadata request. Rejects early when `exited()` reports the JVM
- * died, and after the timeout; the message starts with a one-line reason and then shows the log tail.
+ * Polls until the broker answers a metadata request, as this data dir's cluster: another broker
+ * that took the port between our check and the JVM's bind does not count. Rejects early when
+ * `exited()` reports the JVM died, and after the timeout; the message starts with a one-line reason
+ * and then shows the log tail.
  */
 export async function waitForBroker(
   prep: PreparedBroker,
@@ -180,7 +201,8 @@ export async function waitForBroker(
     try {
       await admin.connect()
       const cluster = await admin.describeCluster()
-      if (cluster.brokers.length > 0) return
+      const ours = prep.clusterId === undefined || cluster.clusterId === prep.clusterId
+      if (ours && cluster.brokers.length > 0) return
     } catch {
       // not up yet
     } finally {

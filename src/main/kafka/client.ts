@@ -1,11 +1,17 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs'
 import { z } from 'zod'
+import { clusterGate } from './cluster-gate'
 
 export interface KafkaConnection {
   brokers: string[]
   clientId?: string
   ssl?: boolean
   sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string }
+  /**
+   * The cluster this connection must reach: each new connection of a client made from it is
+   * checked first (cluster-gate.ts), so a broker of another cluster on the same address is refused.
+   */
+  clusterId?: string
 }
 
 export type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug'
@@ -23,8 +29,16 @@ export interface CreateKafkaOptions {
   onLog?: (entry: KafkaLogEntry) => void
   /** Lowest level passed to onLog; default 'warn'. */
   logLevel?: KafkaLogLevel
+  /** default kafkajs's 1 s; 5 s when the connection names a clusterId (the check takes a moment) */
   connectionTimeoutMs?: number
   retry?: KafkaConfig['retry']
+  /**
+   * The cluster to pin to when it is known only later (a pipeline learns it as it starts): until
+   * this returns an id, connections are not checked. `conn.clusterId`, when set, comes first.
+   */
+  expectCluster?: () => string | undefined
+  /** a connection was refused because the broker belongs to another cluster (see clusterId) */
+  onClusterMismatch?: (message: string) => void
 }
 
 /** "host:port", where host is a name, an IPv4 address or a bracketed IPv6 address. */
@@ -125,5 +139,33 @@ export function createKafka(conn: KafkaConnection, opts: CreateKafkaOptions = {}
   if (conn.sasl) config.sasl = { ...conn.sasl } as SASLOptions
   if (opts.connectionTimeoutMs !== undefined) config.connectionTimeout = opts.connectionTimeoutMs
   if (opts.retry) config.retry = opts.retry
+  const pinned = conn.clusterId
+  const expected = pinned ? (): string => pinned : opts.expectCluster
+  if (expected) {
+    config.connectionTimeout ??= 5_000
+    config.socketFactory = clusterGate({
+      expected,
+      identify: (host, port) => identifyCluster({ ...conn, brokers: [joinHostPort(host, port)] }),
+      onMismatch: opts.onClusterMismatch,
+    })
+  }
   return new Kafka(config)
+}
+
+function joinHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+}
+
+/** The cluster id of whatever answers at `conn.brokers`, on a client of its own (not pinned). */
+export async function identifyCluster(conn: KafkaConnection, timeoutMs = 3_000): Promise<string | undefined> {
+  const admin = createKafka(
+    { ...conn, clusterId: undefined, clientId: 'tickflow-cluster-check' },
+    { connectionTimeoutMs: timeoutMs, retry: { retries: 0 } },
+  ).admin()
+  try {
+    await admin.connect()
+    return (await admin.describeCluster()).clusterId || undefined
+  } finally {
+    await admin.disconnect().catch(() => undefined)
+  }
 }

@@ -2,6 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
+import type { ExitInfo } from '../supervise/restart-policy'
+import { startWatchdog } from '../supervise/watchdog'
 import {
   prepareBroker,
   recordBrokerState,
@@ -39,30 +41,11 @@ export interface LocalBrokerHandle {
   bootstrap: string
   pid: number
   port: number
+  /** the KRaft cluster id of this data dir (meta.properties); undefined if unreadable */
+  clusterId: string | undefined
+  /** resolves when the JVM exits, for whatever reason (a supervisor listens) */
+  exited: Promise<ExitInfo>
   stop(): Promise<void>
-}
-
-/**
- * Node cannot set PR_SET_PDEATHSIG on a child, so nothing stops the JVM from outliving a Node that
- * is SIGKILLed or crashes natively (the 'exit' hook below does not run then). This detached shell
- * polls both pids once a second; when the parent is gone it SIGTERMs the JVM and SIGKILLs it 30 s
- * later. It exits on its own as soon as the JVM is gone.
- */
-const WATCHDOG = `p=$1; j=$2
-while kill -0 "$p" 2>/dev/null && kill -0 "$j" 2>/dev/null; do sleep 1; done
-if kill -0 "$j" 2>/dev/null; then
-  kill -TERM "$j"; i=0
-  while [ $i -lt 30 ] && kill -0 "$j" 2>/dev/null; do sleep 1; i=$((i+1)); done
-  kill -KILL "$j" 2>/dev/null
-fi`
-
-function startWatchdog(jvmPid: number): ChildProcess {
-  const dog = spawn('sh', ['-c', WATCHDOG, 'tickflow-kafka-watchdog', String(process.pid), String(jvmPid)], {
-    detached: true,
-    stdio: 'ignore',
-  })
-  dog.unref()
-  return dog
 }
 
 function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
@@ -95,8 +78,19 @@ async function launchAttached(prep: PreparedBroker, opts: LocalBrokerOptions): P
   createInterface({ input: child.stdout! }).on('line', onLine)
   createInterface({ input: child.stderr! }).on('line', onLine)
   let exited = false
-  child.once('exit', () => (exited = true))
-  const dog = startWatchdog(pid)
+  const exitInfo = new Promise<ExitInfo>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = true
+      resolve({ code, signal })
+    }),
+  )
+  // The JVM is in its own process group; this stops it should Node die without stop().
+  const dog = startWatchdog({
+    servicePid: pid,
+    stopSignal: 'TERM',
+    killSignal: 'KILL',
+    name: 'tickflow-kafka-watchdog',
+  })
   const onExit = (): void => {
     try {
       process.kill(pid, 'SIGTERM')
@@ -119,13 +113,7 @@ async function launchAttached(prep: PreparedBroker, opts: LocalBrokerOptions): P
       }
       process.removeListener('exit', onExit)
       if ((await readBrokerState(prep.dirs.state))?.pid === pid) await removeBrokerState(prep.dirs.state)
-      if (dog.pid !== undefined) {
-        try {
-          process.kill(dog.pid, 'SIGTERM')
-        } catch {
-          // it noticed the JVM exit first
-        }
-      }
+      dog.dismiss()
     })())
 
   try {
@@ -141,7 +129,14 @@ async function launchAttached(prep: PreparedBroker, opts: LocalBrokerOptions): P
     await stop()
     throw err
   }
-  return { bootstrap: prep.bootstrap, pid, port: prep.port, stop }
+  return {
+    bootstrap: prep.bootstrap,
+    pid,
+    port: prep.port,
+    clusterId: prep.clusterId,
+    exited: exitInfo,
+    stop,
+  }
 }
 
 /**

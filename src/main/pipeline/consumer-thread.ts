@@ -70,6 +70,8 @@ interface Thread {
   exited: Promise<number>
   gone: boolean
   stopped: boolean
+  /** it has joined its group; before that it has read nothing, so nothing is lost by ending it */
+  started: boolean
   bornAt: number
   crash: string | null
   stats: ConsumerStats
@@ -149,6 +151,7 @@ export class ConsumerThread {
       exited: new Promise((resolve) => worker.once('exit', resolve)),
       gone: false,
       stopped: false,
+      started: false,
       bornAt: Date.now(),
       crash: null,
       stats: { ...NO_CONSUMER_STATS },
@@ -157,8 +160,10 @@ export class ConsumerThread {
     this.thread = t
     const started = new Promise<void>((resolve, reject) => {
       worker.on('message', (m: FromConsumerThread) => {
-        if (m.type === 'started') resolve()
-        else if (m.type === 'failed') reject(new Error(m.message))
+        if (m.type === 'started') {
+          t.started = true
+          resolve()
+        } else if (m.type === 'failed') reject(new Error(m.message))
         else if (m.type === 'notice') this.opts.onNotice?.(m.level, m.message)
         else {
           t.stats = m.stats
@@ -191,6 +196,12 @@ export class ConsumerThread {
 
   /** Asks the thread to stop; terminates it if it does not within the limit, and says so. */
   private async end(t: Thread): Promise<void> {
+    // Still joining: kafkajs would hold the stop until the join completes (after a crash, when
+    // the group has waited out the dead member), and the thread has nothing to commit yet.
+    if (!t.started) {
+      await settlesWithin(t.worker.terminate(), 5_000)
+      return
+    }
     const limit = this.opts.stopTimeoutMs ?? 30_000
     t.worker.postMessage({ type: 'stop' } satisfies ToConsumerThread)
     // The final counters come in 'stopped'; give them a moment after the exit if they lag behind it.

@@ -3,8 +3,10 @@ import type pg from 'pg'
 import type { AlertLevel, FeedError, PipelineState, PipelineStatus } from '../../shared/status'
 import type { RunSpan } from '../../shared/windows'
 import { ensureTopic } from '../kafka/topics'
-import type { KafkaConnection } from '../kafka/client'
-import { consumerLag } from './consumer'
+import { createKafka, type KafkaConnection } from '../kafka/client'
+import { consumerLag, NO_CONSUMER_STATS } from './consumer'
+import { clusterChange, pinCluster } from './cluster-pin'
+import { ConsumerJoin, NO_CONSUMER_HEALTH } from './consumer-join'
 import { ConsumerThread } from './consumer-thread'
 import { addFeedError, feedErrorOf } from './feed-errors'
 import { Ingest } from './ingest'
@@ -12,6 +14,7 @@ import { TradeProducer } from './producer'
 import { RejectSink } from './reject-sink'
 import { createRecorder, type Recorder } from './sources/recorder'
 import type { TradeSource } from './sources/source'
+import { settlesWithin } from './time-limit'
 
 /** A failure in words, raised once (conditions such as drops are the alert rules' job). */
 export interface Notice {
@@ -21,9 +24,13 @@ export interface Notice {
 }
 
 export interface PipelineOptions {
+  /** asked, as the pipeline starts, which cluster it is on */
   kafka: Kafka
   pool: pg.Pool
-  /** what the consumer thread builds its own Kafka client and pool from */
+  /**
+   * What the pipeline builds its own Kafka clients from (the consumer thread's too), pinned to the
+   * cluster `kafka` reported at start: `connection.clusterId` if set, else whatever answered.
+   */
   connection: KafkaConnection
   database: { url: string; schema: string }
   source: TradeSource
@@ -42,14 +49,23 @@ export interface PipelineOptions {
 /**
  * source → ingest → producer → Kafka → consumer → writer → PostgreSQL, started and drained as one.
  * Status is sampled on a timer (never per trade) and handed to listeners.
+ *
+ * It talks to one Kafka cluster only: the one it found at start. Its clients refuse a broker of
+ * another cluster on the same address (cluster-gate.ts), and the status tick compares the id
+ * too; on a mismatch it stops producing and consuming and fails, saying why.
  */
 export class Pipeline {
   readonly source: TradeSource
+  private readonly kafka: Kafka
   private readonly producer: TradeProducer
-  private readonly consumer: ConsumerThread
+  private consumer: ConsumerThread | null = null
+  private join: ConsumerJoin | null = null
   private readonly rejects: RejectSink
   private readonly ingest: Ingest
   private readonly admin: Admin
+  private clusterId: string | undefined
+  private ending: Promise<void> | null = null
+  private ticking = false
   private recorder: Recorder | null = null
   private state: PipelineState = 'stopped'
   private detail: string | null = null
@@ -65,20 +81,16 @@ export class Pipeline {
   constructor(private readonly opts: PipelineOptions) {
     this.source = opts.source
     const alertError = (m: string): void => this.alert('error', m)
-    this.producer = new TradeProducer(opts.kafka, {
+    // Pinned once start() has learnt the cluster id; nothing connects before that.
+    this.kafka = createKafka(opts.connection, {
+      expectCluster: () => this.clusterId,
+      onClusterMismatch: (m) => this.wrongCluster(m),
+    })
+    this.producer = new TradeProducer(this.kafka, {
       topic: opts.topic,
       capacity: opts.bufferCapacity,
       onError: alertError,
     })
-    this.consumer = new ConsumerThread(
-      {
-        connection: opts.connection,
-        database: opts.database,
-        options: { topic: opts.topic, groupId: opts.groupId, concurrency: opts.partitions },
-        stallMs: opts.consumerStallMs,
-      },
-      { onNotice: (level, m) => this.alert(level, m) },
-    )
     this.rejects = new RejectSink(opts.pool, { onError: alertError })
     this.ingest = new Ingest(
       this.producer,
@@ -88,22 +100,34 @@ export class Pipeline {
         this.alert('warn', `Finnhub: ${msg}`)
       },
     )
-    this.admin = opts.kafka.admin()
+    this.admin = this.kafka.admin()
   }
 
+  /**
+   * Resolves once the source is open and trades flow into Kafka. The writer joins its consumer
+   * group in the background (status().consumer says when it runs): after a crash that join waits
+   * for the group to give up on the dead member, and a live feed must not wait with it.
+   */
   async start(): Promise<void> {
     this.span = { startedAt: Date.now(), stoppedAt: null }
     this.setState('starting', 'creating the topic and connecting to Kafka')
     try {
-      await this.admin.connect().catch((err: Error) => {
-        throw new Error(`cannot reach Kafka at ${this.opts.describe.kafka.bootstrap}: ${err.message}`, {
-          cause: err,
-        })
-      })
-      const topic = await ensureTopic(this.opts.kafka, this.opts.topic, this.opts.partitions)
+      const where = this.opts.describe.kafka.bootstrap
+      this.clusterId = await pinCluster(this.opts.kafka, this.opts.connection.clusterId, where)
+      const topic = await ensureTopic(this.kafka, this.opts.topic, this.opts.partitions)
       for (const w of topic.warnings) this.alert('warn', w)
+      await this.admin.connect()
       await this.producer.start()
-      await this.consumer.start()
+      this.consumer = new ConsumerThread(
+        {
+          connection: { ...this.opts.connection, clusterId: this.clusterId },
+          database: this.opts.database,
+          options: { topic: this.opts.topic, groupId: this.opts.groupId, concurrency: this.opts.partitions },
+          stallMs: this.opts.consumerStallMs,
+        },
+        { onNotice: (level, m) => this.alert(level, m) },
+      )
+      this.join = new ConsumerJoin(this.consumer, (level, m) => this.alert(level, m), this.opts.groupId)
       if (this.opts.recordFile) {
         this.recorder = createRecorder(this.opts.recordFile, this.ingest, {
           onError: (e) => this.alert('warn', `recording stopped: ${e.message}`),
@@ -114,11 +138,14 @@ export class Pipeline {
         if (s.state === 'failed') this.alert('error', s.detail ?? 'the source failed')
       })
       await this.source.start(sink)
+      this.join.start()
     } catch (err) {
       this.setState('failed', (err as Error).message)
       await this.shutdown(0).catch(() => undefined)
       throw err
     }
+    // The cluster changed under the start: already failed, with the reason.
+    if (this.ending) throw new Error(this.detail ?? 'the pipeline failed as it started')
     this.timer = setInterval(() => void this.tick(), this.opts.statusIntervalMs ?? 1_000)
     this.setState('running', null)
   }
@@ -129,7 +156,7 @@ export class Pipeline {
    */
   async stop(drainTimeoutMs = 30_000): Promise<void> {
     if (this.state === 'stopped') return
-    this.setState('draining', 'writing what is in flight')
+    if (!this.ending) this.setState('draining', 'writing what is in flight')
     await this.shutdown(drainTimeoutMs)
     this.setState('stopped', null)
   }
@@ -157,7 +184,7 @@ export class Pipeline {
 
   status(): PipelineStatus {
     const p = this.producer.stats()
-    const c = this.consumer.stats()
+    const c = this.consumer?.stats() ?? NO_CONSUMER_STATS
     const s = this.source.status()
     return {
       state: this.state,
@@ -177,7 +204,7 @@ export class Pipeline {
       rates: { ...this.rates },
       lag: this.lag,
       feedErrors: [...this.feedErrors],
-      consumer: this.consumer.health(),
+      consumer: this.consumer?.health() ?? { ...NO_CONSUMER_HEALTH },
       kafka: this.opts.describe.kafka,
       postgres: this.opts.describe.postgres,
       at: Date.now(),
@@ -194,28 +221,57 @@ export class Pipeline {
     return () => this.alertListeners.delete(listener)
   }
 
-  private async shutdown(drainTimeoutMs: number): Promise<void> {
+  /** Once per run: a stop after a failure (or a second stop) waits for the same shutdown. */
+  private shutdown(drainTimeoutMs: number): Promise<void> {
+    return (this.ending ??= this.release(drainTimeoutMs))
+  }
+
+  private async release(drainTimeoutMs: number): Promise<void> {
     if (this.span && this.span.stoppedAt === null) this.span.stoppedAt = Date.now()
     if (this.timer) clearInterval(this.timer)
     this.timer = null
     await this.source.stop()
     await this.recorder?.close()
-    await this.producer.stop(drainTimeoutMs).catch(() => undefined)
-    if (drainTimeoutMs > 0 && !(await this.waitForLag0(drainTimeoutMs))) {
-      this.alert('warn', 'stopped before every record was written; they stay in Kafka for the next start')
+    await settlesWithin(this.producer.stop(drainTimeoutMs), drainTimeoutMs + 15_000)
+    // Draining needs the writer, which may still be joining its group: both within the limit.
+    if (drainTimeoutMs > 0 && this.producer.stats().produced > 0) {
+      const deadline = Date.now() + drainTimeoutMs
+      const joined = (await this.join?.whenJoined(drainTimeoutMs)) === true
+      if (!joined || !(await this.waitForLag0(deadline - Date.now()))) {
+        const why = joined ? 'every record was written' : 'the writer had joined its group'
+        this.alert('warn', `stopped before ${why}; the records stay in Kafka for the next start`)
+      }
     }
-    await this.consumer.stop().catch(() => undefined)
+    await this.join?.stop()
     await this.rejects.close()
-    await this.admin.disconnect().catch(() => undefined)
+    await settlesWithin(this.admin.disconnect(), 5_000)
     await this.tick(false)
+  }
+
+  /** The broker now answering is another cluster's: stop moving data, and fail with the reason. */
+  private wrongCluster(message: string): void {
+    if (this.ending) return
+    const dropped = this.producer.stats().buffered
+    const detail =
+      `${message}; stopped producing and consuming` + (dropped ? ` (${dropped} unsent trades dropped)` : '')
+    this.alert('error', detail)
+    this.setState('failed', detail)
+    void this.shutdown(0).then(() => this.setState('failed', detail))
   }
 
   private async tick(withLag = true): Promise<void> {
     if (withLag) {
+      if (this.ticking) return // a slow broker must not pile up ticks
+      this.ticking = true
       try {
+        const where = this.opts.describe.kafka.bootstrap
+        const wrong = this.clusterId ? await clusterChange(this.admin, this.clusterId, where) : null
+        if (wrong) return this.wrongCluster(wrong)
         this.lag = await consumerLag(this.admin, this.opts.groupId, this.opts.topic)
       } catch {
         // lag is informative only; a broker hiccup shows as unknown
+      } finally {
+        this.ticking = false
       }
     }
     const now = Date.now()

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
+import { processCommandLine } from '../supervise/process-info'
 
 /** File-system and process chores around the embedded cluster: the OS user, the lock file. */
 
@@ -91,12 +92,14 @@ function alive(pid: number): boolean {
   }
 }
 
-async function isPostgres(pid: number): Promise<boolean> {
-  const comm = await fs
-    .readFile(`/proc/${pid}/comm`, 'utf8')
-    .catch(() => exec('ps', ['-o', 'comm=', '-p', String(pid)]).then((r) => r.stdout))
-    .catch(() => '')
-  return comm.trim().endsWith('postgres')
+/**
+ * True when a command line is a postmaster serving this cluster: `…/postgres -D <clusterDir> …`.
+ * The postmaster keeps its arguments (its children retitle themselves "postgres: …"), so another
+ * cluster's server, or any other program, never matches, even when it got a pid a crashed run used.
+ */
+export function isPostmasterOf(cmdline: string, clusterDir: string): boolean {
+  const at = `${cmdline} `.indexOf(` -D ${clusterDir} `)
+  return at > 0 && /(^|\/)postgres$/.test(cmdline.slice(0, at))
 }
 
 async function waitGone(pid: number, ms: number): Promise<boolean> {
@@ -110,7 +113,9 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 /**
  * After a crash of the app, either the server died too (the pid is gone or reused by another
  * program, and postgres itself may refuse to start) or it lives on as an orphan holding the
- * cluster. We stop an orphan (fast shutdown) and drop a stale file, then start as usual.
+ * cluster. We stop an orphan (fast shutdown) and drop a stale file, then start as usual. Only a
+ * postmaster of this very cluster is stopped: a pid we cannot place is left alone, and should it be
+ * ours after all, PostgreSQL's own shared-memory check refuses the second start.
  */
 export async function clearStalePid(
   clusterDir: string,
@@ -118,7 +123,8 @@ export async function clearStalePid(
   progress: (msg: string) => void,
 ): Promise<void> {
   const file = path.join(clusterDir, 'postmaster.pid')
-  if (Number.isInteger(stale.pid) && stale.pid > 0 && alive(stale.pid) && (await isPostgres(stale.pid))) {
+  const cmdline = stale.pid > 0 && alive(stale.pid) ? await processCommandLine(stale.pid) : undefined
+  if (Number.isInteger(stale.pid) && cmdline !== undefined && isPostmasterOf(cmdline, clusterDir)) {
     progress(`Stopping a PostgreSQL left running on this cluster (pid ${stale.pid}, port ${stale.port})…`)
     process.kill(stale.pid, 'SIGINT')
     if (!(await waitGone(stale.pid, 30_000))) {
@@ -130,6 +136,6 @@ export async function clearStalePid(
     await fs.rm(file, { force: true }) // gone after a clean shutdown; left after SIGQUIT
     return
   }
-  progress(`Removing a stale postmaster.pid (pid ${stale.pid} is not a running PostgreSQL)`)
+  progress(`Removing a stale postmaster.pid (pid ${stale.pid} is not a PostgreSQL of this cluster)`)
   await fs.rm(file, { force: true })
 }

