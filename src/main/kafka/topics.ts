@@ -77,9 +77,15 @@ async function leadersReady(admin: Admin, topic: string): Promise<boolean> {
   try {
     const meta = await admin.fetchTopicMetadata({ topics: [topic] })
     const partitions = meta.topics.find((t) => t.name === topic)?.partitions ?? []
-    return partitions.length > 0 && partitions.every((p) => p.partitionErrorCode === 0 && p.leader >= 0)
+    if (!(partitions.length > 0 && partitions.every((p) => p.partitionErrorCode === 0 && p.leader >= 0)))
+      return false
+    // A leader in the metadata may still answer NOT_LEADER_OR_FOLLOWER for a moment, and kafkajs
+    // then resends a whole produce request, storing the partitions that had succeeded twice. The
+    // leaders answer ListOffsets only once they serve, so wait for that too.
+    await admin.fetchTopicOffsets(topic)
+    return true
   } catch {
-    return false // LEADER_NOT_AVAILABLE / UNKNOWN_TOPIC_OR_PARTITION right after creation
+    return false // LEADER_NOT_AVAILABLE / UNKNOWN_TOPIC_OR_PARTITION / NOT_LEADER right after creation
   }
 }
 
