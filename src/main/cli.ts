@@ -1,11 +1,9 @@
-import { ZodError } from 'zod'
 import type { PipelineStatus } from '../shared/status'
 import { createCore, type Core } from './api/handlers'
 import { EventHub } from './api/events'
-import { describeSettingsError, parseFlags, resolveSettings, type Settings } from './config'
-import { defaultDataDir } from './kafka/paths'
+import type { Settings } from './config'
+import { runFace } from './face'
 import { createServices } from './services'
-import { loadSettingsFile } from './settings-file'
 
 const USAGE = `Usage: npm run pipeline -- [options]
   --source demo|finnhub|replay   where trades come from (default demo; finnhub needs FINNHUB_TOKEN)
@@ -113,32 +111,5 @@ async function run(settings: Settings): Promise<void> {
   if (failure) throw failure
 }
 
-async function main(argv: string[]): Promise<number> {
-  let settings: Settings
-  try {
-    const flags = parseFlags(argv)
-    if (flags.help) {
-      console.log(USAGE)
-      return 0
-    }
-    const dataDir = flags.settings.dataDir ?? defaultDataDir()
-    const file = await loadSettingsFile(dataDir)
-    for (const w of file.warnings) console.error(`warning: ${w}`)
-    settings = resolveSettings(flags.settings, process.env, file.settings)
-  } catch (err) {
-    console.error(
-      `tickflow: ${err instanceof ZodError ? describeSettingsError(err) : (err as Error).message}`,
-    )
-    return 2
-  }
-  try {
-    await run(settings)
-    return 0
-  } catch (err) {
-    console.error(`tickflow: ${(err as Error).message.split('\n')[0]}`)
-    return 1
-  }
-}
-
 // Exit explicitly: a stray timer in a client library must not keep a finished run alive.
-main(process.argv.slice(2)).then((code) => process.exit(code))
+runFace({ argv: process.argv.slice(2), usage: USAGE, run }).then((code) => process.exit(code))

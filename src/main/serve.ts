@@ -1,15 +1,13 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { ZodError } from 'zod'
 import { createCore } from './api/handlers'
 import { EventHub } from './api/events'
-import { describeSettingsError, parseFlags, resolveSettings, type Settings } from './config'
-import { defaultDataDir } from './kafka/paths'
+import type { Settings } from './config'
+import { runFace } from './face'
 import { dashboardToken } from './server/auth'
 import { startDashboardServer, type DashboardServer } from './server/http-server'
 import { isLoopback, splitServeFlags, type ServeFlags } from './server/serve-flags'
 import { createServices } from './services'
-import { loadSettingsFile } from './settings-file'
 
 const USAGE = `Usage: npm run serve -- [options]
 Serves the dashboard to a browser. The pipeline starts when you press Start.
@@ -60,36 +58,22 @@ async function run(settings: Settings, serve: ServeFlags): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let settings: Settings
   let serve: ServeFlags
   try {
     serve = splitServeFlags(argv)
-    const flags = parseFlags(serve.rest)
-    if (flags.help) {
-      console.log(USAGE)
-      return 0
-    }
-    const dataDir = flags.settings.dataDir ?? defaultDataDir()
-    const file = await loadSettingsFile(dataDir)
-    for (const w of file.warnings) console.error(`warning: ${w}`)
-    settings = resolveSettings(flags.settings, process.env, file.settings)
   } catch (err) {
-    console.error(
-      `tickflow: ${err instanceof ZodError ? describeSettingsError(err) : (err as Error).message}`,
-    )
+    console.error(`tickflow: ${(err as Error).message}`)
     return 2
   }
-  if (!existsSync(`${RENDERER_DIR}index.html`)) {
-    console.error(`tickflow: ${RENDERER_DIR}index.html is missing: run npm run build first`)
-    return 1
-  }
-  try {
-    await run(settings, serve)
-    return 0
-  } catch (err) {
-    console.error(`tickflow: ${(err as Error).message.split('\n')[0]}`)
-    return 1
-  }
+  return runFace({
+    argv: serve.rest,
+    usage: USAGE,
+    preflight: () =>
+      existsSync(`${RENDERER_DIR}index.html`)
+        ? null
+        : `${RENDERER_DIR}index.html is missing: run npm run build first`,
+    run: (settings) => run(settings, serve),
+  })
 }
 
 // Exit explicitly: a stray timer in a client library must not keep a finished run alive.
