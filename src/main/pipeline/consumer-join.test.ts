@@ -49,8 +49,11 @@ describe('ConsumerJoin', () => {
     const join = new ConsumerJoin(thread, (_, m) => notices.push(m), 'g1')
     join.start()
     expect(await join.whenJoined(50)).toBe(false)
+    // A drain waiting for the join is answered by stop(), not by its own 60 s limit.
+    const waiting = join.whenJoined(60_000)
     const t0 = Date.now()
     await join.stop()
+    expect(await waiting).toBe(false)
     expect(Date.now() - t0).toBeLessThan(1_000)
     expect(await join.whenJoined(50)).toBe(false)
     expect(calls.start).toBe(1)

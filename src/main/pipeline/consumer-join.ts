@@ -22,7 +22,7 @@ export class ConsumerJoin {
   private done: Promise<void> | null = null
   private readonly pause = new Sleeper()
   private joined = false
-  private onJoined: (() => void)[] = []
+  private onJoined = new Set<(joined: boolean) => void>()
 
   constructor(
     private readonly consumer: ConsumerThread,
@@ -39,12 +39,18 @@ export class ConsumerJoin {
     if (this.joined) return true
     if (ms <= 0 || this.stopping) return false
     let timer: NodeJS.Timeout | undefined
-    const joined = new Promise<boolean>((resolve) => this.onJoined.push(() => resolve(true)))
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))
+    let waiter: ((joined: boolean) => void) | undefined
+    const settled = new Promise<boolean>((resolve) => {
+      waiter = resolve
+      this.onJoined.add(resolve)
+      timer = setTimeout(() => resolve(false), ms)
+    })
     try {
-      return await Promise.race([joined, late])
+      return await settled
     } finally {
+      // A waiter that timed out must not stay behind; stop() answers the rest with false.
       clearTimeout(timer)
+      if (waiter) this.onJoined.delete(waiter)
     }
   }
 
@@ -55,6 +61,8 @@ export class ConsumerJoin {
   async stop(): Promise<void> {
     this.stopping = true
     this.pause.wake()
+    for (const w of this.onJoined) w(false)
+    this.onJoined.clear()
     await this.consumer.stop().catch(() => undefined)
     if (this.done) await settlesWithin(this.done, 10_000)
     // A start that lost the race against the stop above leaves its own state behind; settle it.
@@ -67,7 +75,8 @@ export class ConsumerJoin {
         await this.consumer.start()
         if (this.stopping) return
         this.joined = true
-        this.onJoined.splice(0).forEach((f) => f())
+        for (const w of this.onJoined) w(true)
+        this.onJoined.clear()
         if (attempt > 1) this.notice('info', `the writer joined consumer group ${this.groupId}`)
         return
       } catch (err) {
