@@ -89,7 +89,15 @@ describe('the dashboard API over real services', () => {
   it('pushes the watched window to each client, with per-symbol series and lag', async () => {
     const offA = core.connect('a', port('a'))
     const offB = core.connect('b', port('b'))
-    await dispatch(core, 'startPipeline', undefined)
+    // Two tabs pressing Start at once: one pipeline starts, the other hears why not.
+    const starts = await Promise.allSettled([
+      dispatch(core, 'startPipeline', undefined),
+      dispatch(core, 'startPipeline', undefined),
+    ])
+    expect(starts.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected'])
+    expect(String((starts.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(
+      /already running/,
+    )
     const first = (await dispatch(
       core,
       'watch',

@@ -1,6 +1,12 @@
 import type { Writable } from 'node:stream'
 import { EVENT_NAMES, type EventName } from '../../shared/channels'
-import type { ApiHandlers, AppConfig, EventPayloads, ExportRequest } from '../../shared/contract'
+import type {
+  ApiHandlers,
+  AppConfig,
+  CommandRequest,
+  EventPayloads,
+  ExportRequest,
+} from '../../shared/contract'
 import type { PipelineStatus, SourceKind } from '../../shared/status'
 import { MAX_SYMBOLS } from '../../shared/symbols'
 import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/thresholds'
@@ -163,55 +169,70 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   })
   snapshots.start()
 
+  const startPipeline = async (req: CommandRequest<'startPipeline'>): Promise<PipelineStatus> => {
+    if (req) {
+      Object.assign(next, { source: req.source, symbols: [...req.symbols] })
+      if (req.replayFile !== undefined) next.replayFile = req.replayFile
+      if (req.speed !== undefined) next.speed = req.speed
+    }
+    const source = await createSource({
+      ...settings,
+      source: next.source,
+      symbols: next.symbols,
+      finnhubToken: next.finnhubToken ?? undefined,
+      replayFile: next.replayFile ?? undefined,
+      speed: next.speed,
+      demoRate: next.demoRate,
+    })
+    const p = new Pipeline({
+      kafka: services.kafka,
+      pool: db.pool,
+      connection: services.kafkaConnection,
+      database: { url: db.url, schema: db.schema },
+      source,
+      topic: settings.topic,
+      partitions: settings.partitions,
+      groupId: settings.groupId,
+      bufferCapacity: settings.bufferCapacity,
+      recordFile: settings.recordFile,
+      describe,
+    })
+    p.onStatus((s) => {
+      if (s.lag !== null) lag.add(s.at, s.lag)
+      events.emit('status', s)
+    })
+    p.onAlert((a) => alerts.notice(a.level, a.message, a.at))
+    pipeline = p
+    if (req) configChanged()
+    await syncSubscribedThreshold()
+    monitor.start()
+    try {
+      await p.start()
+    } catch (err) {
+      monitor.stop()
+      throw err
+    }
+    return p.status()
+  }
+
+  // One start at a time: two tabs pressing Start together must not build two pipelines, and a
+  // Stop that arrives during a start waits for it rather than finding nothing to stop.
+  let starting: Promise<unknown> | null = null
+
   const handlers: ApiHandlers = {
     async startPipeline(req) {
-      if (running()) throw new ApiRequestError('the pipeline is already running; stop it first')
-      if (req) {
-        Object.assign(next, { source: req.source, symbols: [...req.symbols] })
-        if (req.replayFile !== undefined) next.replayFile = req.replayFile
-        if (req.speed !== undefined) next.speed = req.speed
-      }
-      const source = await createSource({
-        ...settings,
-        source: next.source,
-        symbols: next.symbols,
-        finnhubToken: next.finnhubToken ?? undefined,
-        replayFile: next.replayFile ?? undefined,
-        speed: next.speed,
-        demoRate: next.demoRate,
-      })
-      const p = new Pipeline({
-        kafka: services.kafka,
-        pool: db.pool,
-        connection: services.kafkaConnection,
-        database: { url: db.url, schema: db.schema },
-        source,
-        topic: settings.topic,
-        partitions: settings.partitions,
-        groupId: settings.groupId,
-        bufferCapacity: settings.bufferCapacity,
-        recordFile: settings.recordFile,
-        describe,
-      })
-      p.onStatus((s) => {
-        if (s.lag !== null) lag.add(s.at, s.lag)
-        events.emit('status', s)
-      })
-      p.onAlert((a) => alerts.notice(a.level, a.message, a.at))
-      pipeline = p
-      if (req) configChanged()
-      await syncSubscribedThreshold()
-      monitor.start()
+      if (starting || running()) throw new ApiRequestError('the pipeline is already running; stop it first')
+      const started = startPipeline(req)
+      starting = started
       try {
-        await p.start()
-      } catch (err) {
-        monitor.stop()
-        throw err
+        return await started
+      } finally {
+        starting = null
       }
-      return p.status()
     },
 
     async stopPipeline() {
+      await starting?.catch(() => undefined)
       await pipeline?.stop()
       monitor.stop()
       return status()
@@ -333,6 +354,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     pipeline: () => pipeline,
     async shutdown() {
       snapshots.stop()
+      await starting?.catch(() => undefined)
       monitor.stop()
       await pipeline?.stop()
       await services.close()
