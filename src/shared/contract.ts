@@ -38,6 +38,7 @@ export const windowRequestSchema = z
   .object({ from: ms, to: ms, symbol: symbolSchema.optional() })
   .strict()
   .refine((w) => w.from < w.to, 'the window must end after it starts')
+  .refine((w) => w.to - w.from <= MAX_RANGE_MS, 'a window spans at most 24 hours')
 
 /**
  * What a CSV export can hold: the trades, or one KPI view's table as the dashboard shows it (the

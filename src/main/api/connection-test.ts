@@ -8,18 +8,25 @@ const TIMEOUT_MS = 5_000
 /** "Test connection" in the dashboard: can we reach this cluster or server now? Never throws. */
 export async function testConnection(
   req: CommandRequest<'testConnection'>,
-  kafkaBase: Pick<KafkaConnection, 'ssl' | 'sasl'> = {},
+  configured: Pick<KafkaConnection, 'brokers' | 'ssl' | 'sasl'> = { brokers: [] },
 ): Promise<ConnectionTest> {
-  return req.kind === 'kafka' ? testKafka(req.brokers, kafkaBase) : testPostgres(req.url)
+  return req.kind === 'kafka' ? testKafka(req.brokers, configured) : testPostgres(req.url)
 }
 
-async function testKafka(text: string, base: Pick<KafkaConnection, 'ssl' | 'sasl'>): Promise<ConnectionTest> {
+async function testKafka(
+  text: string,
+  configured: Pick<KafkaConnection, 'brokers' | 'ssl' | 'sasl'>,
+): Promise<ConnectionTest> {
   let brokers: string[]
   try {
     brokers = parseBrokerList(text)
   } catch (err) {
     return { ok: false, message: (err as Error).message }
   }
+  // The configured TLS and SASL credentials go only to the configured cluster, never to a host
+  // someone typed into the dashboard.
+  const same = brokers.join(',') === configured.brokers.join(',')
+  const base = same ? { ssl: configured.ssl, sasl: configured.sasl } : {}
   const admin = createKafka(
     { ...base, brokers, clientId: 'tickflow-connection-test' },
     { connectionTimeoutMs: TIMEOUT_MS, retry: { retries: 0 } },
