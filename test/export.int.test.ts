@@ -10,7 +10,7 @@ import { exportKpiCsv, exportTradesCsv, CsvExporter } from '../src/main/export/e
 import { TRADE_COLUMNS } from '../src/main/export/trades-csv'
 import type { Database } from '../src/main/postgres/database'
 import { startDashboardServer, type DashboardServer } from '../src/main/server/http-server'
-import { fakeBuild, fakeCore, get } from '../src/main/server/test-support'
+import { fakeBuild, fakeCore, get } from './helpers/server-support'
 import { waitFor } from './helpers/harness'
 import { openTestDatabase } from './setup/test-database'
 

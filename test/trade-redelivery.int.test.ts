@@ -1,6 +1,6 @@
 import type { Kafka, Producer, ProducerConfig, ProducerRecord } from 'kafkajs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { NO_MISMATCHES, rollupMismatches } from '../src/main/kpi/rollup-checks'
+import { NO_MISMATCHES, rollupMismatches } from './helpers/rollup-checks'
 import { TradeProducer } from '../src/main/pipeline/producer'
 import { missingFrom, openHarness, storedTradeKeys, tradeKey, type Harness } from './helpers/harness'
 import { counts, produceForeign, produceFrames, recordsIn, tradeFrames, writeAll } from './helpers/identity'

@@ -1,8 +1,8 @@
 import type pg from 'pg'
 import { afterAll, beforeAll } from 'vitest'
-import { openTestDatabase } from '../../../test/setup/test-database'
-import type { Database } from '../postgres/database'
-import type { KpiSnapshot, LatencyStats } from '../../shared/kpi'
+import { openTestDatabase } from '../setup/test-database'
+import type { Database } from '../../src/main/postgres/database'
+import type { KpiSnapshot, LatencyStats } from '../../src/shared/kpi'
 
 /*
  * A hand-made data set; the tests' expected numbers are worked out by hand from this table.

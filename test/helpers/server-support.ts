@@ -2,11 +2,11 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { COMMAND_NAMES } from '../../shared/channels'
-import type { ApiHandlers, CallContext } from '../../shared/contract'
-import type { ClientPort } from '../api/handlers'
-import type { CsvSource } from './export-route'
-import type { ServedCore } from './ws-transport'
+import { COMMAND_NAMES } from '../../src/shared/channels'
+import type { ApiHandlers, CallContext } from '../../src/shared/contract'
+import type { ClientPort } from '../../src/main/api/handlers'
+import type { CsvSource } from '../../src/main/server/export-route'
+import type { ServedCore } from '../../src/main/server/ws-transport'
 
 export const INDEX_HTML = `<!doctype html><html><head><meta
   http-equiv="Content-Security-Policy"

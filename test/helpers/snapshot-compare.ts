@@ -4,8 +4,8 @@ import {
   LATENCY_RELATIVE_ERROR,
   type KpiSnapshot,
   type KpiSnapshotRequest,
-} from '../../shared/kpi'
-import type { Database } from '../postgres/database'
+} from '../../src/shared/kpi'
+import type { Database } from '../../src/main/postgres/database'
 
 /*
  * Test helpers: kpi_snapshot_raw(), the exact reference over raw trades, and a comparison of a

@@ -1,4 +1,4 @@
-import type { FrameSink } from './source'
+import type { FrameSink } from '../../src/main/pipeline/sources/source'
 
 /** Test-only helpers for the sources' tests (not used by production code). */
 

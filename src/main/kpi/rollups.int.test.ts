@@ -3,7 +3,7 @@ import { openTestDatabase } from '../../../test/setup/test-database'
 import type { Database } from '../postgres/database'
 import type { TradeRow } from '../pipeline/record-codec'
 import { writeBatch } from '../pipeline/writer'
-import { NO_MISMATCHES, rollupMismatches, rollupSizes } from './rollup-checks'
+import { NO_MISMATCHES, rollupMismatches, rollupSizes } from '../../../test/helpers/rollup-checks'
 
 const SYMBOLS = ['AAPL', 'AMZN', 'BINANCE:BTCUSDT', 'IC MARKETS:1', 'OANDA:EUR_USD']
 

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDatabase } from '../../../test/setup/test-database'
 import type { Database } from '../postgres/database'
 import { setThreshold } from '../postgres/thresholds'
-import { BTC, FX, T0, withKpiData } from './kpi-test-data'
-import { expectSameKpis, rawSnapshot } from './snapshot-compare'
+import { BTC, FX, T0, withKpiData } from '../../../test/helpers/kpi-test-data'
+import { expectSameKpis, rawSnapshot } from '../../../test/helpers/snapshot-compare'
 import { kpiSnapshot } from './snapshot'
 
 const ms = (i: number): string => `timestamptz 'epoch' + ${i}::bigint * interval '1 ms'`

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { LATENCY_STAGES, type KpiSnapshot, type KpiSnapshotRequest } from '../../shared/kpi'
 import { setThreshold } from '../postgres/thresholds'
-import { BTC, FX, T0, withKpiData } from './kpi-test-data'
-import { rawSnapshot } from './snapshot-compare'
+import { BTC, FX, T0, withKpiData } from '../../../test/helpers/kpi-test-data'
+import { rawSnapshot } from '../../../test/helpers/snapshot-compare'
 import { kpiSnapshot } from './snapshot'
 
 /*

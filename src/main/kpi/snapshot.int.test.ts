@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { KpiSnapshot } from '../../shared/kpi'
 import { setThreshold } from '../postgres/thresholds'
-import { BTC, FX, stage, T0, withKpiData } from './kpi-test-data'
+import { BTC, FX, stage, T0, withKpiData } from '../../../test/helpers/kpi-test-data'
 import { kpiSnapshot } from './snapshot'
 
 describe('KPIs on a hand-made data set', () => {

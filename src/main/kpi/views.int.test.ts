@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { LatencyStats } from '../../shared/kpi'
-import { BTC, FX, stage, T0, withKpiData } from './kpi-test-data'
+import { BTC, FX, stage, T0, withKpiData } from '../../../test/helpers/kpi-test-data'
 
 /** The views of sql/002 over all 11 trades of the data set, including the two outside T0..T0+90 s. */
 describe('KPI views', () => {

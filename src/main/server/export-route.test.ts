@@ -3,7 +3,7 @@ import { csvTableOfPath, exportHref } from '../../shared/contract'
 import { ExportBusyError } from '../export/exporter'
 import { exportRequestOfUrl } from './export-route'
 import { startDashboardServer, type DashboardServer } from './http-server'
-import { fakeBuild, fakeCore, get, type FakeCore } from './test-support'
+import { fakeBuild, fakeCore, get, type FakeCore } from '../../../test/helpers/server-support'
 
 let build: Awaited<ReturnType<typeof fakeBuild>>
 let core: FakeCore

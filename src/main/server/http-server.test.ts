@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startDashboardServer, type DashboardServer } from './http-server'
-import { fakeBuild, fakeCore, get, type FakeCore } from './test-support'
+import { fakeBuild, fakeCore, get, type FakeCore } from '../../../test/helpers/server-support'
 
 let build: Awaited<ReturnType<typeof fakeBuild>>
 let core: FakeCore

@@ -1,7 +1,7 @@
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { contentType, headerCsp, staticPath } from './static-files'
-import { INDEX_HTML } from './test-support'
+import { INDEX_HTML } from '../../../test/helpers/server-support'
 
 const root = resolve('/srv/renderer')
 

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import type { ServerFrame, WindowSnapshot } from '../../shared/contract'
 import { startDashboardServer, type DashboardServer } from './http-server'
-import { fakeBuild, fakeCore, until, type FakeCore } from './test-support'
+import { fakeBuild, fakeCore, until, type FakeCore } from '../../../test/helpers/server-support'
 import { attachWsTransport, parseFrame, type WsTransport } from './ws-transport'
 
 let build: Awaited<ReturnType<typeof fakeBuild>>

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { DEFAULT_SYMBOLS } from '../../../shared/symbols'
 import { DemoSource } from './demo-source'
-import { collectingSink, tradesIn, waitFor } from './test-helpers'
+import { collectingSink, tradesIn, waitFor } from '../../../../test/helpers/source-helpers'
 
 let demo: DemoSource | undefined
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { buildFinnhubUrl, FinnhubClient, redactUrl, type FinnhubClientOptions } from './finnhub-client'
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator'
 import type { SourceStatus } from './source'
-import { collectingSink, sleep, tradesIn, waitFor } from './test-helpers'
+import { collectingSink, sleep, tradesIn, waitFor } from '../../../../test/helpers/source-helpers'
 
 const TOKEN = 'tok-SECRET-4f9a'
 let sim: Simulator | undefined

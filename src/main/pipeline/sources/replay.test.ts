@@ -6,7 +6,7 @@ import { parseFrame } from './frame-parser'
 import { writeFrameFile, type RecordedFrame } from './jsonl'
 import { ReplaySource } from './replay'
 import type { FrameSink } from './source'
-import { collectingSink, sleep } from './test-helpers'
+import { collectingSink, sleep } from '../../../../test/helpers/source-helpers'
 
 const T0 = 1_714_000_000_000
 let dir = ''

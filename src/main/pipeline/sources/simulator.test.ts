@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { finnhubTradeSchema } from '../../../shared/trade'
 import { startSimulator, type Simulator, type SimulatorOptions } from './simulator'
-import { tradesIn, waitFor } from './test-helpers'
+import { tradesIn, waitFor } from '../../../../test/helpers/source-helpers'
 
 let sim: Simulator | undefined
 const sockets: WebSocket[] = []
