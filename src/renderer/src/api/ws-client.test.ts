@@ -159,6 +159,21 @@ describe('createWsApi', () => {
     expect(server!.frames[0]).toMatchObject({ command: 'watch', request: WATCH })
   })
 
+  it('keeps a watch whose first query failed: the core still watches it', async () => {
+    const { port, api } = await setup((f) =>
+      f.command === 'watch' && (f.request as typeof WATCH_1H).symbol
+        ? { ok: false, error: { message: 'KPI snapshot failed: connection lost' } }
+        : ok(null),
+    )
+    await api.watch(WATCH)
+    await expect(api.watch(WATCH_1H)).rejects.toThrow('KPI snapshot failed')
+    await server!.stop()
+    server!.frames = []
+    await server!.start(port)
+    await until(() => server!.frames.length === 1)
+    expect(server!.frames[0]).toMatchObject({ command: 'watch', request: WATCH_1H })
+  })
+
   it('queues requests made while disconnected and sends them once open', async () => {
     const { port, api } = await setup(() => ok('late'))
     await api.getAlerts()

@@ -104,7 +104,9 @@ export function createWsApi(url: string, opts: WsApiOptions = {}): WsApi {
       if (!p) return // id -1: the server could not read one of our frames; nobody waits for it
       inFlight.delete(frame.id)
       if (frame.ok) return p.resolve(frame.value)
-      p.refused?.()
+      // Only a request the contract refused (its error names a field) was never taken up; a
+      // watch whose first query failed still stands in the core, so it stays sticky here too.
+      if (frame.error.field !== undefined) p.refused?.()
       p.reject(new ApiCallError(frame.error))
     } else if ('event' in frame && (EVENT_NAMES as readonly string[]).includes(frame.event)) {
       emit(frame.event, frame.payload)
