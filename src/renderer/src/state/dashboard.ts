@@ -71,7 +71,8 @@ export const initialDashboard: DashboardState = {
   timeZone: 'local',
   sideCollapsed: false,
   maximised: null,
-  priceScale: { 'avg-price': 'linear', 'price-range': 'linear' },
+  // BTC near 60,000 beside FX near 1: on a linear axis every bar but one is invisible at first sight.
+  priceScale: { 'avg-price': 'log', 'price-range': 'normalised' },
   latencyStage: 'trade_to_db',
 }
 
