@@ -1,5 +1,5 @@
 import { COMMAND_NAMES, EVENT_NAMES, type CommandName, type EventName } from '../../../shared/channels'
-import type { ApiError, ServerFrame, TickflowApi } from '../../../shared/contract'
+import type { ApiError, RequestFrame, ServerFrame, TickflowApi } from '../../../shared/contract'
 import type { WatchRequest } from '../../../shared/windows'
 
 /**
@@ -81,7 +81,8 @@ export function createWsApi(url: string, opts: WsApiOptions = {}): WsApi {
   const transmit = (p: Pending): void => {
     inFlight.set(p.id, p)
     try {
-      socket!.send(JSON.stringify({ id: p.id, command: p.command, request: p.request }))
+      const frame: RequestFrame = { id: p.id, command: p.command, request: p.request }
+      socket!.send(JSON.stringify(frame))
     } catch (err) {
       inFlight.delete(p.id)
       p.reject(err instanceof Error ? err : new Error(String(err)))
