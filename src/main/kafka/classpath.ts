@@ -1,17 +1,27 @@
-import { spawn } from 'node:child_process'
-import { createHash, randomBytes } from 'node:crypto'
+// Finds the broker's jars, pinned by resources/kafka/jars.lock.json, in this order: the jars a
+// packaged app bundles, the cache, HTTPS from a Maven repository, and Maven itself. Every jar is
+// checked against the lock's hashes before it is used.
+import { randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
-import { basename, delimiter, join } from 'node:path'
-import { createInterface } from 'node:readline'
-import { defaultCacheDir, kafkaResourcesDir } from './paths'
-import { checkMaven } from './prereqs'
+import { copyFile, mkdir, readdir, rename, rm } from 'node:fs/promises'
+import { delimiter, dirname, join } from 'node:path'
+import { fetchJarSet } from './jar-fetch'
+import { lockKey, mavenRepository, readJarLock, RELOCK_HINT, type JarLock } from './jar-lock'
+import { mavenCopyDependencies } from './jar-maven'
+import { checkJarSet, JarIntegrityError, placeVerifiedJar } from './jar-verify'
+import { bundledJarsDir, defaultCacheDir, kafkaResourcesDir } from './paths'
+
+export type JarSource = 'bundled' | 'cache' | 'https' | 'maven'
 
 export interface ResolveOptions {
-  /** Directory with pom.xml; defaults to the bundled resources/kafka. */
+  /** Directory with pom.xml and jars.lock.json; defaults to the bundled resources/kafka. */
   resourcesDir?: string
-  /** Cache root; defaults to $XDG_CACHE_HOME/tickflow. Jars go to <root>/kafka/<pom hash>/libs. */
+  /** Cache root; defaults to $XDG_CACHE_HOME/tickflow. Jars go to <root>/kafka/jars-<lock key>. */
   cacheDir?: string
+  /** A packaged app's jars; defaults to <resourcesPath>/kafka/lib, null to skip. */
+  bundledDir?: string | null
+  /** Maven repository base URL; defaults to $TICKFLOW_MAVEN_REPO or Maven Central. */
+  repository?: string
   onProgress?: (msg: string) => void
 }
 
@@ -20,117 +30,113 @@ export interface BrokerClasspath {
   classpath: string
   jars: string[]
   dir: string
-  /** True when this call ran Maven, false when it came from the cache. */
-  resolved: boolean
+  source: JarSource
+  lock: JarLock
 }
 
-const CLASSPATH_FILE = 'classpath.txt'
-
-export function pomHash(pom: string): string {
-  return createHash('sha256').update(pom).digest('hex').slice(0, 16)
-}
-
-/** Summarises one Maven transfer line for progress output; undefined for every other line. */
-export function parseMavenDownload(line: string): string | undefined {
-  const m = /^(?:\[INFO\] )?Downloaded from [^:]+: (\S+) \(([^)]*?)(?: at [^)]*)?\)/.exec(line.trim())
-  if (!m?.[1] || !m[1].endsWith('.jar')) return undefined
-  return `downloaded ${basename(m[1])} (${m[2]})`
-}
-
-/** Picks the line that explains a Maven failure, so the thrown error stays one line. */
-export function mavenFailureReason(lines: string[]): string {
-  const errors = lines
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('[ERROR]'))
-    .map((l) => l.replace(/^\[ERROR\]\s*/, ''))
-    .filter((l) => l && !l.startsWith('->') && !/^(To see|Re-run|For more|\[Help)/.test(l))
-  const reason = errors[0] ?? lines.filter((l) => l.trim()).at(-1) ?? 'no output'
-  return reason.length > 300 ? `${reason.slice(0, 297)}...` : reason
-}
-
-async function readCached(dir: string): Promise<string[] | undefined> {
-  try {
-    const jars = (await readFile(join(dir, CLASSPATH_FILE), 'utf8')).split('\n').filter(Boolean)
-    // A half-deleted cache must not produce a broker that dies with NoClassDefFoundError.
-    return jars.length > 0 && jars.every((j) => existsSync(j)) ? jars : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function runMaven(args: string[], onLine: (line: string) => void): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('mvn', args, { stdio: ['ignore', 'pipe', 'pipe'] })
-    createInterface({ input: child.stdout }).on('line', onLine)
-    createInterface({ input: child.stderr }).on('line', onLine)
-    child.on('error', reject)
-    child.on('close', (code) => resolve(code ?? 1))
-  })
+function result(dir: string, lock: JarLock, source: JarSource): BrokerClasspath {
+  const jars = lock.jars.map((j) => join(dir, j.file))
+  return { classpath: jars.join(delimiter), jars, dir, source, lock }
 }
 
 /**
- * Resolves the broker's jars with Maven into a cache keyed by the pom's hash. The first call downloads
- * them (~45 MB); later calls only read classpath.txt, so they are instant and work offline. The jars
- * are copied out of ~/.m2 so that cleaning the Maven repository does not break the broker.
+ * Fills a private directory next to dir and renames it into place, so concurrent resolves never see
+ * each other's half-written jars. A valid set another process put there first is kept.
  */
-export async function resolveBrokerClasspath(opts: ResolveOptions = {}): Promise<BrokerClasspath> {
-  const progress = opts.onProgress ?? ((): void => {})
-  const resourcesDir = opts.resourcesDir ?? kafkaResourcesDir()
-  const pomPath = join(resourcesDir, 'pom.xml')
-  const root = join(opts.cacheDir ?? defaultCacheDir(), 'kafka')
-  const dir = join(root, pomHash(await readFile(pomPath, 'utf8')))
-
-  const cached = await readCached(dir)
-  if (cached) return { classpath: cached.join(delimiter), jars: cached, dir, resolved: false }
-
-  await checkMaven()
-  progress('Resolving Kafka broker jars with Maven (the first run downloads about 45 MB)')
-  const started = Date.now()
-  await mkdir(root, { recursive: true })
-  // Resolve into a private directory and rename it into place, so concurrent resolves never see
-  // each other's half-copied jars.
-  const tmp = join(root, `.partial-${process.pid}-${randomBytes(4).toString('hex')}`)
-  const lines: string[] = []
+async function fillInto(dir: string, lock: JarLock, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = join(dirname(dir), `.partial-${process.pid}-${randomBytes(4).toString('hex')}`)
+  await mkdir(tmp, { recursive: true })
   try {
-    const code = await runMaven(
-      [
-        '-B',
-        '-Dstyle.color=never',
-        '-f',
-        pomPath,
-        'dependency:copy-dependencies',
-        '-DincludeScope=runtime',
-        `-DoutputDirectory=${join(tmp, 'libs')}`,
-      ],
-      (line) => {
-        lines.push(line)
-        if (lines.length > 400) lines.shift()
-        const msg = parseMavenDownload(line)
-        if (msg) progress(msg)
-      },
-    )
-    if (code !== 0) throw new Error(`Maven could not resolve the Kafka jars: ${mavenFailureReason(lines)}`)
-
-    const names = (await readdir(join(tmp, 'libs'))).filter((n) => n.endsWith('.jar')).sort()
-    if (names.length === 0) throw new Error('Maven resolved no Kafka jars: check resources/kafka/pom.xml')
-    const finalJars = names.map((n) => join(dir, 'libs', n))
-    await writeFile(join(tmp, CLASSPATH_FILE), finalJars.join('\n') + '\n')
+    await fill(tmp)
     try {
       await rename(tmp, dir)
     } catch (err) {
-      // Another process finished first (or an invalid leftover is in the way): prefer a valid one.
-      const winner = await readCached(dir)
-      if (winner) return { classpath: winner.join(delimiter), jars: winner, dir, resolved: false }
+      if ((await checkJarSet(dir, lock)) === undefined) return
+      // An invalid leftover is in the way: replace it.
       await rm(dir, { recursive: true, force: true })
       await rename(tmp, dir).catch(() => {
         throw err
       })
     }
-    let bytes = 0
-    for (const j of finalJars) bytes += (await stat(j)).size
-    const secs = ((Date.now() - started) / 1000).toFixed(1)
-    progress(`Kafka broker jars ready: ${names.length} jars, ${(bytes / 1e6).toFixed(1)} MB, in ${secs} s`)
-    return { classpath: finalJars.join(delimiter), jars: finalJars, dir, resolved: true }
+  } finally {
+    await rm(tmp, { recursive: true, force: true })
+  }
+}
+
+/** Maven's copy of the set, accepted only if it is exactly the locked set. */
+async function fillWithMaven(
+  tmp: string,
+  resourcesDir: string,
+  lock: JarLock,
+  progress: (m: string) => void,
+): Promise<void> {
+  const out = join(tmp, '.maven')
+  await mavenCopyDependencies(join(resourcesDir, 'pom.xml'), out, { onProgress: progress })
+  const resolved = (await readdir(out)).filter((n) => n.endsWith('.jar'))
+  const locked = new Set(lock.jars.map((j) => j.file))
+  const extra = resolved.filter((n) => !locked.has(n))
+  const missing = [...locked].filter((n) => !resolved.includes(n))
+  if (extra.length || missing.length) {
+    const diff = [...extra.map((n) => `+${n}`), ...missing.map((n) => `-${n}`)].slice(0, 5).join(' ')
+    throw new Error(`Maven resolved other jars than the lock (${diff}): ${RELOCK_HINT}`)
+  }
+  for (const entry of lock.jars) await placeVerifiedJar(join(out, entry.file), entry, join(tmp, entry.file))
+  await rm(out, { recursive: true, force: true })
+}
+
+export async function resolveBrokerClasspath(opts: ResolveOptions = {}): Promise<BrokerClasspath> {
+  const progress = opts.onProgress ?? ((): void => {})
+  const resourcesDir = opts.resourcesDir ?? kafkaResourcesDir()
+  const lock = await readJarLock(resourcesDir)
+
+  const bundled = opts.bundledDir === undefined ? bundledJarsDir() : opts.bundledDir
+  if (bundled && existsSync(bundled)) {
+    const problem = await checkJarSet(bundled, lock)
+    if (problem === undefined) return result(bundled, lock, 'bundled')
+    progress(`The bundled Kafka jars in ${bundled} are unusable (${problem}); trying the cache`)
+  }
+
+  const dir = join(opts.cacheDir ?? defaultCacheDir(), 'kafka', `jars-${lockKey(lock)}`)
+  if ((await checkJarSet(dir, lock)) === undefined) return result(dir, lock, 'cache')
+
+  const repository = opts.repository ?? mavenRepository()
+  try {
+    await fillInto(dir, lock, (tmp) => fetchJarSet(lock, tmp, { repository, onProgress: progress }))
+    return result(dir, lock, 'https')
+  } catch (err) {
+    // Other bytes than the pinned ones are an attack or a broken mirror: no fallback hides that.
+    if (err instanceof JarIntegrityError)
+      throw new JarIntegrityError(`${repository}: ${err.message}`, { cause: err })
+    const reason = (err as Error).message
+    progress(`Could not fetch the Kafka jars from ${repository} (${reason}); trying Maven`)
+    try {
+      await fillInto(dir, lock, (tmp) => fillWithMaven(tmp, resourcesDir, lock, progress))
+    } catch (mavenErr) {
+      throw new Error(`No Kafka jars: ${repository}: ${reason}; ${(mavenErr as Error).message}`, {
+        cause: mavenErr,
+      })
+    }
+    return result(dir, lock, 'maven')
+  }
+}
+
+/**
+ * Copies a resolved set to dest (for a packaged app's extraResources), verified, replacing whatever
+ * dest held, so no stale jar of an older version rides along.
+ */
+export async function copyBrokerJars(cp: BrokerClasspath, dest: string): Promise<void> {
+  await mkdir(dirname(dest), { recursive: true })
+  const tmp = `${dest}.partial-${process.pid}`
+  await rm(tmp, { recursive: true, force: true })
+  await mkdir(tmp)
+  try {
+    for (const entry of cp.lock.jars) {
+      const part = join(tmp, `${entry.file}.part`)
+      await copyFile(join(cp.dir, entry.file), part)
+      await placeVerifiedJar(part, entry, join(tmp, entry.file))
+    }
+    await rm(dest, { recursive: true, force: true })
+    await rename(tmp, dest)
   } finally {
     await rm(tmp, { recursive: true, force: true })
   }

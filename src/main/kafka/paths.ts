@@ -73,3 +73,13 @@ export function kafkaResourcesDir(env: Env = process.env): string {
     throw new Error('Kafka resources (resources/kafka/pom.xml) not found: set TICKFLOW_KAFKA_RESOURCES')
   return found
 }
+
+/**
+ * The jars a packaged app ships (electron-builder copies build/kafka/lib there), or undefined
+ * outside a packaged app.
+ */
+export function bundledJarsDir(
+  resourcesPath = (process as { resourcesPath?: string }).resourcesPath,
+): string | undefined {
+  return resourcesPath ? join(resourcesPath, 'kafka', 'lib') : undefined
+}

@@ -85,12 +85,15 @@ export async function checkJava(): Promise<JavaInfo> {
   return { command, ...parsed }
 }
 
-/** Maven is needed only to download the broker jars once; a cached classpath skips this check. */
+/**
+ * Maven is needed only by `npm run kafka -- lock` and as the last resort when the pinned jars are
+ * neither bundled, cached nor reachable over HTTPS; nothing else calls this check.
+ */
 export async function checkMaven(): Promise<MavenInfo> {
   const out = await run('mvn', ['-v', '-B'])
   const parsed = out ? parseMavenVersion(out.stdout + out.stderr) : undefined
   if (!parsed) {
-    throw new Error(`Maven not found: install maven (used once to download the Kafka jars), ${ALTERNATIVE}`)
+    throw new Error(`Maven not found: install maven (the fallback for the Kafka jars), ${ALTERNATIVE}`)
   }
   const version = parsed.join('.')
   if (!versionAtLeast(parsed, MIN_MAVEN)) {
