@@ -2,9 +2,11 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
+  clusterNodeOverrides,
   jvmArgs,
   newClusterId,
   parseMetaProperties,
+  quorumVoters,
   renderServerProperties,
   renderTemplate,
 } from './broker-config'
@@ -149,5 +151,67 @@ describe('jvmArgs', () => {
     expect(() =>
       jvmArgs({ heapMb: 64, logsDir: '', log4jConfig: '', classpath: '', mainClass: 'x', args: [] }),
     ).toThrow('heap')
+  })
+})
+
+describe('a node of a local cluster', () => {
+  const template = readFileSync(join(kafkaResourcesDir(), 'server.properties.template'), 'utf8')
+  const voters = [
+    { nodeId: 1, controllerPort: 41001 },
+    { nodeId: 2, controllerPort: 41002 },
+    { nodeId: 3, controllerPort: 41003 },
+  ]
+  const node2 = parseProperties(
+    renderServerProperties(template, {
+      brokerPort: 40002,
+      controllerPort: 41002,
+      logDirs: '/d/node-2',
+      overrides: clusterNodeOverrides(2, voters),
+    }),
+  )
+
+  it('names itself and every controller as a static voter', () => {
+    expect(node2.get('node.id')).toBe('2')
+    expect(node2.get('controller.quorum.voters')).toBe(
+      '1@127.0.0.1:41001,2@127.0.0.1:41002,3@127.0.0.1:41003',
+    )
+    expect(node2.get('listeners')).toBe('PLAINTEXT://127.0.0.1:40002,CONTROLLER://127.0.0.1:41002')
+  })
+
+  it('keeps three copies of internal and new topics and needs two in sync', () => {
+    for (const key of [
+      'offsets.topic.replication.factor',
+      'transaction.state.log.replication.factor',
+      'share.coordinator.state.topic.replication.factor',
+      'default.replication.factor',
+    ]) {
+      expect(node2.get(key), key).toBe('3')
+    }
+    for (const key of [
+      'min.insync.replicas',
+      'transaction.state.log.min.isr',
+      'share.coordinator.state.topic.min.isr',
+    ]) {
+      expect(node2.get(key), key).toBe('2')
+    }
+  })
+
+  it('asks no more copies than there are nodes', () => {
+    const two = clusterNodeOverrides(1, voters.slice(0, 2))
+    expect(two['default.replication.factor']).toBe('2')
+    expect(two['min.insync.replicas']).toBe('1')
+    const five = clusterNodeOverrides(5, [
+      ...voters,
+      { nodeId: 4, controllerPort: 4 },
+      { nodeId: 5, controllerPort: 5 },
+    ])
+    expect(five['default.replication.factor']).toBe('3')
+    expect(five['min.insync.replicas']).toBe('2')
+  })
+
+  it('refuses a node outside the voters, or voters sharing an id', () => {
+    expect(() => clusterNodeOverrides(4, voters)).toThrow('node 4')
+    expect(() => quorumVoters([voters[0]!, voters[0]!])).toThrow('distinct')
+    expect(() => quorumVoters([])).toThrow()
   })
 })

@@ -61,6 +61,44 @@ function overrideLines(overrides: Record<string, string>): string {
   return `# Overrides passed to the launcher\n${lines.join('\n')}\n`
 }
 
+export interface ClusterNode {
+  nodeId: number
+  controllerPort: number
+}
+
+/** `controller.quorum.voters` for nodes on loopback: `1@127.0.0.1:p1,2@127.0.0.1:p2,…` */
+export function quorumVoters(nodes: readonly ClusterNode[]): string {
+  const ids = new Set(nodes.map((n) => n.nodeId))
+  if (nodes.length === 0 || ids.size !== nodes.length) throw new Error('voters need distinct node ids')
+  for (const n of nodes) {
+    if (!Number.isInteger(n.nodeId) || n.nodeId < 1) throw new Error(`invalid node id ${n.nodeId}`)
+  }
+  return nodes.map((n) => `${n.nodeId}@127.0.0.1:${n.controllerPort}`).join(',')
+}
+
+/**
+ * The settings that make the single-node template one node of a local cluster of `nodes`:
+ * its id, every node as a static voter (so no node needs --standalone or a bootstrap controller),
+ * and internal and new topics replicated min(3, n) times. With three copies, two in sync are
+ * required for an acknowledged write, so one node can die without losing or blocking a write.
+ */
+export function clusterNodeOverrides(nodeId: number, nodes: readonly ClusterNode[]): Record<string, string> {
+  if (!nodes.some((n) => n.nodeId === nodeId)) throw new Error(`node ${nodeId} is not one of the voters`)
+  const replicas = String(Math.min(3, nodes.length))
+  const minIsr = nodes.length >= 3 ? '2' : '1'
+  return {
+    'node.id': String(nodeId),
+    'controller.quorum.voters': quorumVoters(nodes),
+    'offsets.topic.replication.factor': replicas,
+    'transaction.state.log.replication.factor': replicas,
+    'transaction.state.log.min.isr': minIsr,
+    'share.coordinator.state.topic.replication.factor': replicas,
+    'share.coordinator.state.topic.min.isr': minIsr,
+    'default.replication.factor': replicas,
+    'min.insync.replicas': minIsr,
+  }
+}
+
 /**
  * A KRaft cluster id as `kafka-storage random-uuid` makes it: 16 random bytes, base64url without
  * padding. Kafka's Uuid.randomUuid also rejects ids starting with '-' (they look like CLI flags).

@@ -29,6 +29,10 @@ export interface LaunchOptions {
   cacheDir?: string
   /** server.properties settings beyond the template's (tests shorten intervals with these) */
   overrides?: Record<string, string>
+  /** Exactly this controller port; default any free one. A cluster's voters know each other's. */
+  controllerPort?: number
+  /** The cluster id to format new storage with; default a new one. A cluster's nodes share one. */
+  clusterId?: string
 }
 
 export interface PreparedBroker {
@@ -68,6 +72,7 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
 
 async function choosePorts(
   requested?: number,
+  requestedController?: number,
 ): Promise<{ port: number; controllerPort: number; auto: boolean }> {
   let port: number
   if (requested === undefined) port = (await isPortFree(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort()
@@ -75,6 +80,11 @@ async function choosePorts(
   else if (await isPortFree(requested)) port = requested
   else
     throw new Error(`port ${requested} is already in use: pick another with --port, or 0 for any free port`)
+  if (requestedController !== undefined) {
+    if (requestedController === port || !(await isPortFree(requestedController)))
+      throw new Error(`controller port ${requestedController} is already in use`)
+    return { port, controllerPort: requestedController, auto: false }
+  }
   let controllerPort = await freePort()
   while (controllerPort === port) controllerPort = await freePort()
   return { port, controllerPort, auto: requested === undefined || requested === 0 }
@@ -103,7 +113,7 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
   await mkdir(dirs.logDirs, { recursive: true })
   await mkdir(dirs.logs, { recursive: true })
 
-  const { port, controllerPort, auto } = await choosePorts(opts.port)
+  const { port, controllerPort, auto } = await choosePorts(opts.port, opts.controllerPort)
   const template = await readFile(join(resourcesDir, 'server.properties.template'), 'utf8')
   await writeFile(
     dirs.properties,
@@ -127,7 +137,7 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
     const format = jvmArgs({
       ...base,
       mainClass: 'kafka.tools.StorageTool',
-      args: ['format', '-t', newClusterId(), '-c', dirs.properties, '--ignore-formatted'],
+      args: ['format', '-t', opts.clusterId ?? newClusterId(), '-c', dirs.properties, '--ignore-formatted'],
     })
     const res = await runJava(java, format)
     if (res.code !== 0) {
@@ -193,7 +203,8 @@ export async function waitForBroker(
   const deadline = Date.now() + timeoutMs
   const kafka = createKafka(
     { brokers: [prep.bootstrap], clientId: 'tickflow-readiness' },
-    { connectionTimeoutMs: 1000, retry: { retries: 0 } },
+    // Refusals are expected while the broker starts: they are not the app log's errors.
+    { connectionTimeoutMs: 1000, retry: { retries: 0 }, appLog: false },
   )
   for (;;) {
     if (exited()) break

@@ -1,21 +1,36 @@
-// npm run kafka -- start|stop|status|resolve|run [--data-dir DIR] [--port N] [--heap-mb N]
-// Manages the local broker without the app. `resolve` only fetches the jars (for CI caches);
+// npm run kafka -- start|stop|status|resolve|run [--data-dir DIR] [--port N] [--heap-mb N] [--nodes N]
+// Manages the local broker without the app; `start --nodes 3` starts a local three-node cluster
+// instead (local-cluster.ts), and `status` and `stop` cover both. `resolve [--dest DIR]` only
+// fetches the jars (for CI caches, or into DIR for packaging); `lock` re-pins them from pom.xml;
 // `run` keeps the broker in the foreground until Ctrl-C.
-import { resolve as resolvePath } from 'node:path'
+import { join, resolve as resolvePath } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { resolveBrokerClasspath } from './classpath'
+import { copyBrokerJars, resolveBrokerClasspath } from './classpath'
+import { LOCK_FILE, mavenRepository } from './jar-lock'
+import { writeJarLock } from './jar-lock-write'
 import { brokerStatus, startDetachedBroker, startLocalBroker, stopDetachedBroker } from './local-broker'
-import { defaultDataDir } from './paths'
+import {
+  clusterStatus,
+  describeClusterStatus,
+  MAX_NODES,
+  startDetachedCluster,
+  stopDetachedCluster,
+} from './local-cluster'
+import { defaultDataDir, kafkaResourcesDir } from './paths'
 
 const USAGE =
-  'usage: npm run kafka -- start|stop|status|resolve|run [--data-dir DIR] [--port N] [--heap-mb N]'
+  'usage: npm run kafka -- start|stop|status|resolve|lock|run [--data-dir DIR] [--port N] [--heap-mb N] [--nodes N] [--dest DIR]'
 
 export interface CliArgs {
-  command: 'start' | 'stop' | 'status' | 'resolve' | 'run'
+  command: 'start' | 'stop' | 'status' | 'resolve' | 'lock' | 'run'
   dataDir: string
   port?: number
   heapMb?: number
+  /** start: nodes of a local cluster; undefined or 1 is the single broker */
+  nodes?: number
+  /** resolve: also copy the verified jars into this directory */
+  dest?: string
 }
 
 function intOption(name: string, value: string | undefined, min: number, max: number): number | undefined {
@@ -34,17 +49,25 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       'heap-mb': { type: 'string' },
+      nodes: { type: 'string' },
+      dest: { type: 'string' },
     },
   })
   const command = positionals[0]
-  if (positionals.length !== 1 || !['start', 'stop', 'status', 'resolve', 'run'].includes(command ?? '')) {
+  if (
+    positionals.length !== 1 ||
+    !['start', 'stop', 'status', 'resolve', 'lock', 'run'].includes(command ?? '')
+  ) {
     throw new Error(USAGE)
   }
+  if (values.dest !== undefined && command !== 'resolve') throw new Error('--dest goes with resolve only')
   return {
     command: command as CliArgs['command'],
     dataDir: values['data-dir'] ? resolvePath(values['data-dir']) : defaultDataDir(env),
     port: intOption('port', values.port, 0, 65535),
     heapMb: intOption('heap-mb', values['heap-mb'], 128, 65536),
+    nodes: intOption('nodes', values.nodes, 1, MAX_NODES),
+    dest: values.dest === undefined ? undefined : resolvePath(values.dest),
   }
 }
 
@@ -56,10 +79,26 @@ async function main(argv: string[]): Promise<void> {
   switch (args.command) {
     case 'resolve': {
       const cp = await resolveBrokerClasspath({ onProgress: progress })
-      console.log(`${cp.resolved ? 'resolved' : 'cached'}: ${cp.jars.length} jars in ${cp.dir}`)
+      if (args.dest) await copyBrokerJars(cp, args.dest)
+      console.log(
+        `${cp.source}: ${cp.jars.length} jars in ${cp.dir}${args.dest ? `, copied to ${args.dest}` : ''}`,
+      )
+      return
+    }
+    case 'lock': {
+      const resourcesDir = kafkaResourcesDir()
+      const lock = await writeJarLock({ resourcesDir, repository: mavenRepository(), onProgress: progress })
+      console.log(`locked ${lock.jars.length} jars in ${join(resourcesDir, LOCK_FILE)}`)
       return
     }
     case 'start': {
+      if ((args.nodes ?? 1) > 1) {
+        const c = await startDetachedCluster({ ...launch, nodes: args.nodes! })
+        const pids = c.nodes.map((n) => n.pid).join(' ')
+        console.error(`Kafka cluster ${c.started ? 'started' : 'already running'} (pids ${pids})`)
+        console.log(c.bootstrap)
+        return
+      }
       const b = await startDetachedBroker(launch)
       console.error(
         b.started ? `Kafka broker started (pid ${b.pid})` : `Kafka broker already running (pid ${b.pid})`,
@@ -72,14 +111,23 @@ async function main(argv: string[]): Promise<void> {
       console.log(
         s.running ? `running ${s.bootstrap} (pid ${s.pid}, ${s.dataDir})` : `stopped (${s.dataDir})`,
       )
+      const line = describeClusterStatus(await clusterStatus(args.dataDir))
+      if (line) console.log(line)
       return
     }
     case 'stop': {
       const r = await stopDetachedBroker(args.dataDir)
       console.log(r.wasRunning ? `stopped (pid ${r.pid})` : 'not running')
+      if ((await clusterStatus(args.dataDir)).nodes.length > 0) {
+        const { stopped } = await stopDetachedCluster(args.dataDir)
+        const pids = stopped.map((n) => n.pid).join(' ')
+        console.log(stopped.length > 0 ? `cluster stopped (pids ${pids})` : 'cluster not running')
+      }
       return
     }
     case 'run': {
+      if ((args.nodes ?? 1) > 1)
+        throw new Error('run starts one broker; start a cluster with start --nodes N')
       const b = await startLocalBroker({ ...launch, onLog: (l) => console.error(l) })
       console.log(`running ${b.bootstrap} (pid ${b.pid})`)
       await new Promise<void>((done) => {

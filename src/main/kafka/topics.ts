@@ -55,6 +55,19 @@ export function retentionWarning(
   )
 }
 
+/**
+ * Copies of each partition for a cluster of `brokers`: three where there are three, so one broker
+ * can die without losing an acknowledged record (the producer waits for every in-sync copy), and
+ * two in sync required, so a write is refused rather than kept on one disk alone.
+ */
+export function topicReplication(brokers: number): {
+  replicationFactor: number
+  configs: Record<string, string>
+} {
+  const replicationFactor = Math.max(1, Math.min(3, brokers))
+  return { replicationFactor, configs: brokers >= 3 ? { 'min.insync.replicas': '2' } : {} }
+}
+
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/
 
 /** True for kafkajs's "already exists" error, alone or inside the aggregate createTopics throws. */
@@ -111,9 +124,15 @@ export async function ensureTopic(
     const existing = await admin.listTopics()
     if (!existing.includes(topic)) {
       try {
-        const configEntries = Object.entries(TOPIC_CONFIG).map(([name, value]) => ({ name, value }))
+        const { replicationFactor, configs } = topicReplication(
+          (await admin.describeCluster()).brokers.length,
+        )
+        const configEntries = Object.entries({ ...TOPIC_CONFIG, ...configs }).map(([name, value]) => ({
+          name,
+          value,
+        }))
         await admin.createTopics({
-          topics: [{ topic, numPartitions: partitions, configEntries }],
+          topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries }],
           waitForLeaders: false,
         })
         created = true

@@ -155,6 +155,7 @@ export class TradeProducer {
       await this.producer.send({
         topic: this.opts.topic,
         messages: batch,
+        // every in-sync copy: with min.insync.replicas 2, an acked trade outlives one broker
         acks: -1,
         compression: CompressionTypes.None,
       })

@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { rm } from 'node:fs/promises'
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { createKafka } from '../src/main/kafka/client'
+import {
+  clusterStatus,
+  startDetachedCluster,
+  stopDetachedCluster,
+  type DetachedCluster,
+} from '../src/main/kafka/local-cluster'
+import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
+import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
+import { killMentioning } from './helpers/processes'
+import { tempDataDir } from './helpers/services-pipeline'
+import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
+
+// Long enough for the start, the kill and the recovery on a loaded machine; the test sets the
+// feed's rate to 0 well before it, so the run ends with every sent trade received.
+const DURATION_S = 150
+const TOPIC_CONFIG_RESOURCE = 2 // kafkajs ConfigResourceTypes.TOPIC (CommonJS-only enum)
+
+let child: ChildProcess | null = null
+let sim: Simulator | null = null
+let dir: string | null = null
+let schema: string | null = null
+afterEach(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  await sim?.stop()
+  if (dir) {
+    await stopDetachedCluster(dir, { timeoutMs: 20_000 }).catch(() => undefined)
+    await killMentioning(dir) // whatever a failed stop left behind, never outside this data dir
+    await rm(dir, { recursive: true, force: true })
+  }
+  if (schema) await dropTestSchema(schema)
+  child = sim = dir = schema = null
+})
+
+/** The `rows N` of the CLI's latest status line: what its writer has committed so far. */
+function rowsSoFar(stdout: string): number {
+  const all = [...stdout.matchAll(/ · rows (\d+) · /g)]
+  return all.length ? Number(all.at(-1)![1]) : 0
+}
+
+/** Replication of the topic as the cluster reports it: copies per partition, and min.insync.replicas. */
+async function topicReplication(
+  cluster: DetachedCluster,
+  topic: string,
+): Promise<{ replicas: number[]; minIsr: string | undefined; leader0: number }> {
+  const admin = createKafka({ brokers: cluster.bootstrap.split(','), clientId: 'cluster-test' }).admin()
+  await admin.connect()
+  try {
+    const meta = await admin.fetchTopicMetadata({ topics: [topic] })
+    const partitions = meta.topics[0]!.partitions
+    const res = await admin.describeConfigs({
+      resources: [{ type: TOPIC_CONFIG_RESOURCE, name: topic, configNames: ['min.insync.replicas'] }],
+      includeSynonyms: false,
+    })
+    return {
+      replicas: partitions.map((p) => p.replicas.length),
+      minIsr: res.resources[0]?.configEntries.find((e) => e.configName === 'min.insync.replicas')
+        ?.configValue,
+      leader0: partitions.find((p) => p.partitionId === 0)!.leader,
+    }
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+describe('a local three-node KRaft cluster', () => {
+  it('loses and doubles no trade when a broker is SIGKILLed mid-stream; the CLI drains and exits 0', async () => {
+    dir = await tempDataDir('tickflow-cluster-')
+    schema = uniqueSchemaName('kc')
+    const topic = `kc-${schema}`
+
+    const startedAt = Date.now()
+    const cluster = await startDetachedCluster({ dataDir: dir, nodes: 3, port: 0, heapMb: 256 })
+    console.log(`[kafka-cluster] 3 nodes up in ${Date.now() - startedAt} ms: ${cluster.bootstrap}`)
+    expect(cluster.nodes).toHaveLength(3)
+
+    sim = await startSimulator({ seed: 33, tradesPerSecond: 400, tradesPerFrame: [1, 6], retainSent: true })
+    const args = [
+      ...['--source', 'finnhub', '--finnhub-url', sim.url, '--symbols', 'AAPL,AMZN,BINANCE:BTCUSDT'],
+      ...['--brokers', cluster.bootstrap, '--topic', topic, '--group-id', topic],
+      ...['--database-url', inject('databaseUrl'), '--schema', schema],
+      ...['--data-dir', dir, '--duration', String(DURATION_S)],
+    ]
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: 'any-token' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const out = { stdout: '', stderr: '' }
+    child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()))
+    child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)))
+    const alive = (): boolean => child!.exitCode === null
+
+    const before = await waitFor(
+      'rows written before the kill',
+      () => ({ rows: rowsSoFar(out.stdout), alive: alive(), stderr: out.stderr }),
+      (v) => !v.alive || v.rows >= 500,
+      120_000,
+    )
+    expect(before.alive, before.stderr).toBe(true)
+
+    // The topic the pipeline created keeps three copies and needs two in sync.
+    const replication = await topicReplication(cluster, topic)
+    expect(replication.replicas).toEqual([3, 3, 3])
+    expect(replication.minIsr).toBe('2')
+
+    // Kill the leader of partition 0, so some partitions must move to a surviving copy.
+    const victim = cluster.nodes.find((n) => n.nodeId === replication.leader0)!
+    process.kill(victim.pid, 'SIGKILL')
+    const killedAt = Date.now()
+    const atKill = rowsSoFar(out.stdout)
+    const status = await waitFor(
+      'the cluster to see the node gone',
+      () => clusterStatus(dir!),
+      (s) => s.nodes.filter((n) => n.running).length === 2,
+    )
+    expect(status.nodes.find((n) => n.nodeId === victim.nodeId)?.running).toBe(false)
+
+    const after = await waitFor(
+      'writes to go on with two brokers',
+      () => ({ rows: rowsSoFar(out.stdout), alive: alive(), stderr: out.stderr }),
+      (v) => !v.alive || v.rows >= atKill + 1_000,
+      120_000,
+    )
+    expect(after.alive, after.stderr).toBe(true)
+    console.log(
+      `[kafka-cluster] node ${victim.nodeId} killed; 1,000 more rows after ${Date.now() - killedAt} ms`,
+    )
+    // The feed stops well before --duration, so the drain finds every sent trade received.
+    sim.setRate(0)
+
+    const code = await exited
+    expect(out.stderr).toContain('duration reached: draining')
+    expect(code, out.stderr).toBe(0)
+    expect(out.stdout).not.toMatch(/ failed \(/)
+    const last = out.stdout.trim().split('\n').at(-1)!
+    expect(last).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
+
+    const db = await openTestDatabase({ schema })
+    try {
+      const stored = await storedTradeKeys(db)
+      const sent = sim.sent.map(tradeKey)
+      expect(sent).toHaveLength(sim.stats().sentTrades)
+      expect(missingFrom(sent, stored)).toEqual([])
+      expect(missingFrom(stored, sent)).toEqual([])
+    } finally {
+      await db.close() // drops the schema; afterEach then has nothing left to drop
+    }
+
+    const { stopped } = await stopDetachedCluster(dir)
+    expect(stopped.map((n) => n.nodeId).sort()).toEqual(
+      cluster.nodes.filter((n) => n !== victim).map((n) => n.nodeId),
+    )
+  }, 500_000)
+})
