@@ -1,5 +1,8 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs'
 import { z } from 'zod'
+import { appLog, appLogLevel } from '../log/logger'
+import { kafkaLevelFor, kafkaLevelName, writeKafkaEntry, type KafkaLevelName } from '../log/kafkajs'
+import { redactText, redactValue } from '../log/redact'
 import { clusterGate } from './cluster-gate'
 
 export interface KafkaConnection {
@@ -14,7 +17,7 @@ export interface KafkaConnection {
   clusterId?: string
 }
 
-export type KafkaLogLevel = 'error' | 'warn' | 'info' | 'debug'
+export type KafkaLogLevel = KafkaLevelName
 
 export interface KafkaLogEntry {
   level: KafkaLogLevel
@@ -29,6 +32,8 @@ export interface CreateKafkaOptions {
   onLog?: (entry: KafkaLogEntry) => void
   /** Lowest level passed to onLog; default 'warn'. */
   logLevel?: KafkaLogLevel
+  /** false keeps this client out of the app's log: a probe whose failures are expected (a readiness poll) */
+  appLog?: boolean
   /** default kafkajs's 1 s; 5 s when the connection names a clusterId (the check takes a moment) */
   connectionTimeoutMs?: number
   retry?: KafkaConfig['retry']
@@ -83,56 +88,31 @@ export function describeConnection(conn: KafkaConnection): string {
   return parts.join(', ')
 }
 
-const REDACTED = '[redacted]'
-const SECRET_KEY = /pass(word)?|secret|token|credential/i
-
-/** Deep-copies a value, replacing secret-looking keys and any occurrence of the given secrets. */
-export function redact(value: unknown, secrets: string[], depth = 0): unknown {
-  if (typeof value === 'string') {
-    return secrets.reduce((s, secret) => (secret ? s.split(secret).join(REDACTED) : s), value)
-  }
-  if (depth > 6 || value === null || typeof value !== 'object') return value
-  if (Array.isArray(value)) return value.map((v) => redact(v, secrets, depth + 1))
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = SECRET_KEY.test(k) ? REDACTED : redact(v, secrets, depth + 1)
-  }
-  return out
-}
-
-const LEVELS: Record<KafkaLogLevel, logLevel> = {
-  error: logLevel.ERROR,
-  warn: logLevel.WARN,
-  info: logLevel.INFO,
-  debug: logLevel.DEBUG,
-}
-
-function levelName(level: logLevel): KafkaLogLevel {
-  if (level <= logLevel.ERROR) return 'error'
-  if (level === logLevel.WARN) return 'warn'
-  return level === logLevel.INFO ? 'info' : 'debug'
-}
-
 // Producers in Tickflow choose their partitioner explicitly; this one-time notice is noise.
 const IGNORED = ['KafkaJS v2.0.0 switched default partitioner']
 
 export function createKafka(conn: KafkaConnection, opts: CreateKafkaOptions = {}): Kafka {
   const secrets = conn.sasl ? [conn.sasl.password] : []
   const onLog = opts.onLog
+  const clientId = conn.clientId ?? 'tickflow'
+  // Two readers: the app's log at its level (off until a face opens it), and onLog at its own.
+  const appLevel = kafkaLevelFor(opts.appLog === false ? 'silent' : appLogLevel())
+  const ownLevel = onLog ? kafkaLevelFor(opts.logLevel ?? 'warn') : logLevel.NOTHING
   const config: KafkaConfig = {
     brokers: conn.brokers,
-    clientId: conn.clientId ?? 'tickflow',
+    clientId,
     ssl: conn.ssl ?? false,
-    logLevel: onLog ? LEVELS[opts.logLevel ?? 'warn'] : logLevel.NOTHING,
+    logLevel: Math.max(appLevel, ownLevel),
     logCreator: () => (entry: LogEntry) => {
-      if (!onLog) return
       const { message, timestamp: _ts, ...extra } = entry.log
       if (IGNORED.some((s) => String(message).includes(s))) return
+      if (entry.level <= appLevel) writeKafkaEntry(appLog('kafkajs'), entry, { clientId })
+      if (!onLog || entry.level > ownLevel) return
       onLog({
-        level: levelName(entry.level),
+        level: kafkaLevelName(entry.level),
         namespace: entry.namespace,
-        message: redact(String(message), secrets) as string,
-        extra: redact(extra, secrets) as Record<string, unknown>,
+        message: redactText(String(message), secrets),
+        extra: redactValue(extra, secrets) as Record<string, unknown>,
       })
     },
   }
@@ -160,7 +140,7 @@ function joinHostPort(host: string, port: number): string {
 export async function identifyCluster(conn: KafkaConnection, timeoutMs = 3_000): Promise<string | undefined> {
   const admin = createKafka(
     { ...conn, clusterId: undefined, clientId: 'tickflow-cluster-check' },
-    { connectionTimeoutMs: timeoutMs, retry: { retries: 0 } },
+    { connectionTimeoutMs: timeoutMs, retry: { retries: 0 }, appLog: false },
   ).admin()
   try {
     await admin.connect()
