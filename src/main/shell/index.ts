@@ -1,0 +1,100 @@
+import { app, dialog, screen, type BrowserWindow } from 'electron'
+import { join } from 'node:path'
+import { EventHub } from '../api/events'
+import { createCore, type Core } from '../api/handlers'
+import { resolveSettings } from '../config'
+import { openLog, type LogHandle } from '../log/logger'
+import { secretsOf } from '../log/redact'
+import { createServices } from '../services'
+import { openSettingsStore } from '../settings/store'
+import { saveDialogChooser } from './export-dialog'
+import { pushEvent, registerIpc, WINDOW_CLIENT } from './ipc'
+import { claimSingleInstance, drainOnQuit, focusWindow } from './lifecycle'
+import { shellPaths } from './paths'
+import { installSecurity, sandboxAllRenderers } from './security'
+import { safeStorageCipher } from './secret-cipher'
+import { appLocation } from './trusted-url'
+import { createMainWindow, persistWindowState } from './window'
+import { readWindowState, writeWindowState } from './window-state'
+
+// The desktop face: a thin shell around the same core the CLI and browser mode build. This file
+// is bundled into out/main/index.js, so these paths are relative to out/main.
+const PRELOAD = join(import.meta.dirname, '../preload/index.cjs')
+const RENDERER_INDEX = join(import.meta.dirname, '../renderer/index.html')
+
+let win: BrowserWindow | null = null
+let flushWindowState: () => Promise<void> = async () => undefined
+let log: LogHandle | null = null
+
+async function boot(): Promise<Core> {
+  const paths = shellPaths(app.getPath('userData'))
+  process.env.TICKFLOW_CACHE_DIR = paths.cacheDir // read by the broker's jar cache (kafka/paths.ts)
+  const trusted = appLocation({
+    devUrl: process.env.ELECTRON_RENDERER_URL,
+    packaged: app.isPackaged,
+    indexFile: RENDERER_INDEX,
+  })
+  installSecurity(trusted)
+
+  const { cipher, warning } = safeStorageCipher()
+  const store = await openSettingsStore(paths.dataDir, { cipher })
+  const warnings = [...(warning ? [warning] : []), ...store.warnings]
+  for (const w of warnings) console.error(`warning: ${w}`)
+  const settings = resolveSettings({ dataDir: paths.dataDir }, process.env, store.settings())
+  log = await openLog({
+    dir: join(paths.dataDir, 'logs'),
+    name: 'app',
+    level: settings.logLevel,
+    secrets: secretsOf(settings),
+  }).catch((err: Error) => {
+    console.error(`warning: no log file: ${err.message}`)
+    return null
+  })
+  const services = await createServices(settings, { onProgress: (m) => console.error(`… ${m}`) })
+  let core: Core | null = null
+  try {
+    core = createCore(services, new EventHub(), { chooseExportPath: saveDialogChooser(() => win), store })
+    registerIpc(core, () => win, trusted)
+    core.connect(WINDOW_CLIENT, { push: (event, payload) => pushEvent(win, event, payload) })
+    const workAreas = screen.getAllDisplays().map((d) => d.workArea)
+    win = createMainWindow({
+      preload: PRELOAD,
+      app: trusted,
+      state: await readWindowState(paths.windowState, workAreas),
+    })
+    flushWindowState = persistWindowState(win, (state) => writeWindowState(paths.windowState, state))
+    win.on('closed', () => (win = null))
+    return core
+  } catch (err) {
+    // The broker and database are up by now: stop them rather than leave them behind.
+    await (core ? core.shutdown() : services.close()).catch(() => undefined)
+    throw err
+  }
+}
+
+sandboxAllRenderers()
+if (!claimSingleInstance(() => focusWindow(win))) {
+  app.exit(0) // the first instance has been told, and shows its window
+} else {
+  const core: Promise<Core | null> = app
+    .whenReady()
+    .then(boot)
+    .catch((err: Error) => {
+      dialog.showErrorBox('Tickflow could not start', err.message)
+      app.exit(1)
+      return null
+    })
+  drainOnQuit({
+    // Quitting while the services still start waits for them, then stops them: none is left behind.
+    work: async () => {
+      const running = await core
+      await flushWindowState()
+      await running?.shutdown()
+      await log?.close()
+    },
+    report: (message) => {
+      console.error(`tickflow: ${message}`)
+      dialog.showErrorBox('Tickflow did not stop cleanly', message)
+    },
+  })
+}
