@@ -29,20 +29,25 @@ export class AlertMonitor {
   private recent: KpiSnapshot | null = null
   private drops = new DropWindow()
   private busy = false
+  // Counts runs, so that a snapshot answering a stopped run's watch is not taken for this run's.
+  private run = 0
   private readonly offSnapshot: () => void
 
   constructor(private readonly opts: AlertMonitorOptions) {
     this.offSnapshot = opts.snapshots.onSnapshot((ids, snap) => {
-      if (ids.includes(MONITOR_ID)) this.recent = snap.kpis
+      if (this.timer && ids.includes(MONITOR_ID)) this.recent = snap.kpis
     })
   }
 
   start(): void {
     if (this.timer) return
+    const run = ++this.run
     this.recent = null
     this.drops = new DropWindow()
     void this.opts.snapshots.watch(MONITOR_ID, { window: { preset: '5m' } }).then(
-      (snap) => (this.recent = snap.kpis),
+      (snap) => {
+        if (run === this.run && this.timer) this.recent = snap.kpis
+      },
       () => undefined, // the hub reports query failures itself
     )
     this.timer = setInterval(() => void this.tick(), this.opts.intervalMs ?? 1_000)
@@ -53,6 +58,7 @@ export class AlertMonitor {
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = null
+    this.run++
     this.opts.snapshots.unwatch(MONITOR_ID)
     this.opts.book.apply([], CONDITION_RULES, Date.now())
   }

@@ -9,11 +9,13 @@ import type {
 } from '../../shared/contract'
 import type { PipelineStatus, SourceKind } from '../../shared/status'
 import { MAX_SYMBOLS } from '../../shared/symbols'
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../../shared/thresholds'
+import { DEFAULT_THRESHOLDS, parseThreshold, type Thresholds } from '../../shared/thresholds'
+import type { WatchRequest } from '../../shared/windows'
 import { AlertBook } from '../alerts/alert-book'
 import { exportFileName } from '../export/export-args'
 import { CsvExporter, ExportBusyError } from '../export/exporter'
 import { LagHistory } from '../kpi/lag-history'
+import { appLog } from '../log/logger'
 import { kpiSnapshot } from '../kpi/snapshot'
 import { SnapshotHub } from '../kpi/snapshot-hub'
 import { Pipeline } from '../pipeline/pipeline'
@@ -21,6 +23,8 @@ import { createSource } from '../pipeline/sources/create-source'
 import { redactUrl } from '../postgres/database'
 import { getThresholds, setThreshold } from '../postgres/thresholds'
 import type { Services } from '../services'
+import { serialize } from '../settings/serial'
+import type { SettingsPatch, SettingsStore } from '../settings/store'
 import { AlertMonitor } from './alert-monitor'
 import { testConnection } from './connection-test'
 import { ApiRequestError } from './dispatch'
@@ -43,6 +47,8 @@ export interface Core extends ApiHandlers {
    * when done, given up on abort. Throws ExportBusyError when enough exports are running.
    */
   streamCsv(req: ExportRequest, out: Writable, opts?: { signal?: AbortSignal }): Promise<{ rows: number }>
+  /** the window the dashboard last watched, kept in the settings store across restarts */
+  savedWatch(): WatchRequest | null
   /** stops the pipeline (draining it) and releases the services */
   shutdown(): Promise<void>
 }
@@ -55,6 +61,11 @@ export interface CoreOptions {
    * mode, which downloads instead) exportCsv is refused.
    */
   chooseExportPath?: (suggestedName: string) => Promise<string | null>
+  /**
+   * Where the user's changes are kept, so that the next start of any face comes back with them.
+   * The face opens it and resolves its settings from it; without one (tests) changes last a run.
+   */
+  store?: SettingsStore
 }
 
 /** The clientId of callers without a transport (the CLI, tests). */
@@ -77,7 +88,12 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     finnhubToken: settings.finnhubToken ?? null,
     symbols: [...settings.symbols],
   }
-  let pinned = false
+  const store = options.store
+  // Thresholds have one source of truth, the thresholds table: the KPI views and kpi_snapshot read
+  // it in SQL (and so do Grafana or Superset on the same database), and it travels with the data
+  // it describes, also when several data dirs share one database. The store keeps only whether
+  // symbols_subscribed is pinned, which is how this face treats the table, not a value in it.
+  let pinned = store?.symbolsSubscribedPinned() ?? false
   let thresholds: Thresholds = { ...DEFAULT_THRESHOLDS }
   const lag = new LagHistory()
   const alerts = new AlertBook()
@@ -139,7 +155,11 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     await setThreshold(db.pool, 'symbols_subscribed', Math.max(1, Math.min(next.symbols.length, MAX_SYMBOLS)))
     await refreshThresholds()
   }
-  void refreshThresholds().catch(() => undefined)
+  // Until the table has been read, the config would show the defaults rather than the stored values.
+  const loaded = refreshThresholds().then(
+    () => undefined,
+    () => undefined,
+  )
 
   const snapshots = new SnapshotHub({
     query: (req) => kpiSnapshot(db.pool, req),
@@ -163,6 +183,16 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   // Exports hold a pooled connection each while they stream; the exporter caps how many run.
   const exporter = new CsvExporter(db.pool, { defaultSymbols: () => next.symbols })
 
+  // Changes of settings run one at a time, each saved before it takes effect: two quick clicks
+  // never interleave, and a change that cannot be saved is refused rather than lost at restart.
+  const serial = serialize()
+  const changing = <T>(task: () => Promise<T>): Promise<T> => serial(() => loaded.then(task))
+  const save = async (patch: SettingsPatch): Promise<void> => {
+    await store?.update(patch)
+  }
+  let savedWatch = store?.window() ?? null
+  let savingWatch: Promise<void> = Promise.resolve()
+
   const clients = new Map<string, ClientPort>()
   snapshots.onSnapshot((ids, snap) => {
     for (const id of ids) clients.get(id)?.push('snapshot', snap)
@@ -175,6 +205,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       if (req.replayFile !== undefined) next.replayFile = req.replayFile
       if (req.speed !== undefined) next.speed = req.speed
     }
+    const sourceLog = appLog('source')
     const source = await createSource({
       ...settings,
       source: next.source,
@@ -183,6 +214,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       replayFile: next.replayFile ?? undefined,
       speed: next.speed,
       demoRate: next.demoRate,
+      log: (line) => sourceLog.info(line),
     })
     const p = new Pipeline({
       kafka: services.kafka,
@@ -243,75 +275,101 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
 
     async getConfig() {
+      await loaded
       return config()
     },
 
-    async setSource(req) {
-      if (running()) throw new ApiRequestError('stop the pipeline before changing the source', 'source')
-      next.source = req.source
-      if (req.replayFile !== undefined) next.replayFile = req.replayFile
-      if (req.speed !== undefined) next.speed = req.speed
-      if (req.demoRate !== undefined) next.demoRate = req.demoRate
-      return configChanged()
-    },
+    setSource: (req) =>
+      changing(async () => {
+        if (running()) throw new ApiRequestError('stop the pipeline before changing the source', 'source')
+        const { source, replayFile, speed, demoRate } = req
+        await save({ source, replayFile, speed, demoRate })
+        next.source = source
+        if (replayFile !== undefined) next.replayFile = replayFile
+        if (speed !== undefined) next.speed = speed
+        if (demoRate !== undefined) next.demoRate = demoRate
+        return configChanged()
+      }),
 
-    async setFinnhubToken({ token }) {
-      // Held in memory only; it is never sent back, logged or put in a status.
-      next.finnhubToken = token
-      return configChanged()
-    },
+    setFinnhubToken: ({ token }) =>
+      changing(async () => {
+        // Kept in the store's secret box; never sent back, logged or put in a status.
+        await save({ finnhubToken: token })
+        next.finnhubToken = token
+        return configChanged()
+      }),
 
-    async subscribe({ symbol }) {
-      if (next.symbols.includes(symbol))
-        throw new ApiRequestError(`${symbol} is already in the list`, 'symbol')
-      if (next.symbols.length >= MAX_SYMBOLS)
-        throw new ApiRequestError(
-          `at most ${MAX_SYMBOLS} symbols per connection (Finnhub's free plan)`,
-          'symbol',
-        )
-      if (running()) pipeline?.source.subscribe(symbol)
-      next.symbols = [...next.symbols, symbol]
-      await syncSubscribedThreshold()
-      configChanged()
-      return next.symbols
-    },
+    subscribe: ({ symbol }) =>
+      changing(async () => {
+        if (next.symbols.includes(symbol))
+          throw new ApiRequestError(`${symbol} is already in the list`, 'symbol')
+        if (next.symbols.length >= MAX_SYMBOLS)
+          throw new ApiRequestError(
+            `at most ${MAX_SYMBOLS} symbols per connection (Finnhub's free plan)`,
+            'symbol',
+          )
+        const symbols = [...next.symbols, symbol]
+        await save({ symbols })
+        if (running()) pipeline?.source.subscribe(symbol)
+        next.symbols = symbols
+        await syncSubscribedThreshold()
+        configChanged()
+        return next.symbols
+      }),
 
-    async unsubscribe({ symbol }) {
-      if (!next.symbols.includes(symbol)) throw new ApiRequestError(`not subscribed to ${symbol}`, 'symbol')
-      if (next.symbols.length === 1)
-        throw new ApiRequestError('keep at least one symbol; stop the pipeline instead', 'symbol')
-      if (running()) pipeline?.source.unsubscribe(symbol)
-      next.symbols = next.symbols.filter((s) => s !== symbol)
-      await syncSubscribedThreshold()
-      configChanged()
-      return next.symbols
-    },
+    unsubscribe: ({ symbol }) =>
+      changing(async () => {
+        if (!next.symbols.includes(symbol)) throw new ApiRequestError(`not subscribed to ${symbol}`, 'symbol')
+        if (next.symbols.length === 1)
+          throw new ApiRequestError('keep at least one symbol; stop the pipeline instead', 'symbol')
+        const symbols = next.symbols.filter((s) => s !== symbol)
+        await save({ symbols })
+        if (running()) pipeline?.source.unsubscribe(symbol)
+        next.symbols = symbols
+        await syncSubscribedThreshold()
+        configChanged()
+        return next.symbols
+      }),
 
     async getThresholds() {
       return refreshThresholds()
     },
 
-    async setThreshold({ id, value }) {
-      await setThreshold(db.pool, id, value)
-      // A value the user typed for symbols_subscribed stays until they unpin it.
-      if (id === 'symbols_subscribed') pinned = true
-      await refreshThresholds()
-      configChanged()
-      return { ...thresholds }
-    },
+    setThreshold: ({ id, value }) =>
+      changing(async () => {
+        // A value the user typed for symbols_subscribed stays until they unpin it.
+        if (parseThreshold(id, value).id === 'symbols_subscribed' && !pinned) {
+          await save({ symbolsSubscribedPinned: true })
+          pinned = true
+        }
+        await setThreshold(db.pool, id, value)
+        await refreshThresholds()
+        configChanged()
+        return { ...thresholds }
+      }),
 
-    async pinSymbolsSubscribed({ pinned: pin }) {
-      pinned = pin
-      await syncSubscribedThreshold()
-      return configChanged()
-    },
+    pinSymbolsSubscribed: ({ pinned: pin }) =>
+      changing(async () => {
+        await save({ symbolsSubscribedPinned: pin })
+        pinned = pin
+        await syncSubscribedThreshold()
+        return configChanged()
+      }),
 
     async testConnection(req) {
       return testConnection(req, services.kafkaConnection)
     },
 
     async watch(req, ctx) {
-      return snapshots.watch(ctx?.clientId ?? LOCAL, req)
+      const snap = await snapshots.watch(ctx?.clientId ?? LOCAL, req)
+      // The last window any client chose is the next start's; failing to keep it costs no view.
+      if (store && JSON.stringify(req) !== JSON.stringify(savedWatch)) {
+        savedWatch = req
+        savingWatch = store.update({ window: req }).catch((err: Error) => {
+          alerts.notice('warn', `could not save the window: ${err.message}`, Date.now())
+        })
+      }
+      return snap
     },
 
     async getAlerts() {
@@ -352,11 +410,13 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       }
     },
     pipeline: () => pipeline,
+    savedWatch: () => savedWatch,
     async shutdown() {
       snapshots.stop()
       await starting?.catch(() => undefined)
       monitor.stop()
       await pipeline?.stop()
+      await savingWatch
       await services.close()
     },
   }
