@@ -1,5 +1,9 @@
 import { parseArgs } from 'node:util'
 
+/** The phases `--only` can run alone. */
+export const ONLY_PHASES = ['ui', 'recovery', 'idempotence'] as const
+export type OnlyPhase = (typeof ONLY_PHASES)[number]
+
 export interface BenchArgs {
   trades: number
   rate: number
@@ -14,8 +18,18 @@ export interface BenchArgs {
   skipUi: boolean
   /** length of the ui phase's measured interval, in minutes (fractions allowed) */
   uiMinutes: number
-  /** 'ui': run only the ui phase and merge its keys into the previous latest.json */
-  only?: 'ui'
+  /** trades/s the simulator offers during the recovery phase */
+  recoveryRate: number
+  /** kills of each kind in the recovery phase */
+  recoveryRepeats: number
+  skipRecovery: boolean
+  /** trades each run of the idempotence phase writes */
+  idempotenceTrades: number
+  /** runs of each variant (with and without the unique trade_id) */
+  idempotenceRepeats: number
+  skipIdempotence: boolean
+  /** run only this phase and merge its keys into the previous latest.json */
+  only?: OnlyPhase
   brokers?: string[]
   databaseUrl?: string
   partitions: number
@@ -34,7 +48,14 @@ const HELP = `npm run bench -- [flags]
   --skip-kpi            skip the KPI phase
   --skip-ui             skip the ui phase (the dashboard in Chromium over npm run serve)
   --ui-minutes N        measured interval of the ui phase, minutes; fractions allowed (default 10)
-  --only ui             run only the ui phase; its keys replace those of the previous latest.json
+  --recovery-rate N     trades/s offered during the recovery phase (default 2000)
+  --recovery-repeats N  PostgreSQL restarts and broker kills each in the recovery phase (default 3)
+  --skip-recovery       skip the recovery phase
+  --idempotence-trades N  trades per run of the idempotence phase (default 300000)
+  --idempotence-repeats N runs of each variant, with and without the unique trade_id (default 3)
+  --skip-idempotence    skip the idempotence phase
+  --only PHASE          run only ui, recovery or idempotence; its keys replace those of the previous
+                        latest.json
   --brokers h:p,…       an existing Kafka cluster instead of a local broker
   --database-url URL    an existing PostgreSQL (default DATABASE_URL, else embedded)
   --partitions N        partitions of each bench topic (default 3)
@@ -62,6 +83,12 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'skip-kpi': { type: 'boolean' },
       'skip-ui': { type: 'boolean' },
       'ui-minutes': { type: 'string' },
+      'recovery-rate': { type: 'string' },
+      'recovery-repeats': { type: 'string' },
+      'skip-recovery': { type: 'boolean' },
+      'idempotence-trades': { type: 'string' },
+      'idempotence-repeats': { type: 'string' },
+      'skip-idempotence': { type: 'boolean' },
       only: { type: 'string' },
       brokers: { type: 'string' },
       'database-url': { type: 'string' },
@@ -82,9 +109,11 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const uiMinutes = Number(values['ui-minutes'] ?? '10')
   if (!Number.isFinite(uiMinutes) || uiMinutes < 0.25 || uiMinutes > 120)
     throw new Error(`--ui-minutes must be a number from 0.25 to 120, got ${values['ui-minutes']}`)
-  if (values.only !== undefined && values.only !== 'ui')
-    throw new Error(`--only takes one phase, ui; got ${values.only}`)
-  if (values.only && values['skip-ui']) throw new Error('--only ui and --skip-ui contradict each other')
+  const only = values.only as OnlyPhase | undefined
+  if (only !== undefined && !ONLY_PHASES.includes(only))
+    throw new Error(`--only takes one phase (${ONLY_PHASES.join(', ')}); got ${only}`)
+  if (only && values[`skip-${only}`])
+    throw new Error(`--only ${only} and --skip-${only} contradict each other`)
   const brokers = values.brokers ?? process.env['KAFKA_BROKERS']
   return {
     trades: int('trades', values.trades, 1_000_000, 1000),
@@ -98,7 +127,13 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     skipKpi: values['skip-kpi'] ?? false,
     skipUi: values['skip-ui'] ?? false,
     uiMinutes,
-    ...(values.only ? { only: 'ui' as const } : {}),
+    recoveryRate: int('recovery-rate', values['recovery-rate'], 2_000),
+    recoveryRepeats: int('recovery-repeats', values['recovery-repeats'], 3),
+    skipRecovery: values['skip-recovery'] ?? false,
+    idempotenceTrades: int('idempotence-trades', values['idempotence-trades'], 300_000, 1000),
+    idempotenceRepeats: int('idempotence-repeats', values['idempotence-repeats'], 3),
+    skipIdempotence: values['skip-idempotence'] ?? false,
+    ...(only ? { only } : {}),
     brokers: brokers?.trim() ? brokers.split(',').map((b) => b.trim()) : undefined,
     databaseUrl: values['database-url'] ?? (process.env['DATABASE_URL'] || undefined),
     partitions: int('partitions', values.partitions, 3),

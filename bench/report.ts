@@ -5,6 +5,7 @@ import type { E2eResult } from './e2e'
 import type { KpiResult } from './kpi'
 import type { LatencyResult } from './latency'
 import { fmt } from './log'
+import { faultRows, type FaultKeys } from './report-faults'
 import type { UiResult } from './ui'
 
 type Target = { goal: string; value: number | null; met: boolean | null }
@@ -36,10 +37,10 @@ export interface UiKeys {
   ui_error?: string
 }
 
-/** `--only ui` with no earlier latest.json: the ui keys alone. */
-export type UiOnlyReport = ReportBase & UiKeys
+/** `--only <phase>` with no earlier full latest.json: that phase's keys alone. */
+export type UiOnlyReport = ReportBase & Partial<UiKeys> & FaultKeys
 
-export interface BenchReport extends ReportBase, UiKeys {
+export interface BenchReport extends ReportBase, UiKeys, FaultKeys {
   e2e_trades_per_s: number
   e2e_steady_trades_per_s: number
   e2e_seconds: number
@@ -69,6 +70,8 @@ export interface Parts {
   ui: UiResult | null
   uiMinutes: number
   uiError?: string | null
+  /** the recovery and idempotence phases' keys (empty when skipped) */
+  faults: FaultKeys
 }
 
 const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d
@@ -152,15 +155,31 @@ export function mergeUi(
 ): BenchReport | UiOnlyReport {
   const keys = uiKeys(ui, minutes)
   const versions = { ...base.versions, chromium: ui.chromium }
-  // An earlier ui-only report has nothing worth keeping.
+  // Of an earlier partial report, only the other single phases' keys are worth keeping.
   if (!previous || !('e2e_trades_per_s' in previous))
-    return { ...base, ...keys, targets: uiTargets(keys), versions }
+    return { ...base, ...faultKeysOf(previous), ...keys, targets: uiTargets(keys), versions }
   return {
     ...previous,
     ...keys,
     targets: { ...previous.targets, ...uiTargets(keys) },
     versions: { ...previous.versions, chromium: ui.chromium },
   }
+}
+
+function faultKeysOf(r: FaultKeys | null): FaultKeys {
+  if (!r) return {}
+  const { recovery_s, recovery_detail, idempotent_write_trades_per_s, idempotence_detail } = r
+  return { recovery_s, recovery_detail, idempotent_write_trades_per_s, idempotence_detail }
+}
+
+/** `--only recovery|idempotence`: the earlier report with that phase's keys replaced, or them alone. */
+export function mergeFaults(
+  previous: BenchReport | UiOnlyReport | null,
+  keys: FaultKeys,
+  base: Omit<ReportBase, 'targets'>,
+): BenchReport | UiOnlyReport {
+  if (!previous) return { ...base, ...keys, targets: {} }
+  return { ...previous, ...keys }
 }
 
 export function buildReport(p: Parts): BenchReport {
@@ -199,6 +218,7 @@ export function buildReport(p: Parts): BenchReport {
       postgres: per100k(p.e2e.cpuSeconds.postgres),
     },
     detail: { e2e, per_row: p.perRow, copy: p.copy },
+    ...p.faults,
     ...ui,
     ...(p.uiError ? { ui_error: p.uiError } : {}),
     targets: {
@@ -229,7 +249,9 @@ export function renderMarkdown(r: BenchReport | UiOnlyReport): string {
         .join(', ') +
       '.',
     '',
-    ...('e2e_trades_per_s' in r ? pipelineRows(r) : ['Only the ui phase has run (`--only ui`).']),
+    ...('e2e_trades_per_s' in r ? pipelineRows(r) : ['Only single phases have run (`--only`).']),
+    '',
+    ...faultRows(r),
     '',
     ...uiRows(r),
     '',
@@ -266,15 +288,15 @@ function pipelineRows(r: BenchReport): string[] {
 }
 
 /** The ui phase's table: its four goals and the push cost, or why it is missing. */
-function uiRows(r: UiKeys & Pick<ReportBase, 'targets'>): string[] {
+function uiRows(r: Partial<UiKeys> & Pick<ReportBase, 'targets'>): string[] {
   const d = r.ui_detail
   if (r.ui_error) return [`Dashboard (ui phase): failed: ${r.ui_error}`]
   if (!d) return ['Dashboard (ui phase): not run (`--skip-ui`).']
   const t = r.targets
   const tc = r.ui_trade_to_chart_ms
   const kc = r.kpi_push_cost_ms
-  const num = (v: number | null, digits = 0, unit = ''): string =>
-    v === null ? 'n/a' : `${fmt(v, digits)}${unit}`
+  const num = (v: number | null | undefined, digits = 0, unit = ''): string =>
+    v === null || v === undefined ? 'n/a' : `${fmt(v, digits)}${unit}`
   const p = d.detail.processCpuPct
   const procs = ['chromium_renderer', 'chromium_gpu', 'serve', 'broker', 'postgres'].map((k) =>
     num(p[k] ?? null, 1),

@@ -5,14 +5,18 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseBenchArgs, type BenchArgs } from './args'
 import { runE2e, writeFixture } from './e2e'
+import { runIdempotence } from './idempotence'
 import { runKpi, type KpiResult } from './kpi'
 import { runLatency } from './latency'
 import { fmt, log } from './log'
+import { runRecovery } from './recovery'
 import { runCopy, runPerRow } from './references'
+import { idempotenceKeys, recoveryKeys, type FaultKeys } from './report-faults'
 import { CHROMIUM } from '../test/e2e/browser'
 import {
   buildReport,
   machineInfo,
+  mergeFaults,
   mergeUi,
   packageVersion,
   renderMarkdown,
@@ -73,37 +77,58 @@ async function checkUi(): Promise<void> {
     )
 }
 
-/** `--only ui`: the ui phase alone; its keys replace those of the previous latest.json, if any. */
-async function onlyUi(args: BenchArgs): Promise<void> {
-  if (args.brokers || args.databaseUrl)
-    log('ui: --brokers and --database-url do not apply: serve runs its own')
-  const load: Record<string, number[]> = { start: loadavg() }
-  const ui = await runUi(args.rate, args.uiMinutes)
-  const file = join(args.out, 'latest.json')
-  let previous: BenchReport | UiOnlyReport | null = null
-  if (existsSync(file)) {
-    try {
-      previous = JSON.parse(readFileSync(file, 'utf8')) as BenchReport | UiOnlyReport
-      log(`ui: merging into ${file} of ${previous.at}`)
-    } catch (err) {
-      log(`ui: ${file} is not readable JSON (${(err as Error).message}); writing the ui keys alone`)
-    }
+/** The previous latest.json in --out, which a single phase's keys are merged into; null if none. */
+function previousReport(out: string, phase: string): BenchReport | UiOnlyReport | null {
+  const file = join(out, 'latest.json')
+  if (!existsSync(file)) return null
+  try {
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as BenchReport | UiOnlyReport
+    log(`${phase}: merging into ${file} of ${previous.at}`)
+    return previous
+  } catch (err) {
+    log(`${phase}: ${file} is not readable JSON (${(err as Error).message}); writing its keys alone`)
+    return null
   }
-  const base = {
+}
+
+/** `--only <phase>`: that phase alone; its keys replace those of the previous latest.json, if any. */
+async function onlyPhase(args: BenchArgs, phase: 'ui' | 'recovery' | 'idempotence'): Promise<void> {
+  if (phase !== 'idempotence' && (args.brokers || args.databaseUrl))
+    log(`${phase}: --brokers and --database-url do not apply: it runs managed services of its own`)
+  const load: Record<string, number[]> = { start: loadavg() }
+  const base = (versions: Record<string, string>) => ({
     at: new Date().toISOString(),
     args: { ...args, databaseUrl: undefined },
     machine: machineInfo(load),
-    versions: { node: process.versions.node, 'playwright-core': packageVersion('playwright-core') },
+    versions: { node: process.versions.node, ...versions },
+  })
+  if (phase === 'ui') {
+    const ui = await runUi(args.rate, args.uiMinutes)
+    const b = base({ 'playwright-core': packageVersion('playwright-core') })
+    return writeReport(args.out, mergeUi(previousReport(args.out, phase), ui, args.uiMinutes, b))
   }
-  await writeReport(args.out, mergeUi(previous, ui, args.uiMinutes, base))
+  let keys: FaultKeys
+  if (phase === 'recovery') {
+    keys = recoveryKeys(await runRecovery(args.recoveryRate, args.recoveryRepeats))
+  } else {
+    const s = await startBenchServices(args)
+    try {
+      keys = idempotenceKeys(
+        await runIdempotence(s, args.idempotenceTrades, args.idempotenceRepeats, args.partitions),
+      )
+    } finally {
+      await s.close()
+    }
+  }
+  await writeReport(args.out, mergeFaults(previousReport(args.out, phase), keys, base({})))
 }
 
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2))
   const load: Record<string, number[]> = { start: loadavg() }
   log(`starting: ${JSON.stringify({ ...args, databaseUrl: args.databaseUrl ? '(set)' : undefined })}`)
-  if (!args.skipUi) await checkUi()
-  if (args.only === 'ui') return onlyUi(args)
+  if (!args.skipUi && (args.only ?? 'ui') === 'ui') await checkUi()
+  if (args.only) return onlyPhase(args, args.only)
   const s = await startBenchServices(args)
   let interrupted = false
   let closed = false
@@ -136,10 +161,21 @@ async function main(): Promise<void> {
       for (const rows of args.kpiRows) kpi.push(await runKpi(s, rows, args.kpiSpanHours, args.kpiRepeats))
       load['after_kpi'] = loadavg()
     }
+    const faults: FaultKeys = {}
+    if (!args.skipIdempotence) {
+      const r = await runIdempotence(s, args.idempotenceTrades, args.idempotenceRepeats, args.partitions)
+      Object.assign(faults, idempotenceKeys(r))
+      load['after_idempotence'] = loadavg()
+    }
     // serve brings its own broker and PostgreSQL: free the machine of ours first.
     log('stopping the bench services before the ui phase')
     closed = true
     await s.close()
+    // The recovery phase, too, runs services of its own (managed, so they can be killed).
+    if (!args.skipRecovery) {
+      Object.assign(faults, recoveryKeys(await runRecovery(args.recoveryRate, args.recoveryRepeats)))
+      load['after_recovery'] = loadavg()
+    }
     let ui: UiResult | null = null
     let uiError: string | null = null
     if (!args.skipUi) {
@@ -164,6 +200,7 @@ async function main(): Promise<void> {
       ui,
       uiMinutes: args.uiMinutes,
       uiError,
+      faults,
     })
     await writeReport(args.out, report)
   } finally {

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { rm } from 'node:fs/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
+import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
+import { tempDataDir } from './helpers/services-pipeline'
+import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy'
+import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
+
+const OUTAGE_MS = 30_000
+// Long enough for the start, the outage and the recovery on a loaded machine; the test sets the
+// feed's rate to 0 well before it, so the run ends with every sent trade received.
+const DURATION_S = 150
+
+let child: ChildProcess | null = null
+let sim: Simulator | null = null
+let proxy: TcpProxy | null = null
+let dir: string | null = null
+let schema: string | null = null
+afterEach(async () => {
+  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  await sim?.stop()
+  await proxy?.close()
+  if (schema) await dropTestSchema(schema)
+  if (dir) await rm(dir, { recursive: true, force: true })
+  child = sim = proxy = dir = schema = null
+})
+
+/** The run's database URL, pointed at the proxy instead. */
+function throughProxy(url: string, port: number): string {
+  const u = new URL(url)
+  u.hostname = '127.0.0.1'
+  u.port = String(port)
+  return u.toString()
+}
+
+/** The `rows N` of the CLI's latest status line: what its writer has committed so far. */
+function rowsSoFar(stdout: string): number {
+  const all = [...stdout.matchAll(/ · rows (\d+) · /g)]
+  return all.length ? Number(all.at(-1)![1]) : 0
+}
+
+describe('PostgreSQL unreachable for 30 s under the CLI pipeline', () => {
+  it('survives, stores every sent trade exactly once, drains and exits 0 at --duration', async () => {
+    dir = await tempDataDir('tickflow-pg-unreachable-')
+    schema = uniqueSchemaName('pgu')
+    proxy = await startTcpProxy({
+      host: new URL(inject('databaseUrl')).hostname || '127.0.0.1',
+      port: Number(new URL(inject('databaseUrl')).port || 5432),
+    })
+    sim = await startSimulator({ seed: 30, tradesPerSecond: 400, tradesPerFrame: [1, 6], retainSent: true })
+    const args = [
+      ...['--source', 'finnhub', '--finnhub-url', sim.url, '--symbols', 'AAPL,AMZN,BINANCE:BTCUSDT'],
+      ...['--brokers', inject('kafkaBrokers'), '--topic', `pgu-${schema}`, '--group-id', `pgu-${schema}`],
+      ...['--database-url', throughProxy(inject('databaseUrl'), proxy.port), '--schema', schema],
+      ...['--data-dir', dir, '--duration', String(DURATION_S)],
+    ]
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
+      env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: 'any-token' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    const out = { stdout: '', stderr: '' }
+    child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()))
+    child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()))
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)))
+    const alive = (): boolean => child!.exitCode === null
+
+    const before = await waitFor(
+      'rows written before the outage',
+      () => ({ rows: rowsSoFar(out.stdout), alive: alive(), stderr: out.stderr }),
+      (v) => !v.alive || v.rows >= 500,
+      120_000,
+    )
+    expect(before.alive).toBe(true)
+
+    // Every session cut at once, and no new one possible, for the length of the outage.
+    await proxy.cut()
+    await sleep(OUTAGE_MS)
+    expect(alive(), out.stderr).toBe(true)
+    const duringOutage = rowsSoFar(out.stdout)
+    await proxy.restore()
+
+    const after = await waitFor(
+      'writes to resume after the outage',
+      () => ({ rows: rowsSoFar(out.stdout), alive: alive(), stderr: out.stderr }),
+      (v) => !v.alive || v.rows >= duringOutage + 1_000,
+      120_000,
+    )
+    expect(after.alive, after.stderr).toBe(true)
+    // The feed stops well before --duration, so the drain finds every sent trade received.
+    sim.setRate(0)
+
+    const code = await exited
+    expect(out.stderr).toContain('duration reached: draining')
+    expect(code, out.stderr).toBe(0)
+    // The outage was told in words, and the pipeline itself never failed.
+    expect(out.stderr).toMatch(/PostgreSQL (write failed|connection lost)/)
+    expect(out.stdout).not.toMatch(/ failed \(/)
+    const last = out.stdout.trim().split('\n').at(-1)!
+    expect(last).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
+
+    const db = await openTestDatabase({ schema })
+    try {
+      const stored = await storedTradeKeys(db)
+      const sent = sim.sent.map(tradeKey)
+      expect(sent).toHaveLength(sim.stats().sentTrades)
+      expect(missingFrom(sent, stored)).toEqual([])
+      expect(missingFrom(stored, sent)).toEqual([])
+    } finally {
+      // openTestDatabase's close drops the schema; afterEach then has nothing left to drop.
+      await db.close()
+    }
+  }, 400_000)
+})
