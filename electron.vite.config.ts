@@ -6,11 +6,16 @@ export default defineConfig({
   main: {
     build: {
       rollupOptions: {
-        // The consumer runs in a worker thread and loads consumer-worker.js from beside index.js.
+        // Three entries: the Electron shell, the consumer's worker thread, and the pipeline CLI
+        // (`node out/main/cli.js`, no tsx).
         input: {
-          index: resolve('src/main/index.ts'),
+          index: resolve('src/main/shell/index.ts'),
           'consumer-worker': resolve('src/main/pipeline/consumer-worker.ts'),
+          cli: resolve('src/main/cli.ts'),
         },
+        // Shared chunks sit beside the entries, not in chunks/: consumer-thread.ts finds
+        // consumer-worker.js beside its own module, wherever the bundler put that module.
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -9,6 +9,8 @@ npm run -s typecheck
 npm run -s lint
 # The desktop bundle (main, sandboxed preload, renderer) must keep building; serve and e2e use it.
 npm run -s build > /dev/null
+# The jars a package ships (electron-builder's extraResources), checked against the pinned list.
+npm run -s kafka -- resolve --dest build/kafka/lib
 npx vitest run --project unit
 TICKFLOW_TEST_PG=embedded npx vitest run --project integration
 if [ -n "${DATABASE_URL:-}" ]; then

@@ -41,9 +41,12 @@ export interface ConsumerThreadOptions {
   stopTimeoutMs?: number
 }
 
-// In the electron-vite bundle, consumer-worker.js is an entry of its own beside index.js. Under tsx
-// and vitest this module is TypeScript, and a worker does not inherit their loaders: a small boot
-// script registers tsx in the worker first, then imports the TypeScript entry.
+// In the electron-vite bundle, consumer-worker.js is an entry of its own, and the build keeps every
+// chunk (this module's too) in out/main beside the entries. In the packaged app that path is inside
+// app.asar, which Electron's worker threads read (its unpacked copy too), and the worker's imports
+// resolve in app.asar's node_modules. Under tsx and vitest this module is TypeScript, and a worker
+// does not inherit their loaders: a small boot script registers tsx in the worker first, then
+// imports the TypeScript entry.
 const here = fileURLToPath(import.meta.url)
 const isTs = here.endsWith('.ts')
 const workerFile = join(dirname(here), isTs ? 'consumer-worker.ts' : 'consumer-worker.js')
