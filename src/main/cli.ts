@@ -3,9 +3,16 @@ import { createCore, type Core } from './api/handlers'
 import { EventHub } from './api/events'
 import type { Settings } from './config'
 import { runFace } from './face'
+import { appLog, maskSecrets } from './log/logger'
+import { roleParts, type PipelineRole } from './pipeline/role'
 import { createServices } from './services'
+import type { SettingsStore } from './settings/store'
+import { AlertEcho } from './alerts/alert-echo'
 
 const USAGE = `Usage: npm run pipeline -- [options]
+  --role ingest|write|all        ingest: feed to Kafka only; write: Kafka to PostgreSQL only, one of
+                                 any number of writers sharing --group-id (needs --brokers and
+                                 --database-url, and takes no feed flags); all: both (default)
   --source demo|finnhub|replay   where trades come from (default demo; finnhub needs FINNHUB_TOKEN)
   --symbols "AAPL,AMZN,…"        symbols to subscribe to (default the assignment's four)
   --replay-file FILE             JSONL recording to replay (--source replay)
@@ -17,31 +24,43 @@ const USAGE = `Usage: npm run pipeline -- [options]
   --kafka-port N                 port of the local broker (default 9092, or a free one)
   --topic NAME                   Kafka topic (default trades)
   --partitions N                 partitions when the topic is created (default 3)
+  --group-id NAME                the writers' consumer group (default tickflow-writer)
   --database-url URL             an external PostgreSQL (default: embedded; or DATABASE_URL)
   --schema NAME                  PostgreSQL schema (default public)
   --data-dir DIR                 where embedded Postgres, the broker and settings.json live
+  --log-level LEVEL              fatal|error|warn|info|debug|trace: what <data dir>/logs keeps
+                                 (default info; or TICKFLOW_LOG_LEVEL); debug adds kafkajs detail
   --duration SECONDS             drain and exit after this long`
 
-/** One line a few seconds: what flows, what waits, what went wrong. */
-export function formatStatus(s: PipelineStatus): string {
+/**
+ * One line a few seconds: what flows, what waits, what went wrong. A role shows its own half:
+ * ingest what it sent to Kafka (and the writers' lag), write the rows it stored.
+ */
+export function formatStatus(s: PipelineStatus, role: PipelineRole = 'all'): string {
   const c = s.counters
+  const { feed, writer } = roleParts(role)
   const src = s.source ? `${s.source.kind} ${s.source.state}` : 'no source'
+  const only = (on: boolean, ...parts: string[]): string[] => (on ? parts : [])
   return [
     new Date(s.at).toISOString().slice(11, 19) + 'Z',
-    `${s.state} (${src})`,
-    `recv ${Math.round(s.rates.received)}/s`,
-    `written ${Math.round(s.rates.written)}/s`,
+    `${s.state} (${feed ? src : `writer ${s.consumer.state}`})`,
+    ...only(feed, `recv ${Math.round(s.rates.received)}/s`),
+    ...only(writer, `written ${Math.round(s.rates.written)}/s`),
+    ...only(!writer, `produced ${c.produced}`),
     `lag ${s.lag ?? '?'}`,
-    `rows ${c.written}`,
+    ...only(writer, `rows ${c.written}`),
     `rejects ${c.rejected}`,
-    `dropped ${c.dropped}`,
+    ...only(feed, `dropped ${c.dropped}`),
     // The writer joins its group in the background; until it runs, the rows wait in Kafka.
-    ...(s.state === 'running' && s.consumer.state !== 'running' ? [`writer ${s.consumer.state}`] : []),
-    ...(s.consumer.restarts > 0 ? [`consumer restarts ${s.consumer.restarts}`] : []),
+    ...only(
+      role === 'all' && s.state === 'running' && s.consumer.state !== 'running',
+      `writer ${s.consumer.state}`,
+    ),
+    ...only(writer && s.consumer.restarts > 0, `consumer restarts ${s.consumer.restarts}`),
   ].join(' · ')
 }
 
-async function run(settings: Settings): Promise<void> {
+async function run(settings: Settings, store: SettingsStore): Promise<void> {
   // Signals from the start: an interrupt while the broker and database come up still stops them.
   // The services run in process groups of their own, so a terminal's Ctrl-C reaches only this
   // process, which drains the pipeline first and then stops them (core.shutdown).
@@ -57,8 +76,8 @@ async function run(settings: Settings): Promise<void> {
   })
 
   const events = new EventHub()
-  const services = await createServices(settings, { onProgress: (m) => console.error(`… ${m}`) })
-  const core: Core = createCore(services, events)
+  const services = await createServices(settings, { onProgress: (m) => console.error(`… ${maskSecrets(m)}`) })
+  const core: Core = createCore(services, events, { store })
   if (interrupted) {
     console.error(`${interrupted}: stopping the services…`)
     return core.shutdown()
@@ -67,11 +86,13 @@ async function run(settings: Settings): Promise<void> {
   events.on('status', (s) => {
     if (s.state === 'running' && Date.now() - lastLine < 3_000) return
     lastLine = Date.now()
-    console.log(formatStatus(s))
+    console.log(formatStatus(s, settings.role))
   })
-  events.on('alert', (a) =>
-    console.error(a.clearedAt === null ? `${a.level}: ${a.message}` : `cleared: ${a.message}`),
-  )
+  const echo = new AlertEcho()
+  events.on('alert', (a) => {
+    const line = echo.line(a)
+    if (line) console.error(maskSecrets(line))
+  })
 
   try {
     await core.startPipeline({
@@ -88,7 +109,8 @@ async function run(settings: Settings): Promise<void> {
   const ends: Promise<string>[] = [signalled]
   if (settings.duration)
     ends.push(new Promise((r) => setTimeout(() => r('duration reached'), settings.duration! * 1000)))
-  if (pipeline.source.finished) ends.push(pipeline.source.finished.then(() => 'replay finished'))
+  const { feed } = roleParts(settings.role)
+  if (feed && pipeline.source.finished) ends.push(pipeline.source.finished.then(() => 'replay finished'))
   // A source that gives up (a refused token, say), or a pipeline that fails (its broker replaced
   // by another cluster's), ends the run as a failure, after draining what can be drained.
   let failure: Error | null = null
@@ -99,17 +121,22 @@ async function run(settings: Settings): Promise<void> {
         failure = new Error(detail ?? `${what} failed`)
         resolve(`${what} failed`)
       }
-      const s = pipeline.source.status()
-      check('the source', s.state, s.detail)
-      pipeline.source.onStatus((st) => check('the source', st.state, st.detail))
+      if (feed) {
+        const s = pipeline.source.status()
+        check('the source', s.state, s.detail)
+        pipeline.source.onStatus((st) => check('the source', st.state, st.detail))
+      }
       events.on('status', (st) => check('the pipeline', st.state, st.detail))
     }),
   )
   const why = await Promise.race(ends)
   console.error(`${why}: draining what is in flight…`)
+  appLog('face').info(`${why}: draining`)
   await core.shutdown()
   if (failure) throw failure
 }
 
 // Exit explicitly: a stray timer in a client library must not keep a finished run alive.
-runFace({ argv: process.argv.slice(2), usage: USAGE, run }).then((code) => process.exit(code))
+runFace({ argv: process.argv.slice(2), usage: USAGE, logName: 'pipeline', run }).then((code) =>
+  process.exit(code),
+)

@@ -3,6 +3,8 @@ import { z } from 'zod'
 import { DEFAULT_SYMBOLS, parseSymbolList, symbolListSchema } from '../shared/symbols'
 import { brokerAddressSchema, kafkaConnectionSchema, parseBrokerList } from './kafka/client'
 import { defaultDataDir } from './kafka/paths'
+import { DEFAULT_LOG_LEVEL, LOG_LEVELS } from './log/levels'
+import { PIPELINE_ROLES, roleFlagConflict, roleSettingsIssues } from './pipeline/role'
 
 const settingsObject = z.object({
   source: z.enum(['demo', 'finnhub', 'replay']).default('demo'),
@@ -29,6 +31,8 @@ const settingsObject = z.object({
     .default('trades'),
   partitions: z.number().int().min(1).max(64).default(3),
   groupId: z.string().min(1).default('tickflow-writer'),
+  /** which half of the pipeline this process runs (pipeline/role.ts) */
+  role: z.enum(PIPELINE_ROLES).default('all'),
   /** An external PostgreSQL; when absent Tickflow runs embedded Postgres. */
   databaseUrl: z
     .string()
@@ -43,12 +47,17 @@ const settingsObject = z.object({
   duration: z.number().positive().optional(),
   /** trades the producer may hold while Kafka is slow; beyond it they are dropped and counted */
   bufferCapacity: z.number().int().min(100).default(200_000),
+  /** what <data dir>/logs keeps: kafkajs, pipeline and service messages at this level and above */
+  logLevel: z.enum(LOG_LEVELS).default(DEFAULT_LOG_LEVEL),
 })
 
 /** What a settings file may hold: any setting, nothing else (a typo is an error, not a silent no-op). */
 export const settingsFileSchema = settingsObject.partial().strict()
 
 export const settingsSchema = settingsObject.superRefine((s, ctx) => {
+  for (const i of roleSettingsIssues(s)) ctx.addIssue({ code: 'custom', path: [i.path], message: i.message })
+  // A writer has no feed: a source that a settings file names for other roles is left alone.
+  if (s.role === 'write') return
   if (s.source === 'replay' && !s.replayFile)
     ctx.addIssue({ code: 'custom', path: ['replayFile'], message: '--source replay needs --replay-file' })
   if (s.source === 'finnhub' && !s.finnhubToken)
@@ -72,6 +81,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S
   const out: Partial<SettingsInput> = { dataDir: defaultDataDir(env) }
   if (env.FINNHUB_TOKEN) out.finnhubToken = env.FINNHUB_TOKEN
   if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL
+  if (env.TICKFLOW_LOG_LEVEL) out.logLevel = env.TICKFLOW_LOG_LEVEL as Settings['logLevel']
   if (env.KAFKA_BROKERS) out.brokers = parseBrokerList(env.KAFKA_BROKERS)
   if (env.KAFKA_SSL) out.kafkaSsl = env.KAFKA_SSL === 'true' || env.KAFKA_SSL === '1'
   if (env.KAFKA_SASL_MECHANISM || env.KAFKA_SASL_USERNAME) {
@@ -97,10 +107,12 @@ const flagSpec = {
   topic: { type: 'string' },
   partitions: { type: 'string' },
   'group-id': { type: 'string' },
+  role: { type: 'string' },
   'database-url': { type: 'string' },
   schema: { type: 'string' },
   'data-dir': { type: 'string' },
   duration: { type: 'string' },
+  'log-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -131,10 +143,14 @@ export function parseFlags(argv: string[]): ParsedFlags {
   if (values.topic) s.topic = values.topic
   s.partitions = num('partitions', values.partitions)
   if (values['group-id']) s.groupId = values['group-id']
+  if (values.role) s.role = values.role as Settings['role']
+  const conflict = roleFlagConflict(s.role, Object.keys(values))
+  if (conflict) throw new Error(conflict)
   if (values['database-url']) s.databaseUrl = values['database-url']
   if (values.schema) s.pgSchema = values.schema
   if (values['data-dir']) s.dataDir = values['data-dir']
   s.duration = num('duration', values.duration)
+  if (values['log-level']) s.logLevel = values['log-level'] as Settings['logLevel']
   for (const k of Object.keys(s) as (keyof typeof s)[]) if (s[k] === undefined) delete s[k]
   return { help: values.help ?? false, settings: s }
 }

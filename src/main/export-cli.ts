@@ -1,33 +1,51 @@
-import { resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { z } from 'zod'
 import { describeSettingsError, settingsFileSchema, settingsFromEnv } from './config'
 import { EXPORT_USAGE, parseExportArgs, type ExportCommand } from './export/cli-args'
 import { ExportArgError } from './export/export-args'
 import { CsvExporter } from './export/exporter'
+import { DEFAULT_LOG_LEVEL } from './log/levels'
+import { appLog, maskSecrets, openLog } from './log/logger'
+import { redactText, secretsOf } from './log/redact'
 import { openDatabase } from './postgres/database'
-import { loadSettingsFile } from './settings-file'
+import { openSettingsStore } from './settings/store'
 
-// The database settings the other faces use, from the same places: flags > env > settings.json.
+// The database settings the other faces use, from the same places: flags > env > the settings store.
 const dbSettingsSchema = settingsFileSchema.pick({ databaseUrl: true, pgSchema: true, dataDir: true })
 
 async function run(cmd: ExportCommand, signal: AbortSignal): Promise<void> {
   const fromEnv = settingsFromEnv(process.env)
   const dataDir = cmd.db.dataDir ?? fromEnv.dataDir!
-  const file = await loadSettingsFile(dataDir)
-  for (const w of file.warnings) console.error(`warning: ${w}`)
+  const store = await openSettingsStore(dataDir)
+  for (const w of store.warnings) console.error(`warning: ${w}`)
+  const stored = store.settings()
   const s = dbSettingsSchema.parse({
-    databaseUrl: file.settings.databaseUrl,
-    pgSchema: file.settings.pgSchema,
+    databaseUrl: stored.databaseUrl,
+    pgSchema: stored.pgSchema,
     ...(fromEnv.databaseUrl ? { databaseUrl: fromEnv.databaseUrl } : {}),
     ...cmd.db,
     dataDir,
   })
-  const log = cmd.quiet ? (): void => undefined : (m: string): void => console.error(m)
+  // No --log-level flag here: the level comes from TICKFLOW_LOG_LEVEL or the settings store.
+  const logFile = await openLog({
+    dir: join(dataDir, 'logs'),
+    name: 'export',
+    level: fromEnv.logLevel ?? stored.logLevel ?? DEFAULT_LOG_LEVEL,
+    secrets: secretsOf({ databaseUrl: s.databaseUrl }),
+  }).catch(() => null) // an export does not fail for want of a log
+  const log = (m: string): void => {
+    appLog('export').info(m)
+    if (!cmd.quiet) console.error(maskSecrets(m))
+  }
   const db = await openDatabase({
     databaseUrl: s.databaseUrl,
     dataDir: s.dataDir ?? dataDir,
     schema: s.pgSchema ?? 'public',
     onProgress: (m) => log(`… ${m}`),
+  }).catch(async (err: unknown) => {
+    appLog('export').error({ err }, 'could not open the database')
+    await logFile?.close()
+    throw err
   })
   let last = 0
   const onProgress = (rows: number): void => {
@@ -51,6 +69,7 @@ async function run(cmd: ExportCommand, signal: AbortSignal): Promise<void> {
     }
   } finally {
     await db.close()
+    await logFile?.close()
   }
 }
 
@@ -90,7 +109,7 @@ async function main(argv: string[]): Promise<number> {
       return 130
     }
     const msg = err instanceof z.ZodError ? describeSettingsError(err) : (err as Error).message
-    console.error(`tickflow export: ${msg.split('\n')[0]}`)
+    console.error(`tickflow export: ${redactText(msg.split('\n')[0] ?? '', secretsOf(settingsFromEnv()))}`)
     return err instanceof ExportArgError || err instanceof z.ZodError ? 2 : 1
   }
 }

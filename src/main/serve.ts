@@ -4,10 +4,12 @@ import { createCore } from './api/handlers'
 import { EventHub } from './api/events'
 import type { Settings } from './config'
 import { runFace } from './face'
+import { appLog, maskSecrets } from './log/logger'
 import { dashboardToken } from './server/auth'
 import { startDashboardServer, type DashboardServer } from './server/http-server'
 import { isLoopback, splitServeFlags, type ServeFlags } from './server/serve-flags'
 import { createServices } from './services'
+import type { SettingsStore } from './settings/store'
 
 const USAGE = `Usage: npm run serve -- [options]
 Serves the dashboard to a browser. The pipeline starts when you press Start.
@@ -18,7 +20,7 @@ Serves the dashboard to a browser. The pipeline starts when you press Start.
 
 const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url))
 
-async function run(settings: Settings, serve: ServeFlags): Promise<void> {
+async function run(settings: Settings, store: SettingsStore, serve: ServeFlags): Promise<void> {
   // Signals from the start: an interrupt while the broker and database come up still stops them.
   let why: string | null = null
   const signalled = new Promise<string>((resolve) => {
@@ -32,8 +34,8 @@ async function run(settings: Settings, serve: ServeFlags): Promise<void> {
     process.on('SIGTERM', on('terminated'))
   })
 
-  const services = await createServices(settings, { onProgress: (m) => console.error(`… ${m}`) })
-  const core = createCore(services, new EventHub())
+  const services = await createServices(settings, { onProgress: (m) => console.error(`… ${maskSecrets(m)}`) })
+  const core = createCore(services, new EventHub(), { store })
   if (why) return core.shutdown()
   let server: DashboardServer
   try {
@@ -49,6 +51,7 @@ async function run(settings: Settings, serve: ServeFlags): Promise<void> {
     throw err
   }
   console.log(`Tickflow is serving the dashboard at ${server.url}`)
+  appLog('face').info({ url: server.url }, 'serving the dashboard') // the token is masked in the log
   if (!isLoopback(serve.host))
     console.error(`warning: listening on ${serve.host}; anyone who can reach it and has the token can use it`)
 
@@ -68,11 +71,12 @@ async function main(argv: string[]): Promise<number> {
   return runFace({
     argv: serve.rest,
     usage: USAGE,
+    logName: 'serve',
     preflight: () =>
       existsSync(`${RENDERER_DIR}index.html`)
         ? null
         : `${RENDERER_DIR}index.html is missing: run npm run build first`,
-    run: (settings) => run(settings, serve),
+    run: (settings, store) => run(settings, store, serve),
   })
 }
 

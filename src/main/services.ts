@@ -4,6 +4,8 @@ import type { Kafka } from 'kafkajs'
 import type { Settings } from './config'
 import { isPortFree } from './kafka/broker-launch'
 import { createKafka, describeConnection, type KafkaConnection } from './kafka/client'
+import { appLog } from './log/logger'
+import { levelOfLine } from './log/service-lines'
 import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
 import { settlesWithin } from './pipeline/time-limit'
 import { openDatabase, type Database } from './postgres/database'
@@ -61,7 +63,12 @@ function superviseBroker(settings: Settings, progress: (m: string) => void, noti
     launch: async () => {
       if (started && port !== undefined && !(await isPortFree(port)))
         throw new Error(`port ${port} is taken by another program, and clients look for the broker there`)
-      const b = await startLocalBroker({ dataDir: settings.dataDir, port, onProgress: progress })
+      const b = await startLocalBroker({
+        dataDir: settings.dataDir,
+        port,
+        onProgress: progress,
+        onLog: (line) => appLog('kafka-broker')[levelOfLine(line)](line),
+      })
       port = b.port
       started = true
       return b
@@ -78,7 +85,12 @@ function supervisePostgres(settings: Settings, progress: (m: string) => void, no
     service: 'postgres',
     name: 'embedded PostgreSQL',
     launch: async () => {
-      const pg = await startEmbeddedPostgres({ dataDir: settings.dataDir, port, onProgress: progress })
+      const pg = await startEmbeddedPostgres({
+        dataDir: settings.dataDir,
+        port,
+        onProgress: progress,
+        onLog: (line) => appLog('postgres')[levelOfLine(line)](line),
+      })
       port = pg.port
       return pg
     },
@@ -97,11 +109,15 @@ export async function createServices(
   settings: Settings,
   opts: { onProgress?: (msg: string) => void } = {},
 ): Promise<Services> {
-  const progress = opts.onProgress ?? ((): void => undefined)
+  const progress = (m: string): void => {
+    appLog('services').info(m)
+    opts.onProgress?.(m)
+  }
   const listeners = new Set<(n: ServiceNotice) => void>()
   // What happens before a face subscribes (between a start and createCore) is kept for it.
   const early: ServiceNotice[] = []
   const notify: Notify = (n) => {
+    appLog('supervisor')[n.level]({ service: n.service }, n.message)
     if (listeners.size === 0 && early.length < 20) early.push(n)
     for (const l of listeners) {
       try {

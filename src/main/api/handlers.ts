@@ -19,6 +19,7 @@ import { appLog } from '../log/logger'
 import { kpiSnapshot } from '../kpi/snapshot'
 import { SnapshotHub } from '../kpi/snapshot-hub'
 import { Pipeline } from '../pipeline/pipeline'
+import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
 import { redactUrl } from '../postgres/database'
 import { getThresholds, setThreshold } from '../postgres/thresholds'
@@ -206,9 +207,11 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       if (req.speed !== undefined) next.speed = req.speed
     }
     const sourceLog = appLog('source')
+    const feeds = roleParts(settings.role).feed
     const source = await createSource({
       ...settings,
-      source: next.source,
+      // A writer never starts its source; the Demo one needs no token nor file to be built.
+      source: feeds ? next.source : 'demo',
       symbols: next.symbols,
       finnhubToken: next.finnhubToken ?? undefined,
       replayFile: next.replayFile ?? undefined,
@@ -225,6 +228,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       topic: settings.topic,
       partitions: settings.partitions,
       groupId: settings.groupId,
+      role: settings.role,
       bufferCapacity: settings.bufferCapacity,
       recordFile: settings.recordFile,
       describe,
@@ -236,7 +240,8 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     p.onAlert((a) => alerts.notice(a.level, a.message, a.at))
     pipeline = p
     if (req) configChanged()
-    await syncSubscribedThreshold()
+    // Only a process with the feed knows what is subscribed; a writer leaves the table to it.
+    if (feeds) await syncSubscribedThreshold()
     monitor.start()
     try {
       await p.start()

@@ -4,6 +4,7 @@ import type { AlertLevel, FeedError, PipelineState, PipelineStatus } from '../..
 import type { RunSpan } from '../../shared/windows'
 import { ensureTopic } from '../kafka/topics'
 import { createKafka, type KafkaConnection } from '../kafka/client'
+import { appLog, maskSecrets } from '../log/logger'
 import { consumerLag, NO_CONSUMER_STATS } from './consumer'
 import { clusterChange, pinCluster } from './cluster-pin'
 import { ConsumerJoin, NO_CONSUMER_HEALTH } from './consumer-join'
@@ -12,6 +13,7 @@ import { addFeedError, feedErrorOf } from './feed-errors'
 import { Ingest } from './ingest'
 import { TradeProducer } from './producer'
 import { RejectSink } from './reject-sink'
+import { roleParts, type PipelineRole } from './role'
 import { createRecorder, type Recorder } from './sources/recorder'
 import type { TradeSource } from './sources/source'
 import { settlesWithin } from './time-limit'
@@ -37,6 +39,8 @@ export interface PipelineOptions {
   topic: string
   partitions: number
   groupId: string
+  /** which half this process runs (role.ts); default 'all' */
+  role?: PipelineRole
   bufferCapacity: number
   /** also record every received frame to this JSONL file */
   recordFile?: string
@@ -48,7 +52,8 @@ export interface PipelineOptions {
 
 /**
  * source → ingest → producer → Kafka → consumer → writer → PostgreSQL, started and drained as one.
- * Status is sampled on a timer (never per trade) and handed to listeners.
+ * Status is sampled on a timer (never per trade) and handed to listeners. A role runs one half:
+ * `ingest` up to Kafka, `write` from Kafka on, as one member of its consumer group.
  *
  * It talks to one Kafka cluster only: the one it found at start. Its clients refuse a broker of
  * another cluster on the same address (cluster-gate.ts), and the status tick compares the id
@@ -56,6 +61,7 @@ export interface PipelineOptions {
  */
 export class Pipeline {
   readonly source: TradeSource
+  readonly role: PipelineRole
   private readonly kafka: Kafka
   private readonly producer: TradeProducer
   private consumer: ConsumerThread | null = null
@@ -80,6 +86,7 @@ export class Pipeline {
 
   constructor(private readonly opts: PipelineOptions) {
     this.source = opts.source
+    this.role = opts.role ?? 'all'
     const alertError = (m: string): void => this.alert('error', m)
     // Pinned once start() has learnt the cluster id; nothing connects before that.
     this.kafka = createKafka(opts.connection, {
@@ -91,6 +98,10 @@ export class Pipeline {
       capacity: opts.bufferCapacity,
       onError: alertError,
     })
+    // The source's rejects go to PostgreSQL in every role that has a source, `ingest` too: they
+    // are stored with their raw text (DESIGN invariant 1), and a frame that never became a trade
+    // has no Kafka record a writer could store it from. They are rare and wait in the sink's
+    // bounded queue while the database is away, so PostgreSQL never holds up the feed.
     this.rejects = new RejectSink(opts.pool, { onError: alertError })
     this.ingest = new Ingest(
       this.producer,
@@ -104,7 +115,8 @@ export class Pipeline {
   }
 
   /**
-   * Resolves once the source is open and trades flow into Kafka. The writer joins its consumer
+   * Resolves once the source is open and trades flow into Kafka (role `write`: once the topic
+   * exists, created here if the writer comes first). The writer joins its consumer
    * group in the background (status().consumer says when it runs): after a crash that join waits
    * for the group to give up on the dead member, and a live feed must not wait with it.
    */
@@ -117,28 +129,25 @@ export class Pipeline {
       const topic = await ensureTopic(this.kafka, this.opts.topic, this.opts.partitions)
       for (const w of topic.warnings) this.alert('warn', w)
       await this.admin.connect()
-      await this.producer.start()
-      this.consumer = new ConsumerThread(
-        {
-          connection: { ...this.opts.connection, clusterId: this.clusterId },
-          database: this.opts.database,
-          options: { topic: this.opts.topic, groupId: this.opts.groupId, concurrency: this.opts.partitions },
-          stallMs: this.opts.consumerStallMs,
-        },
-        { onNotice: (level, m) => this.alert(level, m) },
-      )
-      this.join = new ConsumerJoin(this.consumer, (level, m) => this.alert(level, m), this.opts.groupId)
-      if (this.opts.recordFile) {
-        this.recorder = createRecorder(this.opts.recordFile, this.ingest, {
-          onError: (e) => this.alert('warn', `recording stopped: ${e.message}`),
-        })
+      const parts = roleParts(this.role)
+      if (parts.writer) {
+        this.consumer = new ConsumerThread(
+          {
+            connection: { ...this.opts.connection, clusterId: this.clusterId },
+            database: this.opts.database,
+            options: {
+              topic: this.opts.topic,
+              groupId: this.opts.groupId,
+              concurrency: this.opts.partitions,
+            },
+            stallMs: this.opts.consumerStallMs,
+          },
+          { onNotice: (level, m) => this.alert(level, m) },
+        )
+        this.join = new ConsumerJoin(this.consumer, (level, m) => this.alert(level, m), this.opts.groupId)
       }
-      const sink = this.recorder ?? this.ingest
-      this.source.onStatus((s) => {
-        if (s.state === 'failed') this.alert('error', s.detail ?? 'the source failed')
-      })
-      await this.source.start(sink)
-      this.join.start()
+      if (parts.feed) await this.startFeed()
+      this.join?.start()
     } catch (err) {
       this.setState('failed', (err as Error).message)
       await this.shutdown(0).catch(() => undefined)
@@ -150,9 +159,30 @@ export class Pipeline {
     this.setState('running', null)
   }
 
+  /** The producer, then the source (with its recorder) feeding it. */
+  private async startFeed(): Promise<void> {
+    await this.producer.start()
+    if (this.opts.recordFile) {
+      this.recorder = createRecorder(this.opts.recordFile, this.ingest, {
+        onError: (e) => this.alert('warn', `recording stopped: ${e.message}`),
+      })
+    }
+    const sink = this.recorder ?? this.ingest
+    this.source.onStatus((s) => {
+      appLog('source').info(
+        { kind: s.kind, detail: s.detail, reconnects: s.reconnects, symbols: s.symbols },
+        `source ${s.state}`,
+      )
+      if (s.state === 'failed') this.alert('error', s.detail ?? 'the source failed')
+    })
+    await this.source.start(sink)
+  }
+
   /**
    * Stops the source, then lets everything already received reach PostgreSQL: the producer
-   * flushes, and the consumer runs until its lag is zero (or the time is up).
+   * flushes, and the consumer runs until its lag is zero (or the time is up). Role `ingest` stops
+   * once the producer has flushed (what the writers do is theirs); role `write` waits for its
+   * group's lag to reach zero, so the last writer of a stopped feed leaves nothing in Kafka.
    */
   async stop(drainTimeoutMs = 30_000): Promise<void> {
     if (this.state === 'stopped') return
@@ -185,12 +215,13 @@ export class Pipeline {
   status(): PipelineStatus {
     const p = this.producer.stats()
     const c = this.consumer?.stats() ?? NO_CONSUMER_STATS
-    const s = this.source.status()
+    const s = roleParts(this.role).feed ? this.source.status() : null
     return {
       state: this.state,
       detail: this.detail,
-      source: { kind: s.kind, state: s.state, detail: s.detail ?? null, reconnects: s.reconnects },
-      symbols: this.source.symbols(),
+      // A writer has no feed: no source state to show, nor symbols it would subscribe to.
+      source: s && { kind: s.kind, state: s.state, detail: s.detail ?? null, reconnects: s.reconnects },
+      symbols: s ? this.source.symbols() : [],
       counters: {
         received: this.ingest.counters.trades,
         produced: p.produced,
@@ -234,9 +265,11 @@ export class Pipeline {
     await this.recorder?.close()
     await settlesWithin(this.producer.stop(drainTimeoutMs), drainTimeoutMs + 15_000)
     // Draining needs the writer, which may still be joining its group: both within the limit.
-    if (drainTimeoutMs > 0 && this.producer.stats().produced > 0) {
+    // A writer alone drains its group's backlog whoever produced it.
+    const backlog = this.role === 'write' || this.producer.stats().produced > 0
+    if (this.join && drainTimeoutMs > 0 && backlog) {
       const deadline = Date.now() + drainTimeoutMs
-      const joined = (await this.join?.whenJoined(drainTimeoutMs)) === true
+      const joined = (await this.join.whenJoined(drainTimeoutMs)) === true
       if (!joined || !(await this.waitForLag0(deadline - Date.now()))) {
         const why = joined ? 'every record was written' : 'the writer had joined its group'
         this.alert('warn', `stopped before ${why}; the records stay in Kafka for the next start`)
@@ -286,8 +319,10 @@ export class Pipeline {
   }
 
   private setState(state: PipelineState, detail: string | null): void {
+    if (state !== this.state || detail !== this.detail)
+      appLog('pipeline').info({ state, detail }, `pipeline ${state}`)
     this.state = state
-    this.detail = detail
+    this.detail = detail && maskSecrets(detail) // shown in every face's status
     this.emitStatus(this.status())
   }
 
@@ -296,7 +331,8 @@ export class Pipeline {
   }
 
   private alert(level: AlertLevel, message: string): void {
-    const a: Notice = { level, message, at: Date.now() }
+    const a: Notice = { level, message: maskSecrets(message), at: Date.now() }
+    appLog('pipeline')[level](a.message)
     for (const l of this.alertListeners) l(a)
   }
 }

@@ -1,0 +1,166 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { rm } from 'node:fs/promises'
+import { AssignerProtocol, type Admin } from 'kafkajs'
+import { afterEach, describe, expect, inject, it } from 'vitest'
+import { createKafka } from '../src/main/kafka/client'
+import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
+import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
+import { tempDataDir } from './helpers/services-pipeline'
+import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
+
+interface CliRun {
+  name: string
+  child: ChildProcess
+  out: { stdout: string; stderr: string }
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+}
+
+const runs: CliRun[] = []
+const dirs: string[] = []
+let sim: Simulator | null = null
+let schema: string | null = null
+let admin: Admin | null = null
+afterEach(async () => {
+  await admin?.disconnect()
+  admin = null
+  // A failed run must not leave its processes behind.
+  for (const r of runs.splice(0)) {
+    if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL')
+    await r.exited
+  }
+  for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
+  await sim?.stop()
+  if (schema) await dropTestSchema(schema)
+  sim = schema = null
+})
+
+/** `npm run pipeline` as its own process, on the run's broker and database, in a data dir of its own. */
+async function startCli(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  const dir = await tempDataDir(`tickflow-${name}-`)
+  dirs.push(dir)
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args, '--data-dir', dir], {
+    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const out = { stdout: '', stderr: '' }
+  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()))
+  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()))
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  )
+  const run = { name, child, out, exited }
+  runs.push(run)
+  return run
+}
+
+/** The partitions each member of the group holds, sorted; once the group is stable. */
+async function assignments(a: Admin, groupId: string, topic: string): Promise<number[][] | null> {
+  const [g] = (await a.describeGroups([groupId])).groups
+  if (g?.state !== 'Stable') return null
+  return g.members
+    .map((m) => [...(AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? [])])
+    .map((ps) => ps.sort())
+    .sort()
+}
+
+const lastLine = (r: CliRun): string => r.out.stdout.trim().split('\n').at(-1) ?? ''
+
+/** The latest "rows N" a writer printed (0 before its first status line). */
+const rowsOf = (r: CliRun): number => Number([...r.out.stdout.matchAll(/ rows (\d+)/g)].at(-1)?.[1] ?? 0)
+
+/** Waits for a status line matching `re` while the process still runs; fails with what it printed. */
+const printed = (r: CliRun, re: RegExp): Promise<unknown> =>
+  waitFor(
+    `${r.name} to print ${re}`,
+    () => ({ ...r.out, code: r.child.exitCode }),
+    (v) => {
+      if (v.code !== null) throw new Error(`${r.name} exited ${v.code}: ${v.stdout}${v.stderr}`)
+      return re.test(v.stdout)
+    },
+    180_000,
+  )
+
+// Keyed by symbol, these land on each of the 3 partitions (kafkajs's murmur2): each writer has
+// trades to store whichever partitions the group gives it.
+const SYMBOLS = 'AAPL,BINANCE:BTCUSDT,NFLX,AMD,COINBASE:BTC-USD,AMZN,ORCL,IC MARKETS:1'
+
+describe('--role ingest feeding two --role write processes of one group', () => {
+  it('stores every trade exactly once when one writer is SIGKILLed mid-stream', async () => {
+    schema = uniqueSchemaName('two')
+    const [topic, group] = [`two-${schema}`, `writers-${schema}`]
+    const onServices = [
+      ...['--brokers', inject('kafkaBrokers'), '--topic', topic, '--partitions', '3'],
+      ...['--group-id', group, '--database-url', inject('databaseUrl'), '--schema', schema],
+    ]
+    admin = createKafka({ brokers: [inject('kafkaBrokers')], clientId: `test-${schema}` }).admin()
+    await admin.connect()
+    sim = await startSimulator({ token: 'two-writers', seed: 8, tradesPerSecond: 300, retainSent: true })
+
+    const ingest = await startCli(
+      'ingest',
+      ['--role', 'ingest', '--source', 'finnhub', '--finnhub-url', sim.url, '--symbols', SYMBOLS]
+        .concat(onServices)
+        .concat(['--duration', '50']),
+      { FINNHUB_TOKEN: 'two-writers' },
+    )
+    await printed(ingest, /running \(finnhub open\) · recv \d+\/s · produced [1-9]/)
+    // Started after the ingest runs, with a longer --duration: the survivor outlives the feed and
+    // the dead writer's 30 s session, so it drains every last record before it exits.
+    const writerArgs = ['--role', 'write', ...onServices, '--duration', '100']
+    const [a, b] = await Promise.all([startCli('writer-a', writerArgs), startCli('writer-b', writerArgs)])
+    // Both have stored rows: the group shares the partitions between them.
+    const writing = /running \(writer running\) · written \d+\/s · lag \d+ · rows [1-9]/
+    await Promise.all([printed(a, writing), printed(b, writing)])
+    const shared = await waitFor(
+      'the two writers to share the partitions',
+      () => assignments(admin!, group, topic),
+      (m) => m?.length === 2,
+    )
+    expect(shared!.flat().sort()).toEqual([0, 1, 2])
+
+    a.child.kill('SIGKILL')
+    expect(await a.exited).toMatchObject({ signal: 'SIGKILL' })
+    // Mid-stream: the feed goes on after the kill, onto the dead writer's partitions too.
+    expect(ingest.child.exitCode, 'the ingest ended before the kill').toBeNull()
+    const sentAtKill = sim.stats().sentTrades
+    const bAtKill = rowsOf(b)
+    // Once the group gives up on the dead member's session, its partitions move to the survivor.
+    await waitFor(
+      'the survivor to hold every partition',
+      () => assignments(admin!, group, topic),
+      (m) => JSON.stringify(m) === '[[0,1,2]]',
+      120_000,
+    )
+
+    const ingestEnd = await ingest.exited
+    expect(ingestEnd, ingest.out.stderr).toEqual({ code: 0, signal: null })
+    expect(ingest.out.stderr).toContain('duration reached: draining')
+    const sent = sim.stats().sentTrades
+    expect(sent).toBeGreaterThan(sentAtKill)
+    // The ingest's last line: what it sent to Kafka, and no rows column (it stores none).
+    const fed =
+      /^\S+ · stopped \(finnhub closed\) · recv \d+\/s · produced (\d+) · lag \S+ · rejects 0 · dropped 0$/
+    expect(lastLine(ingest)).toMatch(fed)
+    expect(Number(fed.exec(lastLine(ingest))![1])).toBe(sent)
+
+    const bEnd = await b.exited
+    expect(bEnd, b.out.stderr).toEqual({ code: 0, signal: null })
+    expect(b.out.stderr).toContain('duration reached: draining')
+    const drained = /^\S+ · stopped \(writer stopped\) · written \d+\/s · lag 0 · rows (\d+) · rejects 0$/
+    expect(lastLine(b)).toMatch(drained)
+    // The survivor took over: it stored what came after the kill.
+    expect(Number(drained.exec(lastLine(b))![1])).toBeGreaterThan(bAtKill)
+
+    const db = await openTestDatabase({ schema })
+    try {
+      const stored = await storedTradeKeys(db)
+      const expected = sim.sent.map(tradeKey)
+      expect(expected).toHaveLength(sent)
+      expect(missingFrom(expected, stored)).toEqual([])
+      expect(missingFrom(stored, expected)).toEqual([])
+    } finally {
+      await db.close()
+      schema = null
+    }
+  }, 400_000)
+})
