@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { processCommandLine } from '../supervise/process-info'
+import { isProcessAlive, processCommandLine } from '../supervise/process-info'
 
 /** File-system and process chores around the embedded cluster: the OS user, the lock file. */
 
@@ -83,15 +83,6 @@ export async function readPostmasterPid(clusterDir: string): Promise<PostmasterP
   return { pid: Number(lines[0]), port: Number(lines[3]) }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /**
  * True when a command line is a postmaster serving this cluster: `…/postgres -D <clusterDir> …`.
  * The postmaster keeps its arguments (its children retitle themselves "postgres: …"), so another
@@ -104,10 +95,10 @@ export function isPostmasterOf(cmdline: string, clusterDir: string): boolean {
 
 async function waitGone(pid: number, ms: number): Promise<boolean> {
   for (const end = Date.now() + ms; Date.now() < end;) {
-    if (!alive(pid)) return true
+    if (!(await isProcessAlive(pid))) return true
     await new Promise((r) => setTimeout(r, 50))
   }
-  return !alive(pid)
+  return !(await isProcessAlive(pid))
 }
 
 /**
@@ -123,7 +114,8 @@ export async function clearStalePid(
   progress: (msg: string) => void,
 ): Promise<void> {
   const file = path.join(clusterDir, 'postmaster.pid')
-  const cmdline = stale.pid > 0 && alive(stale.pid) ? await processCommandLine(stale.pid) : undefined
+  const cmdline =
+    stale.pid > 0 && (await isProcessAlive(stale.pid)) ? await processCommandLine(stale.pid) : undefined
   if (Number.isInteger(stale.pid) && cmdline !== undefined && isPostmasterOf(cmdline, clusterDir)) {
     progress(`Stopping a PostgreSQL left running on this cluster (pid ${stale.pid}, port ${stale.port})…`)
     process.kill(stale.pid, 'SIGINT')

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { open, readdir, rename, rm } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { isProcessAlive } from '../supervise/process-info'
 
 export interface AtomicWriteOptions {
   /** default 0o600: our files may hold secrets, or point at where they are */
@@ -55,15 +56,6 @@ async function syncDir(dir: string): Promise<void> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
 /** Removes the temp files that writers of `path` left when they died mid-write; returns how many. */
 export async function removeCrashedTemps(path: string): Promise<number> {
   const name = basename(path)
@@ -79,7 +71,7 @@ export async function removeCrashedTemps(path: string): Promise<number> {
   for (const entry of entries) {
     if (!entry.startsWith(prefix) || !entry.endsWith('.tmp')) continue
     const pid = Number(entry.slice(prefix.length).split('.')[0])
-    if (!Number.isInteger(pid) || pid === process.pid || alive(pid)) continue
+    if (!Number.isInteger(pid) || pid === process.pid || (await isProcessAlive(pid))) continue
     await rm(join(dirname(path), entry), { force: true })
     removed++
   }
