@@ -1,15 +1,7 @@
 import type { Writable } from 'node:stream'
 import { EVENT_NAMES, type EventName } from '../../shared/channels'
-import type {
-  ApiHandlers,
-  AppConfig,
-  CommandRequest,
-  EventPayloads,
-  ExportRequest,
-} from '../../shared/contract'
-import type { PipelineStatus, SourceKind } from '../../shared/status'
-import { MAX_SYMBOLS } from '../../shared/symbols'
-import { DEFAULT_THRESHOLDS, parseThreshold, type Thresholds } from '../../shared/thresholds'
+import type { ApiHandlers, CommandRequest, EventPayloads, ExportRequest } from '../../shared/contract'
+import type { PipelineStatus } from '../../shared/status'
 import type { WatchRequest } from '../../shared/windows'
 import { AlertBook } from '../alerts/alert-book'
 import { exportFileName } from '../export/export-args'
@@ -22,11 +14,10 @@ import { Pipeline } from '../pipeline/pipeline'
 import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
 import { redactUrl } from '../postgres/database'
-import { getThresholds, setThreshold } from '../postgres/thresholds'
 import type { Services } from '../services'
-import { serialize } from '../settings/serial'
-import type { SettingsPatch, SettingsStore } from '../settings/store'
+import type { SettingsStore } from '../settings/store'
 import { AlertMonitor } from './alert-monitor'
+import { createChoices } from './choices'
 import { testConnection } from './connection-test'
 import { ApiRequestError } from './dispatch'
 import type { EventHub } from './events'
@@ -75,27 +66,26 @@ const LOCAL = 'local'
 /**
  * The API handlers: plain functions over the services, the same for every face. Requests arrive
  * here already validated against the contract's schemas. The core also owns what the dashboard
- * watches: the settings of the next start, the snapshot pushes and the alerts.
+ * watches: the pipeline, the snapshot pushes and the alerts; the user's choices (the next start's
+ * settings, the thresholds) are kept by choices.ts.
  */
 export function createCore(services: Services, events: EventHub, options: CoreOptions = {}): Core {
   const { settings, db } = services
   let pipeline: Pipeline | null = null
-  // The next start's settings; while running, `symbols` mirrors the source.
-  const next = {
-    source: settings.source as SourceKind,
-    replayFile: settings.replayFile ?? null,
-    speed: settings.speed,
-    demoRate: settings.demoRate,
-    finnhubToken: settings.finnhubToken ?? null,
-    symbols: [...settings.symbols],
+  const running = (): boolean => {
+    const s = pipeline?.status().state
+    return s !== undefined && s !== 'stopped' && s !== 'failed'
   }
   const store = options.store
-  // Thresholds have one source of truth, the thresholds table: the KPI views and kpi_snapshot read
-  // it in SQL (and so do Grafana or Superset on the same database), and it travels with the data
-  // it describes, also when several data dirs share one database. The store keeps only whether
-  // symbols_subscribed is pinned, which is how this face treats the table, not a value in it.
-  let pinned = store?.symbolsSubscribedPinned() ?? false
-  let thresholds: Thresholds = { ...DEFAULT_THRESHOLDS }
+  const choices = createChoices({
+    settings,
+    pool: db.pool,
+    store,
+    running,
+    source: () => pipeline?.source ?? null,
+    emit: (c) => events.emit('config', c),
+  })
+  const { next } = choices
   const lag = new LagHistory()
   const alerts = new AlertBook()
 
@@ -128,43 +118,10 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     at: Date.now(),
   })
   const status = (): PipelineStatus => pipeline?.status() ?? idleStatus()
-  const running = (): boolean => {
-    const s = pipeline?.status().state
-    return s !== undefined && s !== 'stopped' && s !== 'failed'
-  }
-
-  const config = (): AppConfig => ({
-    source: next.source,
-    replayFile: next.replayFile,
-    speed: next.speed,
-    demoRate: next.demoRate,
-    finnhubToken: next.finnhubToken ? 'set' : 'not set',
-    symbols: [...next.symbols],
-    thresholds: { ...thresholds },
-    symbolsSubscribedPinned: pinned,
-  })
-  const configChanged = (): AppConfig => {
-    const c = config()
-    events.emit('config', c)
-    return c
-  }
-
-  const refreshThresholds = async (): Promise<Thresholds> => (thresholds = await getThresholds(db.pool))
-  // The data-loss KPI compares against this threshold, so it follows the subscription unless pinned.
-  const syncSubscribedThreshold = async (): Promise<void> => {
-    if (pinned) return
-    await setThreshold(db.pool, 'symbols_subscribed', Math.max(1, Math.min(next.symbols.length, MAX_SYMBOLS)))
-    await refreshThresholds()
-  }
-  // Until the table has been read, the config would show the defaults rather than the stored values.
-  const loaded = refreshThresholds().then(
-    () => undefined,
-    () => undefined,
-  )
 
   const snapshots = new SnapshotHub({
     query: (req) => kpiSnapshot(db.pool, req),
-    rateIntervalS: () => thresholds.rate_interval_s,
+    rateIntervalS: () => choices.thresholds().rate_interval_s,
     symbols: () => next.symbols,
     run: () => pipeline?.run() ?? null,
     lag,
@@ -175,7 +132,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     book: alerts,
     snapshots,
     status,
-    thresholds: () => thresholds,
+    thresholds: choices.thresholds,
     run: () => pipeline?.run() ?? null,
   })
   alerts.onChange((a) => events.emit('alert', a))
@@ -184,13 +141,6 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   // Exports hold a pooled connection each while they stream; the exporter caps how many run.
   const exporter = new CsvExporter(db.pool, { defaultSymbols: () => next.symbols })
 
-  // Changes of settings run one at a time, each saved before it takes effect: two quick clicks
-  // never interleave, and a change that cannot be saved is refused rather than lost at restart.
-  const serial = serialize()
-  const changing = <T>(task: () => Promise<T>): Promise<T> => serial(() => loaded.then(task))
-  const save = async (patch: SettingsPatch): Promise<void> => {
-    await store?.update(patch)
-  }
   let savedWatch = store?.window() ?? null
   let savingWatch: Promise<void> = Promise.resolve()
 
@@ -201,11 +151,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   snapshots.start()
 
   const startPipeline = async (req: CommandRequest<'startPipeline'>): Promise<PipelineStatus> => {
-    if (req) {
-      Object.assign(next, { source: req.source, symbols: [...req.symbols] })
-      if (req.replayFile !== undefined) next.replayFile = req.replayFile
-      if (req.speed !== undefined) next.speed = req.speed
-    }
+    if (req) choices.useForStart(req)
     const sourceLog = appLog('source')
     const feeds = roleParts(settings.role).feed
     const source = await createSource({
@@ -239,9 +185,9 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     })
     p.onAlert((a) => alerts.notice(a.level, a.message, a.at))
     pipeline = p
-    if (req) configChanged()
+    if (req) choices.configChanged()
     // Only a process with the feed knows what is subscribed; a writer leaves the table to it.
-    if (feeds) await syncSubscribedThreshold()
+    if (feeds) await choices.syncSubscribedThreshold()
     monitor.start()
     try {
       await p.start()
@@ -279,87 +225,15 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       return status()
     },
 
-    async getConfig() {
-      await loaded
-      return config()
-    },
-
-    setSource: (req) =>
-      changing(async () => {
-        if (running()) throw new ApiRequestError('stop the pipeline before changing the source', 'source')
-        const { source, replayFile, speed, demoRate } = req
-        await save({ source, replayFile, speed, demoRate })
-        next.source = source
-        if (replayFile !== undefined) next.replayFile = replayFile
-        if (speed !== undefined) next.speed = speed
-        if (demoRate !== undefined) next.demoRate = demoRate
-        return configChanged()
-      }),
-
-    setFinnhubToken: ({ token }) =>
-      changing(async () => {
-        // Kept in the store's secret box; never sent back, logged or put in a status.
-        await save({ finnhubToken: token })
-        next.finnhubToken = token
-        return configChanged()
-      }),
-
-    subscribe: ({ symbol }) =>
-      changing(async () => {
-        if (next.symbols.includes(symbol))
-          throw new ApiRequestError(`${symbol} is already in the list`, 'symbol')
-        if (next.symbols.length >= MAX_SYMBOLS)
-          throw new ApiRequestError(
-            `at most ${MAX_SYMBOLS} symbols per connection (Finnhub's free plan)`,
-            'symbol',
-          )
-        const symbols = [...next.symbols, symbol]
-        await save({ symbols })
-        if (running()) pipeline?.source.subscribe(symbol)
-        next.symbols = symbols
-        await syncSubscribedThreshold()
-        configChanged()
-        return next.symbols
-      }),
-
-    unsubscribe: ({ symbol }) =>
-      changing(async () => {
-        if (!next.symbols.includes(symbol)) throw new ApiRequestError(`not subscribed to ${symbol}`, 'symbol')
-        if (next.symbols.length === 1)
-          throw new ApiRequestError('keep at least one symbol; stop the pipeline instead', 'symbol')
-        const symbols = next.symbols.filter((s) => s !== symbol)
-        await save({ symbols })
-        if (running()) pipeline?.source.unsubscribe(symbol)
-        next.symbols = symbols
-        await syncSubscribedThreshold()
-        configChanged()
-        return next.symbols
-      }),
-
-    async getThresholds() {
-      return refreshThresholds()
-    },
-
-    setThreshold: ({ id, value }) =>
-      changing(async () => {
-        // A value the user typed for symbols_subscribed stays until they unpin it.
-        if (parseThreshold(id, value).id === 'symbols_subscribed' && !pinned) {
-          await save({ symbolsSubscribedPinned: true })
-          pinned = true
-        }
-        await setThreshold(db.pool, id, value)
-        await refreshThresholds()
-        configChanged()
-        return { ...thresholds }
-      }),
-
-    pinSymbolsSubscribed: ({ pinned: pin }) =>
-      changing(async () => {
-        await save({ symbolsSubscribedPinned: pin })
-        pinned = pin
-        await syncSubscribedThreshold()
-        return configChanged()
-      }),
+    // The user's choices: saved, then applied (choices.ts).
+    getConfig: choices.getConfig,
+    setSource: choices.setSource,
+    setFinnhubToken: choices.setFinnhubToken,
+    subscribe: choices.subscribe,
+    unsubscribe: choices.unsubscribe,
+    getThresholds: choices.getThresholds,
+    setThreshold: choices.setThreshold,
+    pinSymbolsSubscribed: choices.pinSymbolsSubscribed,
 
     async testConnection(req) {
       return testConnection(req, services.kafkaConnection)
