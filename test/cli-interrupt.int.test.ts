@@ -1,23 +1,22 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort } from '../src/main/kafka/broker-launch'
 import { startEmbeddedPostgres } from '../src/main/postgres/embedded'
+import { killCliProcesses, spawnCli, type CliProcess } from './helpers/cli-process'
 import { waitFor } from './helpers/harness'
 import { killMentioning, processesMentioning } from './helpers/processes'
 import { tempDataDir } from './helpers/services-pipeline'
 
-let child: ChildProcess | null = null
 let dir: string | null = null
 afterEach(async () => {
   // A failed run must leave nothing behind: the CLI's group, then whatever still names its dir.
-  if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL')
+  await killCliProcesses()
   if (dir) {
     await killMentioning(dir)
     await rm(dir, { recursive: true, force: true })
   }
-  child = dir = null
+  dir = null
 })
 
 async function countTrades(dataDir: string): Promise<number> {
@@ -36,28 +35,13 @@ async function countTrades(dataDir: string): Promise<number> {
   }
 }
 
-interface CliRun {
-  child: ChildProcess
-  out: { stdout: string; stderr: string }
-  exited: Promise<number | null>
-}
-
 /** The CLI in its own process group, as a shell runs a foreground job, on our data dir. */
-function startCli(dataDir: string, port: number, extra: string[] = []): CliRun {
+function startCli(dataDir: string, port: number, extra: string[] = []): CliProcess {
   const args = ['--source', 'demo', '--demo-rate', '300', '--data-dir', dataDir, '--kafka-port', String(port)]
-  const cli = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args, ...extra], {
-    detached: true,
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const out = { stdout: '', stderr: '' }
-  cli.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()))
-  cli.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()))
-  const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)))
-  return { child: cli, out, exited }
+  return spawnCli([...args, ...extra], { detached: true })
 }
 
-const rowsWritten = (run: CliRun): Promise<unknown> =>
+const rowsWritten = (run: CliProcess): Promise<unknown> =>
   waitFor(
     'rows written while running',
     () => ({ ...run.out, code: run.child.exitCode }),
@@ -69,18 +53,17 @@ describe('Ctrl-C in a terminal, with the managed broker and embedded PostgreSQL'
   it('drains every received trade into PostgreSQL, exits 0 and leaves no service behind', async () => {
     dir = await tempDataDir('tickflow-cli-ctrlc-')
     const run = startCli(dir, await freePort())
-    child = run.child
     await rowsWritten(run)
     // The whole group gets the SIGINT, as from a terminal's Ctrl-C.
-    process.kill(-run.child.pid!, 'SIGINT')
-    const code = await run.exited
-    const { stdout, stderr } = run.out
+    run.kill('SIGINT')
+    const { code } = await run.exited
+    const { stderr } = run.out
 
     expect(stderr).toContain('interrupted: draining')
     // The services outlived the drain: no session was cut by a PostgreSQL that stopped first.
     expect(stderr).not.toMatch(/administrator command|terminating connection|Kafka send failed/)
     expect(code).toBe(0)
-    const last = stdout.trim().split('\n').at(-1)!
+    const last = run.lastLine()
     const m = /stopped .* lag 0 · rows (\d+) · rejects 0 · dropped 0/.exec(last)
     expect(m, last).not.toBeNull()
 
@@ -96,12 +79,11 @@ describe('Ctrl-C in a terminal, with the managed broker and embedded PostgreSQL'
     dir = await tempDataDir('tickflow-cli-kill-')
     const port = await freePort()
     const first = startCli(dir, port)
-    child = first.child
     await rowsWritten(first)
 
     // A second Tickflow on the same data dir would stop the first one's PostgreSQL as an orphan.
     const second = startCli(dir, await freePort())
-    expect(await second.exited).toBe(1)
+    expect((await second.exited).code).toBe(1)
     expect(second.out.stderr).toContain(
       `another process (pid ${first.child.pid}) runs Tickflow on the data dir`,
     )
@@ -119,11 +101,8 @@ describe('Ctrl-C in a terminal, with the managed broker and embedded PostgreSQL'
 
     // The next run finds the killed run's lock (and the broker's state file) and takes over.
     const next = startCli(dir, port, ['--duration', '4'])
-    child = next.child
-    expect(await next.exited).toBe(0)
-    expect(next.out.stdout.trim().split('\n').at(-1)).toMatch(
-      /stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/,
-    )
+    expect((await next.exited).code).toBe(0)
+    expect(next.lastLine()).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
     expect(await processesMentioning(dir)).toEqual([])
   }, 400_000)
 })

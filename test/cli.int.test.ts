@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it, inject } from 'vitest'
 import { sampleFrames, MALFORMED_FRAMES } from '../src/main/pipeline/sources/sample-frames'
 import { writeFrameFile } from '../src/main/pipeline/sources/jsonl'
 import { startSimulator } from '../src/main/pipeline/sources/simulator'
+import { killCliProcesses, spawnCli } from './helpers/cli-process'
 import { waitFor } from './helpers/harness'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
@@ -15,22 +15,12 @@ interface Run {
   stderr: string
 }
 
-/** Runs the CLI; `live` fills as it prints, `done` resolves with the whole run at exit. */
-function start(
-  args: string[],
-  env: NodeJS.ProcessEnv = {},
-): { child: ChildProcess; live: Run; done: Promise<Run> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '', ...env },
-  })
-  const live: Run = { code: null, stdout: '', stderr: '' }
-  child.stdout!.on('data', (d: Buffer) => (live.stdout += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (live.stderr += d.toString()))
-  const done = new Promise<Run>((resolve) => child.on('exit', (code) => resolve({ ...live, code })))
-  return { child, live, done }
+/** Runs the CLI to its end: its exit code and all it printed. */
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
+  const run = spawnCli(args, { env })
+  const { code } = await run.exited
+  return { code, ...run.out }
 }
-
-const cli = (args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> => start(args, env).done
 
 describe('npm run pipeline (headless CLI)', () => {
   let dir: string
@@ -40,6 +30,7 @@ describe('npm run pipeline (headless CLI)', () => {
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true })
   })
+  afterEach(killCliProcesses)
   // The run's real broker and database, with a topic and schema of the test's own.
   const onServices = (schema: string): string[] => [
     ...['--brokers', inject('kafkaBrokers'), '--topic', `cli-${schema}`],
@@ -104,17 +95,17 @@ describe('npm run pipeline (headless CLI)', () => {
 
   it('drains and exits 0 on SIGINT', async () => {
     const schema = uniqueSchemaName('cli')
-    const { child, live, done } = start(['--source', 'demo', '--demo-rate', '200', ...onServices(schema)])
+    const run = spawnCli(['--source', 'demo', '--demo-rate', '200', ...onServices(schema)])
     await waitFor(
       'a running status line',
-      () => live.stdout,
+      () => run.out.stdout,
       (out) => /running \(demo open\)/.test(out),
     )
-    child.kill('SIGINT')
-    const run = await done
-    expect(run.code).toBe(0)
-    expect(run.stderr).toContain('interrupted: draining')
-    const last = run.stdout.trim().split('\n').at(-1)!
+    run.kill('SIGINT')
+    const { code } = await run.exited
+    expect(code).toBe(0)
+    expect(run.out.stderr).toContain('interrupted: draining')
+    const last = run.lastLine()
     expect(last).toMatch(/stopped .* lag 0 · rows (\d+) · rejects 0 · dropped 0/)
     const db = await openTestDatabase({ schema })
     try {

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { createKafka } from '../src/main/kafka/client'
@@ -9,6 +8,7 @@ import {
   type DetachedCluster,
 } from '../src/main/kafka/local-cluster'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
+import { killCliProcesses, spawnCli } from './helpers/cli-process'
 import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
 import { killMentioning } from './helpers/processes'
 import { tempDataDir } from './helpers/services-pipeline'
@@ -19,12 +19,11 @@ import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test
 const DURATION_S = 150
 const TOPIC_CONFIG_RESOURCE = 2 // kafkajs ConfigResourceTypes.TOPIC (CommonJS-only enum)
 
-let child: ChildProcess | null = null
 let sim: Simulator | null = null
 let dir: string | null = null
 let schema: string | null = null
 afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  await killCliProcesses()
   await sim?.stop()
   if (dir) {
     await stopDetachedCluster(dir, { timeoutMs: 20_000 }).catch(() => undefined)
@@ -32,14 +31,8 @@ afterEach(async () => {
     await rm(dir, { recursive: true, force: true })
   }
   if (schema) await dropTestSchema(schema)
-  child = sim = dir = schema = null
+  sim = dir = schema = null
 })
-
-/** The `rows N` of the CLI's latest status line: what its writer has committed so far. */
-function rowsSoFar(stdout: string): number {
-  const all = [...stdout.matchAll(/ · rows (\d+) · /g)]
-  return all.length ? Number(all.at(-1)![1]) : 0
-}
 
 /** Replication of the topic as the cluster reports it: copies per partition, and min.insync.replicas. */
 async function topicReplication(
@@ -84,19 +77,12 @@ describe('a local three-node KRaft cluster', () => {
       ...['--database-url', inject('databaseUrl'), '--schema', schema],
       ...['--data-dir', dir, '--duration', String(DURATION_S)],
     ]
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: 'any-token' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const out = { stdout: '', stderr: '' }
-    child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()))
-    child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()))
-    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)))
-    const alive = (): boolean => child!.exitCode === null
+    const cli = spawnCli(args, { env: { FINNHUB_TOKEN: 'any-token' } })
+    const { out } = cli
 
     const before = await waitFor(
       'rows written before the kill',
-      () => ({ rows: rowsSoFar(out.stdout), alive: alive(), stderr: out.stderr }),
+      () => ({ rows: cli.rows(), alive: cli.running(), stderr: out.stderr }),
       (v) => !v.alive || v.rows >= 500,
       120_000,
     )
@@ -111,7 +97,7 @@ describe('a local three-node KRaft cluster', () => {
     const victim = cluster.nodes.find((n) => n.nodeId === replication.leader0)!
     process.kill(victim.pid, 'SIGKILL')
     const killedAt = Date.now()
-    const atKill = rowsSoFar(out.stdout)
+    const atKill = cli.rows()
     const status = await waitFor(
       'the cluster to see the node gone',
       () => clusterStatus(dir!),
@@ -121,7 +107,7 @@ describe('a local three-node KRaft cluster', () => {
 
     const after = await waitFor(
       'writes to go on with two brokers',
-      () => ({ rows: rowsSoFar(out.stdout), alive: alive(), stderr: out.stderr }),
+      () => ({ rows: cli.rows(), alive: cli.running(), stderr: out.stderr }),
       (v) => !v.alive || v.rows >= atKill + 1_000,
       120_000,
     )
@@ -132,11 +118,11 @@ describe('a local three-node KRaft cluster', () => {
     // The feed stops well before --duration, so the drain finds every sent trade received.
     sim.setRate(0)
 
-    const code = await exited
+    const { code } = await cli.exited
     expect(out.stderr).toContain('duration reached: draining')
     expect(code, out.stderr).toBe(0)
     expect(out.stdout).not.toMatch(/ failed \(/)
-    const last = out.stdout.trim().split('\n').at(-1)!
+    const last = cli.lastLine()
     expect(last).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
 
     const db = await openTestDatabase({ schema })

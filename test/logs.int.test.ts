@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, inject, vi } from 'vitest'
 import { runFace } from '../src/main/face'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
+import { killCliProcesses, spawnCli } from './helpers/cli-process'
 import { dropTestSchema, uniqueSchemaName } from './setup/test-database'
 
 // The real CLI, at --log-level debug, with a Finnhub token and a PostgreSQL password in play: the
@@ -35,33 +35,24 @@ function databaseUrlWithPassword(): { url: string; password: string } {
   return { url: url.href, password: decodeURIComponent(url.password) }
 }
 
-function runCli(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', TICKFLOW_LOG_LEVEL: '', ...env },
-  })
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-  return new Promise((resolve) => child.on('exit', (code) => resolve({ code, out, err })))
-}
+afterEach(killCliProcesses)
 
 it('writes kafkajs and pipeline entries as JSON lines at debug, with no secret anywhere', async () => {
   const db = databaseUrlWithPassword()
-  const run = await runCli(
+  const run = spawnCli(
     [
       ...['--source', 'finnhub', '--finnhub-url', sim.url, '--symbols', 'AAPL,AMZN'],
       ...['--brokers', inject('kafkaBrokers'), '--topic', `logs-${schema}`, '--group-id', `logs-${schema}`],
       ...['--database-url', db.url, '--schema', schema, '--data-dir', dir],
       ...['--log-level', 'debug', '--duration', '6'],
     ],
-    { FINNHUB_TOKEN: TOKEN },
+    // Only --log-level sets the level, not the developer's TICKFLOW_LOG_LEVEL.
+    { env: { FINNHUB_TOKEN: TOKEN, TICKFLOW_LOG_LEVEL: '' } },
   )
-  expect(run.code, run.err).toBe(0)
-  expect(run.out).toMatch(/running \(finnhub open\)/)
+  const { code } = await run.exited
+  const { stdout, stderr } = run.out
+  expect(code, stderr).toBe(0)
+  expect(stdout).toMatch(/running \(finnhub open\)/)
 
   const files = (await readdir(join(dir, 'logs'))).filter((f) => f.endsWith('.log'))
   expect(files.length).toBeGreaterThan(0)
@@ -90,8 +81,8 @@ it('writes kafkajs and pipeline entries as JSON lines at debug, with no secret a
   expect(settings.databaseUrl).toContain(':[redacted]@')
   for (const secret of [TOKEN, db.password, encodeURIComponent(db.password)]) {
     expect(text).not.toContain(secret)
-    expect(run.out).not.toContain(secret)
-    expect(run.err).not.toContain(secret)
+    expect(stdout).not.toContain(secret)
+    expect(stderr).not.toContain(secret)
   }
 })
 

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -9,6 +8,7 @@ import { startSimulator, type Simulator } from '../src/main/pipeline/sources/sim
 import { tradeIdOf } from '../src/main/pipeline/trade-id'
 import { startEmbeddedPostgres } from '../src/main/postgres/embedded'
 import type { FinnhubTrade } from '../src/shared/trade'
+import { killCliProcesses, spawnCli, type CliProcess } from './helpers/cli-process'
 import { missingFrom, tradeKey, waitFor } from './helpers/harness'
 import { killMentioning, processesMentioning } from './helpers/processes'
 import { tempDataDir } from './helpers/services-pipeline'
@@ -18,58 +18,35 @@ import { tempDataDir } from './helpers/services-pipeline'
 const TOPIC = 'trades-sigkill'
 const GROUP = 'writer-sigkill'
 
-let children: ChildProcess[] = []
 let sim: Simulator | null = null
 let dir: string | null = null
 afterEach(async () => {
-  for (const c of children)
-    if (c.pid && c.exitCode === null && c.signalCode === null) process.kill(-c.pid, 'SIGKILL')
+  await killCliProcesses()
   await sim?.stop()
   if (dir) {
     await killMentioning(dir)
     await rm(dir, { recursive: true, force: true })
   }
-  children = []
   sim = dir = null
 })
 
-interface CliRun {
-  child: ChildProcess
-  out: { stdout: string; stderr: string }
-  exited: Promise<number | null>
-}
-
 /** The CLI in its own process group, fed by the test's simulator, on the test's data dir. */
-function startCli(feedUrl: string, dataDir: string, port: number, extra: string[] = []): CliRun {
+function startCli(feedUrl: string, dataDir: string, port: number, extra: string[] = []): CliProcess {
   const args = [
     ...['--source', 'finnhub', '--finnhub-url', feedUrl, '--symbols', 'AAPL,AMZN,BINANCE:BTCUSDT'],
     ...['--topic', TOPIC, '--group-id', GROUP, '--data-dir', dataDir, '--kafka-port', String(port)],
   ]
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args, ...extra], {
-    detached: true,
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: 'any-token' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  const out = { stdout: '', stderr: '' }
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, out, exited }
+  return spawnCli([...args, ...extra], { detached: true, env: { FINNHUB_TOKEN: 'any-token' } })
 }
 
 /** Waits for the run's status line to show at least `n` rows written by this process. */
-const rowsWritten = (run: CliRun, n: number): Promise<unknown> =>
+const rowsWritten = (run: CliProcess, n: number): Promise<unknown> =>
   waitFor(
     `${n} rows written by pid ${run.child.pid}`,
-    () => ({
-      rows: Number([...run.out.stdout.matchAll(/ · rows (\d+) · /g)].at(-1)?.[1] ?? 0),
-      code: run.child.exitCode,
-      stderr: run.out.stderr,
-    }),
+    () => ({ rows: run.rows(), code: run.child.exitCode, stderr: run.out.stderr }),
     (v) => v.code !== null || v.rows >= n,
     180_000,
-  ).then((v) => expect((v as { code: number | null }).code, run.out.stderr).toBeNull())
+  ).then((v) => expect(v.code, run.out.stderr).toBeNull())
 
 interface StoredTrade {
   trade_id: string
@@ -165,12 +142,10 @@ describe('the whole pipeline process SIGKILLed mid-stream, then started again on
     await rowsWritten(second, 1_000)
     // The feed stops well before --duration, so the drain finds every sent trade received.
     sim.setRate(0)
-    const code = await second.exited
+    const { code } = await second.exited
     expect(second.out.stderr).toContain('duration reached: draining')
     expect(code, second.out.stderr).toBe(0)
-    expect(second.out.stdout.trim().split('\n').at(-1)).toMatch(
-      /stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/,
-    )
+    expect(second.lastLine()).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
     expect(await processesMentioning(dir)).toEqual([])
 
     const sent = sim.sent.map(tradeKey)

@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
+import { killCliProcesses, spawnCli } from './helpers/cli-process'
 import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
 import { tempDataDir } from './helpers/services-pipeline'
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy'
@@ -13,18 +13,17 @@ const OUTAGE_MS = 30_000
 // feed's rate to 0 well before it, so the run ends with every sent trade received.
 const DURATION_S = 150
 
-let child: ChildProcess | null = null
 let sim: Simulator | null = null
 let proxy: TcpProxy | null = null
 let dir: string | null = null
 let schema: string | null = null
 afterEach(async () => {
-  if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  await killCliProcesses()
   await sim?.stop()
   await proxy?.close()
   if (schema) await dropTestSchema(schema)
   if (dir) await rm(dir, { recursive: true, force: true })
-  child = sim = proxy = dir = schema = null
+  sim = proxy = dir = schema = null
 })
 
 /** The run's database URL, pointed at the proxy instead. */
@@ -33,12 +32,6 @@ function throughProxy(url: string, port: number): string {
   u.hostname = '127.0.0.1'
   u.port = String(port)
   return u.toString()
-}
-
-/** The `rows N` of the CLI's latest status line: what its writer has committed so far. */
-function rowsSoFar(stdout: string): number {
-  const all = [...stdout.matchAll(/ · rows (\d+) · /g)]
-  return all.length ? Number(all.at(-1)![1]) : 0
 }
 
 describe('PostgreSQL unreachable for 30 s under the CLI pipeline', () => {
@@ -56,19 +49,12 @@ describe('PostgreSQL unreachable for 30 s under the CLI pipeline', () => {
       ...['--database-url', throughProxy(inject('databaseUrl'), proxy.port), '--schema', schema],
       ...['--data-dir', dir, '--duration', String(DURATION_S)],
     ]
-    child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
-      env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: 'any-token' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const out = { stdout: '', stderr: '' }
-    child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()))
-    child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()))
-    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)))
-    const alive = (): boolean => child!.exitCode === null
+    const cli = spawnCli(args, { env: { FINNHUB_TOKEN: 'any-token' } })
+    const { out } = cli
 
     const before = await waitFor(
       'rows written before the outage',
-      () => ({ rows: rowsSoFar(out.stdout), alive: alive(), stderr: out.stderr }),
+      () => ({ rows: cli.rows(), alive: cli.running(), stderr: out.stderr }),
       (v) => !v.alive || v.rows >= 500,
       120_000,
     )
@@ -77,13 +63,13 @@ describe('PostgreSQL unreachable for 30 s under the CLI pipeline', () => {
     // Every session cut at once, and no new one possible, for the length of the outage.
     await proxy.cut()
     await sleep(OUTAGE_MS)
-    expect(alive(), out.stderr).toBe(true)
-    const duringOutage = rowsSoFar(out.stdout)
+    expect(cli.running(), out.stderr).toBe(true)
+    const duringOutage = cli.rows()
     await proxy.restore()
 
     const after = await waitFor(
       'writes to resume after the outage',
-      () => ({ rows: rowsSoFar(out.stdout), alive: alive(), stderr: out.stderr }),
+      () => ({ rows: cli.rows(), alive: cli.running(), stderr: out.stderr }),
       (v) => !v.alive || v.rows >= duringOutage + 1_000,
       120_000,
     )
@@ -91,13 +77,13 @@ describe('PostgreSQL unreachable for 30 s under the CLI pipeline', () => {
     // The feed stops well before --duration, so the drain finds every sent trade received.
     sim.setRate(0)
 
-    const code = await exited
+    const { code } = await cli.exited
     expect(out.stderr).toContain('duration reached: draining')
     expect(code, out.stderr).toBe(0)
     // The outage was told in words, and the pipeline itself never failed.
     expect(out.stderr).toMatch(/PostgreSQL (write failed|connection lost)/)
     expect(out.stdout).not.toMatch(/ failed \(/)
-    const last = out.stdout.trim().split('\n').at(-1)!
+    const last = cli.lastLine()
     expect(last).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
 
     const db = await openTestDatabase({ schema })

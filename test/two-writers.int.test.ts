@@ -1,21 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { rm } from 'node:fs/promises'
 import { AssignerProtocol, type Admin } from 'kafkajs'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { createKafka } from '../src/main/kafka/client'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
+import { killCliProcesses, spawnCli, type CliProcess } from './helpers/cli-process'
 import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
 import { tempDataDir } from './helpers/services-pipeline'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
-interface CliRun {
-  name: string
-  child: ChildProcess
-  out: { stdout: string; stderr: string }
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
-}
+type CliRun = CliProcess & { name: string }
 
-const runs: CliRun[] = []
 const dirs: string[] = []
 let sim: Simulator | null = null
 let schema: string | null = null
@@ -24,10 +18,7 @@ afterEach(async () => {
   await admin?.disconnect()
   admin = null
   // A failed run must not leave its processes behind.
-  for (const r of runs.splice(0)) {
-    if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL')
-    await r.exited
-  }
+  await killCliProcesses()
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
   await sim?.stop()
   if (schema) await dropTestSchema(schema)
@@ -38,19 +29,7 @@ afterEach(async () => {
 async function startCli(name: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
   const dir = await tempDataDir(`tickflow-${name}-`)
   dirs.push(dir)
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args, '--data-dir', dir], {
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  const out = { stdout: '', stderr: '' }
-  child.stdout!.on('data', (d: Buffer) => (out.stdout += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (out.stderr += d.toString()))
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code, signal })),
-  )
-  const run = { name, child, out, exited }
-  runs.push(run)
-  return run
+  return { ...spawnCli([...args, '--data-dir', dir], { env }), name }
 }
 
 /** The partitions each member of the group holds, sorted; once the group is stable. */
@@ -62,11 +41,6 @@ async function assignments(a: Admin, groupId: string, topic: string): Promise<nu
     .map((ps) => ps.sort())
     .sort()
 }
-
-const lastLine = (r: CliRun): string => r.out.stdout.trim().split('\n').at(-1) ?? ''
-
-/** The latest "rows N" a writer printed (0 before its first status line). */
-const rowsOf = (r: CliRun): number => Number([...r.out.stdout.matchAll(/ rows (\d+)/g)].at(-1)?.[1] ?? 0)
 
 /** Waits for a status line matching `re` while the process still runs; fails with what it printed. */
 const printed = (r: CliRun, re: RegExp): Promise<unknown> =>
@@ -123,7 +97,7 @@ describe('--role ingest feeding two --role write processes of one group', () => 
     // Mid-stream: the feed goes on after the kill, onto the dead writer's partitions too.
     expect(ingest.child.exitCode, 'the ingest ended before the kill').toBeNull()
     const sentAtKill = sim.stats().sentTrades
-    const bAtKill = rowsOf(b)
+    const bAtKill = b.rows()
     // Once the group gives up on the dead member's session, its partitions move to the survivor.
     await waitFor(
       'the survivor to hold every partition',
@@ -140,16 +114,16 @@ describe('--role ingest feeding two --role write processes of one group', () => 
     // The ingest's last line: what it sent to Kafka, and no rows column (it stores none).
     const fed =
       /^\S+ · stopped \(finnhub closed\) · recv \d+\/s · produced (\d+) · lag \S+ · rejects 0 · dropped 0$/
-    expect(lastLine(ingest)).toMatch(fed)
-    expect(Number(fed.exec(lastLine(ingest))![1])).toBe(sent)
+    expect(ingest.lastLine()).toMatch(fed)
+    expect(Number(fed.exec(ingest.lastLine())![1])).toBe(sent)
 
     const bEnd = await b.exited
     expect(bEnd, b.out.stderr).toEqual({ code: 0, signal: null })
     expect(b.out.stderr).toContain('duration reached: draining')
     const drained = /^\S+ · stopped \(writer stopped\) · written \d+\/s · lag 0 · rows (\d+) · rejects 0$/
-    expect(lastLine(b)).toMatch(drained)
+    expect(b.lastLine()).toMatch(drained)
     // The survivor took over: it stored what came after the kill.
-    expect(Number(drained.exec(lastLine(b))![1])).toBeGreaterThan(bAtKill)
+    expect(Number(drained.exec(b.lastLine())![1])).toBeGreaterThan(bAtKill)
 
     const db = await openTestDatabase({ schema })
     try {
