@@ -102,7 +102,11 @@ export class TradeConsumer {
       groupId: opts.groupId,
       // Low wait keeps latency in milliseconds when the feed is slow; under load batches fill anyway.
       maxWaitTimeInMs: 50,
-      sessionTimeout: opts.sessionTimeoutMs ?? 30_000,
+      // A consumer that comes back after the broker or the process died joins as a new member, and
+      // the group waits this long for the old one. With kafkajs's 30 s that wait was half of a
+      // broker kill's recovery (logs: join 16:58:12, joined 16:58:42). Heartbeats go every 3 s,
+      // also while a batch retries its write, so 10 s is safe.
+      sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
       retry: { retries: 10, restartOnFailure: async () => selfRestart },
     })
   }
