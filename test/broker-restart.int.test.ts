@@ -2,97 +2,99 @@ import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { freePort } from '../src/main/kafka/broker-launch'
 import { brokerStatus } from '../src/main/kafka/local-broker'
-import type { Notice, Pipeline } from '../src/main/pipeline/pipeline'
-import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
-import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
-import { openManagedRun, tempDataDir, type ManagedRun } from './helpers/services-pipeline'
-import { dropTestSchema, uniqueSchemaName } from './setup/test-database'
+import { alertLines, killCliProcesses, spawnCli, whileRunning } from './helpers/cli-process'
+import { missingFrom, storedTradeKeys, tradeKey } from './helpers/harness'
+import { killMentioning, processesMentioning } from './helpers/processes'
+import { tempDataDir } from './helpers/services-pipeline'
+import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
-let run: ManagedRun | null = null
+// Long enough for the start, the kill and the broker's restart (a JVM) on a loaded machine; the
+// test sets the feed's rate to 0 well before it, so the run ends with every sent trade received.
+const DURATION_S = 120
+
 let sim: Simulator | null = null
 let dir: string | null = null
 let schema: string | null = null
 afterEach(async () => {
+  await killCliProcesses()
   await sim?.stop()
-  await run?.services.close()
+  if (dir) {
+    await killMentioning(dir) // a broker a failed test left behind, never outside this data dir
+    await rm(dir, { recursive: true, force: true })
+  }
   if (schema) await dropTestSchema(schema)
-  if (dir) await rm(dir, { recursive: true, force: true })
-  run = sim = dir = schema = null
+  sim = dir = schema = null
 })
 
-const written = (p: Pipeline): number => p.status().counters.written
-
-describe('the managed broker SIGKILLed under a running stream', () => {
-  it('is restarted on its port, and the pipeline carries on without losing or doubling a trade', async () => {
+describe('the managed broker SIGKILLed under the CLI pipeline', () => {
+  it('is restarted on its port; no trade is lost or doubled; the CLI drains and exits 0 at --duration', async () => {
     dir = await tempDataDir('tickflow-broker-restart-')
     schema = uniqueSchemaName('brk')
-    // Our own broker (on a free port: never a developer's 9092); the run's PostgreSQL.
-    run = await openManagedRun({
-      dataDir: dir,
-      kafkaPort: await freePort(),
-      databaseUrl: inject('databaseUrl'),
-      pgSchema: schema,
-    })
-    expect(run.services.kafkaConnection.clusterId).toBeTruthy()
+    const port = await freePort() // never a developer's 9092
     sim = await startSimulator({ seed: 21, tradesPerSecond: 400, tradesPerFrame: [1, 6], retainSent: true })
-    const pipeline = run.pipeline(
-      new FinnhubClient({ url: sim.url, symbols: ['AAPL', 'AMZN'], kind: 'demo' }),
-    )
-    const alerts: Notice[] = []
-    pipeline.onAlert((a) => alerts.push(a))
-    await pipeline.start()
-    await waitFor(
-      'rows before the kill',
-      () => written(pipeline),
-      (n) => n >= 500,
-      90_000,
-    )
+    // Its own broker in the data dir; the run's PostgreSQL.
+    const args = [
+      ...['--source', 'finnhub', '--finnhub-url', sim.url, '--symbols', 'AAPL,AMZN'],
+      ...['--kafka-port', String(port), '--topic', `brk-${schema}`, '--group-id', `brk-${schema}`],
+      ...['--database-url', inject('databaseUrl'), '--schema', schema],
+      ...['--data-dir', dir, '--duration', String(DURATION_S)],
+    ]
+    const cli = spawnCli(args, { env: { FINNHUB_TOKEN: 'any-token' } })
+    const { out } = cli
+    const spawnedAt = Date.now()
+    const marks: string[] = [] // when each step came, in s after the spawn, for the log
+    const mark = (what: string): number =>
+      marks.push(`${what} ${Math.round((Date.now() - spawnedAt) / 1000)}`)
 
+    await whileRunning(cli, 'rows before the kill', () => (cli.rows() >= 500 ? true : undefined), 180_000)
     const before = await brokerStatus(dir)
-    if (!before.running) throw new Error('no broker recorded for the data dir')
+    if (!before.running) throw new Error(`no broker recorded for the data dir; stderr:\n${out.stderr}`)
+    expect(before.port).toBe(port)
     process.kill(before.pid, 'SIGKILL')
-    const back = await waitFor(
-      'the broker to be back',
-      () => run!.notices.find((n) => /is back on/.test(n.message)),
-      (n) => n !== undefined,
-      120_000,
+    mark('killed')
+    const back = await whileRunning(cli, 'the broker to be back', () =>
+      out.stderr.match(/^info: Kafka broker is back on (\S+) \(pid (\d+)\)$/m),
     )
-    expect(back!.message).toContain(`127.0.0.1:${before.port}`)
+    mark('back')
+    expect(back[1]).toBe(`127.0.0.1:${port}`)
     const after = await brokerStatus(dir)
-    expect(after).toMatchObject({ running: true, port: before.port })
+    expect(after).toMatchObject({ running: true, port, pid: Number(back[2]) })
     expect(after.running && after.pid).not.toBe(before.pid)
-    const texts = run.notices.map((n) => n.message)
-    expect(texts[0]).toMatch(
-      new RegExp(`^Kafka broker \\(pid ${before.pid}\\) was killed by SIGKILL; restarting it in`),
+    // The supervisor's first word is the death it saw.
+    expect(alertLines(cli).find((l) => / Kafka broker /.test(l))).toMatch(
+      new RegExp(`^error: Kafka broker \\(pid ${before.pid}\\) was killed by SIGKILL; restarting it in`),
     )
 
     // The stream goes on through the restarted broker (the writer may first wait out its old session).
-    const atBack = written(pipeline)
-    await waitFor(
-      'writes after the restart',
-      () => written(pipeline),
-      (n) => n >= atBack + 500,
-      120_000,
-    )
-    expect(pipeline.status().state).toBe('running')
-
+    const atBack = cli.rows()
+    await whileRunning(cli, 'writes after the restart', () => (cli.rows() >= atBack + 500 ? true : undefined))
+    expect(cli.lastLine()).toMatch(/^\S+ · running \(/)
+    // The feed stops well before --duration, so the drain finds every sent trade received.
+    mark('feed stopped')
+    console.log(`[broker-restart] s after the spawn: ${marks.join(', ')}`)
     sim.setRate(0)
-    const sent = sim.stats().sentTrades
-    await waitFor(
-      'every sent trade received',
-      () => pipeline.status().counters.received,
-      (n) => n >= sent,
-    )
-    await pipeline.stop()
-    expect(pipeline.status().counters.dropped).toBe(0)
 
-    const stored = await storedTradeKeys(run.services.db)
-    const expected = sim.sent.map(tradeKey)
-    expect(expected).toHaveLength(sent)
-    expect(missingFrom(expected, stored)).toEqual([])
-    expect(missingFrom(stored, expected)).toEqual([])
-    // No failure in words but the producer's and consumer's reports of the outage.
-    expect(alerts.filter((a) => /cluster/.test(a.message))).toEqual([])
+    const { code } = await cli.exited
+    expect(out.stderr).toContain('duration reached: draining')
+    expect(code, out.stderr).toBe(0)
+    expect(out.stdout).not.toMatch(/ failed \(/)
+    expect(cli.lastLine()).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
+    // No failure in words but the producer's and consumer's reports of the outage: the restarted
+    // broker is the same cluster, so the pipeline's pin on the cluster id holds.
+    expect(alertLines(cli).filter((l) => /cluster/.test(l))).toEqual([])
+    // The CLI stopped the broker it restarted.
+    expect(await processesMentioning(dir)).toEqual([])
+
+    const db = await openTestDatabase({ schema })
+    try {
+      const stored = await storedTradeKeys(db)
+      const sent = sim.sent.map(tradeKey)
+      expect(sent).toHaveLength(sim.stats().sentTrades)
+      expect(missingFrom(sent, stored)).toEqual([])
+      expect(missingFrom(stored, sent)).toEqual([])
+    } finally {
+      await db.close() // drops the schema; afterEach then has nothing left to drop
+    }
   }, 400_000)
 })

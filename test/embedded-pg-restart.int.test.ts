@@ -1,81 +1,109 @@
 import { readFile, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import type { Pipeline } from '../src/main/pipeline/pipeline'
-import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
-import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
-import { openManagedRun, tempDataDir, type ManagedRun } from './helpers/services-pipeline'
+import { openDatabase } from '../src/main/postgres/database'
+import { startEmbeddedPostgres } from '../src/main/postgres/embedded'
+import { alertLines, killCliProcesses, spawnCli, whileRunning } from './helpers/cli-process'
+import { missingFrom, storedTradeKeys, tradeKey } from './helpers/harness'
+import { killMentioning, processesMentioning } from './helpers/processes'
+import { tempDataDir } from './helpers/services-pipeline'
 
-let run: ManagedRun | null = null
+// Long enough for the start, the kill and PostgreSQL's crash recovery on a loaded machine; the test
+// sets the feed's rate to 0 well before it, so the run ends with every sent trade received.
+const DURATION_S = 90
+
 let sim: Simulator | null = null
 let dir: string | null = null
 afterEach(async () => {
+  await killCliProcesses()
   await sim?.stop()
-  await run?.services.close()
-  if (dir) await rm(dir, { recursive: true, force: true })
-  run = sim = dir = null
+  if (dir) {
+    await killMentioning(dir) // a postmaster a failed test left behind, never outside this data dir
+    await rm(dir, { recursive: true, force: true })
+  }
+  sim = dir = null
 })
 
-const written = (p: Pipeline): number => p.status().counters.written
-const postmasterPid = async (dataDir: string): Promise<number> =>
-  Number((await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[0])
+/** The running postmaster of the data dir: its pid and port (lines 1 and 4 of postmaster.pid). */
+async function postmaster(dataDir: string): Promise<{ pid: number; port: number }> {
+  const lines = (await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')
+  return { pid: Number(lines[0]), port: Number(lines[3]) }
+}
 
-describe('embedded PostgreSQL SIGKILLed under a running stream', () => {
-  it('is restarted on its port, and no trade is lost or stored twice', async () => {
+/** The trades of the data dir's embedded PostgreSQL, with the CLI gone. */
+async function storedInDataDir(dataDir: string): Promise<string[]> {
+  const server = await startEmbeddedPostgres({ dataDir })
+  try {
+    const db = await openDatabase({ databaseUrl: server.url, dataDir, schema: 'public' })
+    try {
+      return await storedTradeKeys(db)
+    } finally {
+      await db.close()
+    }
+  } finally {
+    await server.stop()
+  }
+}
+
+describe('embedded PostgreSQL SIGKILLed under the CLI pipeline', () => {
+  it('is restarted on its port; no trade is lost or stored twice; the CLI drains and exits 0 at --duration', async () => {
     dir = await tempDataDir('tickflow-pg-restart-')
-    // Our own PostgreSQL (durable settings, as the app runs it); the run's broker.
-    run = await openManagedRun({ dataDir: dir, brokers: [inject('kafkaBrokers')] })
-    expect(run.services.db.embedded).toBe(true)
     sim = await startSimulator({ seed: 22, tradesPerSecond: 800, tradesPerFrame: [1, 8], retainSent: true })
-    const pipeline = run.pipeline(
-      new FinnhubClient({ url: sim.url, symbols: ['AAPL', 'BINANCE:BTCUSDT'], kind: 'demo' }),
+    // Its own PostgreSQL in the data dir (durable settings, as the app runs it); the run's broker.
+    const topic = `epg-${Date.now().toString(36)}`
+    const args = [
+      ...['--source', 'finnhub', '--finnhub-url', sim.url, '--symbols', 'AAPL,BINANCE:BTCUSDT'],
+      ...['--brokers', inject('kafkaBrokers'), '--topic', topic, '--group-id', topic],
+      ...['--data-dir', dir, '--duration', String(DURATION_S)],
+    ]
+    const cli = spawnCli(args, { env: { FINNHUB_TOKEN: 'any-token' } })
+    const { out } = cli
+    const spawnedAt = Date.now()
+    const marks: string[] = [] // when each step came, in s after the spawn, for the log
+    const mark = (what: string): number =>
+      marks.push(`${what} ${Math.round((Date.now() - spawnedAt) / 1000)}`)
+
+    await whileRunning(cli, 'rows before the kill', () => (cli.rows() >= 1_000 ? true : undefined))
+    const killed = await postmaster(dir)
+    process.kill(killed.pid, 'SIGKILL') // mid-transaction, most likely: the writer commits continuously
+    mark('killed')
+    const back = await whileRunning(cli, 'PostgreSQL to be back', () =>
+      out.stderr.match(/^info: embedded PostgreSQL is back on (\S+) \(pid (\d+)\)$/m),
     )
-    await pipeline.start()
-    await waitFor(
-      'rows before the kill',
-      () => written(pipeline),
-      (n) => n >= 1_000,
-      90_000,
+    mark('back')
+    expect(back[1]).toBe(`127.0.0.1:${killed.port}`)
+    const now = await postmaster(dir)
+    expect(now.pid).not.toBe(killed.pid)
+    expect(now.pid).toBe(Number(back[2]))
+    // The supervisor's first word is the death it saw.
+    expect(alertLines(cli).find((l) => / embedded PostgreSQL /.test(l))).toMatch(
+      new RegExp(
+        `^error: embedded PostgreSQL \\(pid ${killed.pid}\\) was killed by SIGKILL; restarting it in`,
+      ),
     )
 
-    const pid = await postmasterPid(dir)
-    const port = new URL(run.services.db.url).port
-    process.kill(pid, 'SIGKILL') // mid-transaction, most likely: the writer commits continuously
-    const back = await waitFor(
-      'PostgreSQL to be back',
-      () => run!.notices.find((n) => /is back on/.test(n.message)),
-      (n) => n !== undefined,
-      120_000,
+    const atBack = cli.rows()
+    await whileRunning(cli, 'writes after the restart', () =>
+      cli.rows() >= atBack + 1_000 ? true : undefined,
     )
-    expect(back!.message).toContain(`127.0.0.1:${port}`)
-    expect(run.notices[0]!.message).toMatch(
-      new RegExp(`^embedded PostgreSQL \\(pid ${pid}\\) was killed by SIGKILL; restarting it in`),
-    )
-    expect(await postmasterPid(dir)).not.toBe(pid)
-
-    const atBack = written(pipeline)
-    await waitFor(
-      'writes after the restart',
-      () => written(pipeline),
-      (n) => n >= atBack + 1_000,
-      120_000,
-    )
-
+    // The feed stops well before --duration, so the drain finds every sent trade received.
+    mark('feed stopped')
+    console.log(`[embedded-pg-restart] s after the spawn: ${marks.join(', ')}`)
     sim.setRate(0)
-    const sent = sim.stats().sentTrades
-    await waitFor(
-      'every sent trade received',
-      () => pipeline.status().counters.received,
-      (n) => n >= sent,
-    )
-    await pipeline.stop()
-    expect(pipeline.status().consumer.state).toBe('stopped')
 
-    const stored = await storedTradeKeys(run.services.db)
-    const expected = sim.sent.map(tradeKey)
-    expect(expected).toHaveLength(sent)
-    expect(missingFrom(expected, stored)).toEqual([])
-    expect(missingFrom(stored, expected)).toEqual([])
+    const { code } = await cli.exited
+    expect(out.stderr).toContain('duration reached: draining')
+    expect(code, out.stderr).toBe(0)
+    expect(out.stdout).not.toMatch(/ failed \(/)
+    expect(cli.lastLine()).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
+    // The CLI stopped the PostgreSQL it restarted.
+    expect(await processesMentioning(dir)).toEqual([])
+
+    const stored = await storedInDataDir(dir)
+    const sent = sim.sent.map(tradeKey)
+    expect(sent).toHaveLength(sim.stats().sentTrades)
+    expect(missingFrom(sent, stored)).toEqual([])
+    expect(missingFrom(stored, sent)).toEqual([])
   }, 400_000)
 })

@@ -1,90 +1,105 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { rm } from 'node:fs/promises'
+import pg from 'pg'
+import { afterEach, describe, expect, inject, it } from 'vitest'
 import { writerApplicationName } from '../src/main/pipeline/consumer-thread'
-import type { Notice, Pipeline } from '../src/main/pipeline/pipeline'
-import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
-import { missingFrom, openHarness, storedTradeKeys, tradeKey, waitFor, type Harness } from './helpers/harness'
+import { alertLines, killCliProcesses, spawnCli, whileRunning } from './helpers/cli-process'
+import { missingFrom, storedTradeKeys, tradeKey } from './helpers/harness'
+import { tempDataDir } from './helpers/services-pipeline'
+import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
-let h: Harness | null = null
+// Long enough for the start and three cuts with their recoveries on a loaded machine; the test sets
+// the feed's rate to 0 well before it, so the run ends with every sent trade received.
+const DURATION_S = 90
+
 let sim: Simulator | null = null
+let admin: pg.Client | null = null
+let dir: string | null = null
+let schema: string | null = null
 afterEach(async () => {
+  await killCliProcesses()
   await sim?.stop()
-  await h?.close()
-  sim = null
-  h = null
+  await admin?.end()
+  if (schema) await dropTestSchema(schema)
+  if (dir) await rm(dir, { recursive: true, force: true })
+  sim = admin = dir = schema = null
 })
 
 /**
- * What a PostgreSQL restart does to a client, aimed at this test's writer only: the server is
- * shared (other schemas, other runs), so only sessions with the writer's application_name go.
+ * What a PostgreSQL restart does to a client, aimed at this run's writer only: the server is shared
+ * (other schemas, other runs), so only sessions with the writer's application_name go.
  * Returns how many sessions were ended.
  */
-async function terminateWriter(h: Harness): Promise<number> {
-  const { rows } = await h.db.pool.query<{ n: number }>(
+async function terminateWriter(client: pg.Client, schema: string): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
     `SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS n FROM pg_stat_activity
       WHERE application_name = $1 AND datname = current_database() AND pid <> pg_backend_pid()`,
-    [writerApplicationName(h.db.schema)],
+    [writerApplicationName(schema)],
   )
-  return rows[0]!.n
+  return Number(rows[0]!.n)
 }
 
-const written = (p: Pipeline): number => p.status().counters.written
-
-describe('PostgreSQL restarted under a running stream', () => {
-  it('loses no trade, stores none twice, keeps its writer thread, and still stops', async () => {
-    h = await openHarness()
-    sim = await startSimulator({ seed: 8, tradesPerSecond: 2_000, tradesPerFrame: [1, 10], retainSent: true })
-    const source = new FinnhubClient({
-      url: sim.url,
-      symbols: ['AAPL', 'AMZN', 'BINANCE:BTCUSDT'],
-      kind: 'demo',
-    })
-    const pipeline = h.pipeline(source)
-    const notices: Notice[] = []
-    pipeline.onAlert((n) => notices.push(n))
-    await pipeline.start()
+describe('PostgreSQL sessions of the CLI pipeline ended three times mid-stream', () => {
+  it('loses no trade, stores none twice, keeps its writer thread, drains and exits 0 at --duration', async () => {
+    dir = await tempDataDir('tickflow-pg-restart-')
+    schema = uniqueSchemaName('pgr')
+    sim = await startSimulator({ seed: 8, tradesPerSecond: 1_000, tradesPerFrame: [1, 10], retainSent: true })
+    const args = [
+      ...['--source', 'finnhub', '--finnhub-url', sim.url, '--symbols', 'AAPL,AMZN,BINANCE:BTCUSDT'],
+      ...['--brokers', inject('kafkaBrokers'), '--topic', `pgr-${schema}`, '--group-id', `pgr-${schema}`],
+      ...['--database-url', inject('databaseUrl'), '--schema', schema],
+      ...['--data-dir', dir, '--duration', String(DURATION_S)],
+    ]
+    const cli = spawnCli(args, { env: { FINNHUB_TOKEN: 'any-token' } })
+    const { out } = cli
+    const spawnedAt = Date.now()
+    const marks: string[] = [] // when each step came, in s after the spawn, for the log
+    const mark = (what: string): number =>
+      marks.push(`${what} ${Math.round((Date.now() - spawnedAt) / 1000)}`)
+    admin = new pg.Client({ connectionString: inject('databaseUrl') })
+    await admin.connect()
 
     // Three times: end every writer session (idle or mid-transaction), then see writes resume.
     for (let round = 1; round <= 3; round++) {
-      const before = await waitFor(
-        `rows written before cut ${round}`,
-        () => written(pipeline),
-        (n) => n >= round * 2_000,
+      const before = await whileRunning(cli, `rows written before cut ${round}`, () =>
+        cli.rows() >= round * 2_000 ? cli.rows() : undefined,
       )
-      await waitFor(
-        `writer sessions to end (cut ${round})`,
-        () => terminateWriter(h!),
-        (n) => n > 0,
+      await whileRunning(cli, `writer sessions to end (cut ${round})`, async () =>
+        (await terminateWriter(admin!, schema!)) > 0 ? true : undefined,
       )
-      await waitFor(
-        `writes to resume after cut ${round}`,
-        () => written(pipeline),
-        (n) => n >= before + 1_000,
+      mark(`cut ${round}`)
+      await whileRunning(cli, `writes to resume after cut ${round}`, () =>
+        cli.rows() >= before + 1_000 ? true : undefined,
       )
     }
-
+    // The feed stops well before --duration, so the drain finds every sent trade received.
+    mark('feed stopped')
+    console.log(`[postgres-restart] s after the spawn: ${marks.join(', ')}`)
     sim.setRate(0)
-    const sent = sim.stats().sentTrades
-    await waitFor(
-      'every sent trade received',
-      () => pipeline.status().counters.received,
-      (n) => n >= sent,
-    )
-    expect(pipeline.status().consumer.state).toBe('running')
-    const t0 = Date.now()
-    await pipeline.stop()
-    expect(Date.now() - t0).toBeLessThan(60_000)
-    expect(pipeline.status().consumer.state).toBe('stopped')
 
-    const stored = await storedTradeKeys(h.db)
-    const expected = sim.sent.map(tradeKey)
-    expect(expected).toHaveLength(sent)
-    expect(missingFrom(expected, stored)).toEqual([])
-    expect(missingFrom(stored, expected)).toEqual([])
-    // The outage was told in words, and the writer thread lived through it: without error
+    const { code } = await cli.exited
+    expect(out.stderr).toContain('duration reached: draining')
+    expect(code, out.stderr).toBe(0)
+    expect(out.stdout).not.toMatch(/ failed \(/)
+    expect(cli.lastLine()).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
+    // The cuts were told in words, and the writer thread lived through them: without error
     // listeners on the pool and its clients the thread died (and was replaced) on every cut.
-    const texts = notices.map((n) => n.message)
-    expect(texts.some((m) => /PostgreSQL (write failed|connection lost)/.test(m))).toBe(true)
-    expect(texts.filter((m) => /consumer thread/.test(m))).toEqual([])
-  })
+    const alerts = alertLines(cli)
+    expect(
+      alerts.some((m) => /PostgreSQL (write failed|connection lost)/.test(m)),
+      out.stderr,
+    ).toBe(true)
+    expect(alerts.filter((m) => /consumer thread/.test(m))).toEqual([])
+
+    const db = await openTestDatabase({ schema })
+    try {
+      const stored = await storedTradeKeys(db)
+      const sent = sim.sent.map(tradeKey)
+      expect(sent).toHaveLength(sim.stats().sentTrades)
+      expect(missingFrom(sent, stored)).toEqual([])
+      expect(missingFrom(stored, sent)).toEqual([])
+    } finally {
+      await db.close() // drops the schema; afterEach then has nothing left to drop
+    }
+  }, 400_000)
 })

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { waitFor } from './harness'
 
 /** `npm run pipeline` as a child process, with what it has printed so far. */
 export interface CliProcess {
@@ -61,4 +62,33 @@ export async function killCliProcesses(): Promise<void> {
     run.kill('SIGKILL')
     await run.exited
   }
+}
+
+/**
+ * Polls `probe` until it gives a value (not undefined or null) while the CLI runs and has not
+ * begun to drain: a CLI that exits, or reaches --duration, before the test is done with it fails
+ * the wait at once, with its stderr.
+ */
+export async function whileRunning<T>(
+  cli: CliProcess,
+  what: string,
+  probe: () => Promise<T | undefined | null> | T | undefined | null,
+  timeoutMs = 120_000,
+): Promise<T> {
+  const seen = await waitFor(
+    what,
+    async () => {
+      const over = !cli.running() || /: draining what is in flight/.test(cli.out.stderr)
+      return { over, value: over ? undefined : await probe() }
+    },
+    (v) => v.over || v.value != null,
+    timeoutMs,
+  )
+  if (seen.over) throw new Error(`the CLI ended or began to drain before ${what}; stderr:\n${cli.out.stderr}`)
+  return seen.value as T
+}
+
+/** Its alerts as a terminal shows them ("error: …", "info: …"), without the progress lines. */
+export function alertLines(cli: CliProcess): string[] {
+  return cli.out.stderr.split('\n').filter((l) => /^(info|warn|error|cleared): /.test(l))
 }
