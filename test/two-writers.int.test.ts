@@ -79,7 +79,7 @@ describe('--role ingest feeding two --role write processes of one group', () => 
     )
     await printed(ingest, /running \(finnhub open\) · recv \d+\/s · produced [1-9]/)
     // Started after the ingest runs, with a longer --duration: the survivor outlives the feed and
-    // the dead writer's 30 s session, so it drains every last record before it exits.
+    // the dead writer's 10 s session, so it drains every last record before it exits.
     const writerArgs = ['--role', 'write', ...onServices, '--duration', '100']
     const [a, b] = await Promise.all([startCli('writer-a', writerArgs), startCli('writer-b', writerArgs)])
     // Both have stored rows: the group shares the partitions between them.

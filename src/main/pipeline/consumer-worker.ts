@@ -21,6 +21,9 @@ const post = (m: FromConsumerThread): void => port.postMessage(m)
 
 const pool = createPool(init.database.url, init.database.schema, {
   applicationName: writerApplicationName(init.database.schema),
+  // A write attempt must end well within the consumer's 10 s session: kafkajs heartbeats only
+  // between attempts (consumer.ts), so a connect that hangs for 10 s would get the member evicted.
+  connectTimeoutMs: 5_000,
 })
 // A restarted PostgreSQL (or a terminated backend) errors every idle client at once. Without this
 // listener that error would end the thread; with it the pool drops the client, and the next write

@@ -26,6 +26,16 @@ export interface ConsumerOptions {
   onNotice?: (level: AlertLevel, message: string) => void
 }
 
+/** The longest stretch of a write-retry pause without a heartbeat (the session is 10 s). */
+export const HEARTBEAT_SLICE_MS = 2_000
+
+/** `ms` cut into pauses of at most `slice` ms, for a heartbeat between them. */
+export function pauseSlices(ms: number, slice: number): number[] {
+  const slices: number[] = []
+  for (let left = ms; left > 0; left -= slice) slices.push(Math.min(slice, left))
+  return slices
+}
+
 /** kafkajs's lifecycle events, for a supervisor. */
 export interface ConsumerWatch {
   crash(error: Error): void
@@ -104,8 +114,10 @@ export class TradeConsumer {
       maxWaitTimeInMs: 50,
       // A consumer that comes back after the broker or the process died joins as a new member, and
       // the group waits this long for the old one. With kafkajs's 30 s that wait was half of a
-      // broker kill's recovery (logs: join 16:58:12, joined 16:58:42). Heartbeats go every 3 s,
-      // also while a batch retries its write, so 10 s is safe.
+      // broker kill's recovery (logs: join 16:58:12, joined 16:58:42). kafkajs heartbeats only when
+      // asked (at most every 3 s): between batches, and while a batch retries its write, after each
+      // failed attempt and every HEARTBEAT_SLICE_MS of the pause. The worker's pool gives up a
+      // connect after 5 s (consumer-worker.ts), so no gap comes near 10 s.
       sessionTimeout: opts.sessionTimeoutMs ?? 10_000,
       retry: { retries: 10, restartOnFailure: async () => selfRestart },
     })
@@ -205,10 +217,14 @@ export class TradeConsumer {
         }
         // Leaving without a commit is safe: the records are fetched again by whoever owns them next.
         if (this.stopping || !p.isRunning() || p.isStale()) return
-        await this.retryPause.sleep(delay)
-        if (this.stopping || !p.isRunning() || p.isStale()) return
-        delay = Math.min(delay * 2, this.opts.maxRetryDelayMs ?? 10_000)
+        // A pause of up to 10 s in one piece would outlast the session: heartbeat between slices.
         await p.heartbeat().catch(() => undefined)
+        for (const slice of pauseSlices(delay, HEARTBEAT_SLICE_MS)) {
+          await this.retryPause.sleep(slice)
+          if (this.stopping || !p.isRunning() || p.isStale()) return
+          await p.heartbeat().catch(() => undefined)
+        }
+        delay = Math.min(delay * 2, this.opts.maxRetryDelayMs ?? 10_000)
       }
     }
 

@@ -9,6 +9,7 @@ import { consumerLag, NO_CONSUMER_STATS } from './consumer'
 import { clusterChange, pinCluster } from './cluster-pin'
 import { ConsumerJoin, NO_CONSUMER_HEALTH } from './consumer-join'
 import { ConsumerThread } from './consumer-thread'
+import { drainsWholeGroup } from './drain'
 import { addFeedError, feedErrorOf } from './feed-errors'
 import { Ingest } from './ingest'
 import { TradeProducer } from './producer'
@@ -181,8 +182,9 @@ export class Pipeline {
   /**
    * Stops the source, then lets everything already received reach PostgreSQL: the producer
    * flushes, and the consumer runs until its lag is zero (or the time is up). Role `ingest` stops
-   * once the producer has flushed (what the writers do is theirs); role `write` waits for its
-   * group's lag to reach zero, so the last writer of a stopped feed leaves nothing in Kafka.
+   * once the producer has flushed (what the writers do is theirs); role `write` finishes its
+   * batches in hand, and as the group's only member also waits for the group's lag to reach zero,
+   * so the last writer of a stopped feed leaves nothing in Kafka.
    */
   async stop(drainTimeoutMs = 30_000): Promise<void> {
     if (this.state === 'stopped') return
@@ -270,7 +272,11 @@ export class Pipeline {
     if (this.join && drainTimeoutMs > 0 && backlog) {
       const deadline = Date.now() + drainTimeoutMs
       const joined = (await this.join.whenJoined(drainTimeoutMs)) === true
-      if (!joined || !(await this.waitForLag0(deadline - Date.now()))) {
+      // Beside other writers, this one just leaves (drain.ts says why); join.stop() below still
+      // lets its batches in hand finish and commit.
+      const members = joined && this.role === 'write' ? await this.groupMembers() : null
+      const drains = joined && drainsWholeGroup(this.role, members)
+      if (!joined || (drains && !(await this.waitForLag0(deadline - Date.now())))) {
         const why = joined ? 'every record was written' : 'the writer had joined its group'
         this.alert('warn', `stopped before ${why}; the records stay in Kafka for the next start`)
       }
@@ -279,6 +285,16 @@ export class Pipeline {
     await this.rejects.close()
     await settlesWithin(this.admin.disconnect(), 5_000)
     await this.tick(false)
+  }
+
+  /** How many members the consumer group has; null if the broker would not say. */
+  private async groupMembers(): Promise<number | null> {
+    try {
+      const { groups } = await this.admin.describeGroups([this.opts.groupId])
+      return groups[0]?.members.length ?? null
+    } catch {
+      return null
+    }
   }
 
   /** The broker now answering is another cluster's: stop moving data, and fail with the reason. */

@@ -109,8 +109,15 @@ export function passwordOf(url: string): string | undefined {
   }
 }
 
-/** `applicationName` tells this pool's sessions apart in pg_stat_activity; default 'tickflow'. */
-export function createPool(url: string, schema: string, opts: { applicationName?: string } = {}): pg.Pool {
+/**
+ * `applicationName` tells this pool's sessions apart in pg_stat_activity; default 'tickflow'.
+ * `connectTimeoutMs` bounds the wait for a connection (a free one or a new one); default 10 s.
+ */
+export function createPool(
+  url: string,
+  schema: string,
+  opts: { applicationName?: string; connectTimeoutMs?: number } = {},
+): pg.Pool {
   assertSchemaName(schema)
   const pool = new pg.Pool({
     connectionString: url,
@@ -118,7 +125,7 @@ export function createPool(url: string, schema: string, opts: { applicationName?
     options: `-c search_path=${schema} -c TimeZone=UTC`,
     types: typeParsers,
     application_name: opts.applicationName ?? 'tickflow',
-    connectionTimeoutMillis: 10_000,
+    connectionTimeoutMillis: opts.connectTimeoutMs ?? 10_000,
   })
   // A checked-out client whose server goes away emits 'error' besides failing its query, and pg
   // only listens while the client idles in the pool: unheard, that error would crash the process

@@ -1,7 +1,7 @@
 // What a pid or lock file's pid is now: alive, which program, started when. Linux reads /proc;
 // elsewhere `ps` stands in, and the start time is then unknown.
 import { execFile } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { access, readFile } from 'node:fs/promises'
 
 /** The fields of /proc/<pid>/stat after the command name, which may itself hold spaces and parentheses. */
 function statFields(stat: string): string[] | undefined {
@@ -25,7 +25,8 @@ export function parseStatStartTime(stat: string): number | undefined {
   return Number.isInteger(v) && v >= 0 ? v : undefined
 }
 
-export async function isProcessAlive(pid: number): Promise<boolean> {
+/** `procRoot` is where /proc is: a test points it elsewhere to see a pid vanish mid-check. */
+export async function isProcessAlive(pid: number, procRoot = '/proc'): Promise<boolean> {
   try {
     process.kill(pid, 0)
   } catch (err) {
@@ -33,9 +34,21 @@ export async function isProcessAlive(pid: number): Promise<boolean> {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
   try {
-    return parseProcState(await readFile(`/proc/${pid}/stat`, 'utf8')) !== 'Z'
+    return parseProcState(await readFile(`${procRoot}/${pid}/stat`, 'utf8')) !== 'Z'
+  } catch (err) {
+    if (!(await exists(procRoot))) return true // no /proc (macOS): kill(0) is all we have
+    // With a /proc, a missing entry means the process exited (and was reaped) after kill(0).
+    const code = (err as NodeJS.ErrnoException).code
+    return code !== 'ENOENT' && code !== 'ESRCH'
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path)
+    return true
   } catch {
-    return true // no /proc (macOS): kill(0) is all we have
+    return false
   }
 }
 
