@@ -53,7 +53,7 @@ describe('settings persist across restarts of the core', () => {
     await rm(dir, { recursive: true, force: true })
   })
 
-  it('comes back with the source, symbols, thresholds, token and window', async () => {
+  it('comes back with the source, symbols, thresholds and token', async () => {
     const first = await startCore()
     await dispatch(first, 'setSource', { source: 'replay', replayFile: '/data/today.jsonl', speed: 'max' })
     await dispatch(first, 'setFinnhubToken', { token: TOKEN })
@@ -61,7 +61,6 @@ describe('settings persist across restarts of the core', () => {
     await dispatch(first, 'unsubscribe', { symbol: 'AMZN' })
     await dispatch(first, 'setThreshold', { id: 'data_loss_window_s', value: 45 })
     await dispatch(first, 'setThreshold', { id: 'symbols_subscribed', value: 7 })
-    await dispatch(first, 'watch', { window: { preset: '1h' }, symbol: 'AAPL' }, { clientId: 'tab' })
     await first.shutdown()
     // The token went to the secret box only.
     expect(await readFile(join(dir, 'settings.json'), 'utf8')).not.toContain(TOKEN)
@@ -79,7 +78,6 @@ describe('settings persist across restarts of the core', () => {
       thresholds: { data_loss_window_s: 45, symbols_subscribed: 7 },
     })
     expect(JSON.stringify(config)).not.toContain(TOKEN)
-    expect(second.savedWatch()).toEqual({ window: { preset: '1h' }, symbol: 'AAPL' })
     // Two quick changes (two tabs, say) both land. The pin outlived the restart: new symbols
     // leave the typed value alone...
     await Promise.all([

@@ -4,6 +4,7 @@ import { DEFAULT_SYMBOLS, parseSymbolList, symbolListSchema } from '../shared/sy
 import { brokerAddressSchema, kafkaConnectionSchema, parseBrokerList } from './kafka/client'
 import { defaultDataDir } from './kafka/paths'
 import { DEFAULT_LOG_LEVEL, LOG_LEVELS } from './log/levels'
+import { secretsOf } from './log/redact'
 import { PIPELINE_ROLES, roleFlagConflict, roleSettingsIssues } from './pipeline/role'
 
 const settingsObject = z.object({
@@ -81,7 +82,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S
   const out: Partial<SettingsInput> = { dataDir: defaultDataDir(env) }
   if (env.FINNHUB_TOKEN) out.finnhubToken = env.FINNHUB_TOKEN
   if (env.DATABASE_URL) out.databaseUrl = env.DATABASE_URL
-  if (env.TICKFLOW_LOG_LEVEL) out.logLevel = env.TICKFLOW_LOG_LEVEL as Settings['logLevel']
+  if (env.TICKFLOW_LOG_LEVEL) out.logLevel = envLogLevel(env.TICKFLOW_LOG_LEVEL)
   if (env.KAFKA_BROKERS) out.brokers = parseBrokerList(env.KAFKA_BROKERS)
   if (env.KAFKA_SSL) out.kafkaSsl = env.KAFKA_SSL === 'true' || env.KAFKA_SSL === '1'
   if (env.KAFKA_SASL_MECHANISM || env.KAFKA_SASL_USERNAME) {
@@ -92,6 +93,26 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): Partial<S
     }
   }
   return out
+}
+
+/**
+ * TICKFLOW_LOG_LEVEL checked by the settings' own schema, here rather than in resolveSettings: a
+ * flag would hide a bad value there, and the export face reads it without resolveSettings. Throws a
+ * settings error naming the variable.
+ */
+function envLogLevel(value: string): Settings['logLevel'] {
+  const r = settingsObject.shape.logLevel.safeParse(value)
+  if (r.success) return r.data
+  throw new z.ZodError(r.error.issues.map((i) => ({ ...i, path: ['TICKFLOW_LOG_LEVEL'] })))
+}
+
+/** The secrets the environment holds, for masking an error's text: never throws, even on a bad setting. */
+export function envSecrets(env: NodeJS.ProcessEnv = process.env): string[] {
+  return secretsOf({
+    finnhubToken: env.FINNHUB_TOKEN,
+    databaseUrl: env.DATABASE_URL,
+    kafkaSasl: { password: env.KAFKA_SASL_PASSWORD },
+  })
 }
 
 const flagSpec = {

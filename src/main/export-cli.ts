@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
-import { describeSettingsError, settingsFileSchema, settingsFromEnv } from './config'
+import { describeSettingsError, envSecrets, settingsFileSchema, settingsFromEnv } from './config'
 import { EXPORT_USAGE, parseExportArgs, type ExportCommand } from './export/cli-args'
 import { ExportArgError } from './export/export-args'
 import { CsvExporter } from './export/exporter'
@@ -14,6 +14,7 @@ import { openSettingsStore } from './settings/store'
 const dbSettingsSchema = settingsFileSchema.pick({ databaseUrl: true, pgSchema: true, dataDir: true })
 
 async function run(cmd: ExportCommand, signal: AbortSignal): Promise<void> {
+  // Checks TICKFLOW_LOG_LEVEL against the settings' schema: a bad one ends here, with exit 2.
   const fromEnv = settingsFromEnv(process.env)
   const dataDir = cmd.db.dataDir ?? fromEnv.dataDir!
   const store = await openSettingsStore(dataDir)
@@ -27,12 +28,17 @@ async function run(cmd: ExportCommand, signal: AbortSignal): Promise<void> {
     dataDir,
   })
   // No --log-level flag here: the level comes from TICKFLOW_LOG_LEVEL or the settings store.
+  const secrets = secretsOf({ databaseUrl: s.databaseUrl })
   const logFile = await openLog({
     dir: join(dataDir, 'logs'),
     name: 'export',
     level: fromEnv.logLevel ?? stored.logLevel ?? DEFAULT_LOG_LEVEL,
-    secrets: secretsOf({ databaseUrl: s.databaseUrl }),
-  }).catch(() => null) // an export does not fail for want of a log
+    secrets,
+  }).catch((err: Error) => {
+    // An export does not fail for want of a log, but says so, as the other faces do.
+    console.error(`warning: no log file: ${redactText(err.message, secrets)}`)
+    return null
+  })
   const log = (m: string): void => {
     appLog('export').info(m)
     if (!cmd.quiet) console.error(maskSecrets(m))
@@ -44,7 +50,7 @@ async function run(cmd: ExportCommand, signal: AbortSignal): Promise<void> {
     onProgress: (m) => log(`… ${m}`),
   }).catch(async (err: unknown) => {
     appLog('export').error({ err }, 'could not open the database')
-    await logFile?.close()
+    await logFile?.close().catch(() => undefined)
     throw err
   })
   let last = 0
@@ -69,7 +75,7 @@ async function run(cmd: ExportCommand, signal: AbortSignal): Promise<void> {
     }
   } finally {
     await db.close()
-    await logFile?.close()
+    await logFile?.close().catch(() => undefined)
   }
 }
 
@@ -109,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
       return 130
     }
     const msg = err instanceof z.ZodError ? describeSettingsError(err) : (err as Error).message
-    console.error(`tickflow export: ${redactText(msg.split('\n')[0] ?? '', secretsOf(settingsFromEnv()))}`)
+    console.error(`tickflow export: ${redactText(msg.split('\n')[0] ?? '', envSecrets())}`)
     return err instanceof ExportArgError || err instanceof z.ZodError ? 2 : 1
   }
 }

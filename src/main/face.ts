@@ -1,6 +1,6 @@
 import { join } from 'node:path'
 import { ZodError } from 'zod'
-import { describeSettingsError, parseFlags, resolveSettings, settingsFromEnv, type Settings } from './config'
+import { describeSettingsError, envSecrets, parseFlags, resolveSettings, type Settings } from './config'
 import { defaultDataDir } from './kafka/paths'
 import { appLog, maskSecrets, openLog, type LogHandle } from './log/logger'
 import { redactText, secretsOf } from './log/redact'
@@ -60,12 +60,13 @@ export async function runFace(opts: FaceOptions): Promise<number> {
     faceLog.error({ err }, 'failed')
     return fail((err as Error).message.split('\n')[0] ?? '', 1)
   } finally {
-    await log?.close()
+    // close() never rejects; should that change, the run's outcome still stands, not the log's.
+    await log?.close().catch(() => undefined)
   }
 }
 
 /** The one-line reason, without any secret the settings or the environment hold. */
 function fail(message: string, code: number): number {
-  console.error(`tickflow: ${maskSecrets(redactText(message, secretsOf(settingsFromEnv())))}`)
+  console.error(`tickflow: ${maskSecrets(redactText(message, envSecrets()))}`)
   return code
 }

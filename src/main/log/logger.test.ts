@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promise
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { appLog, appLogLevel, createLogger, maskSecrets, openLog, type LogHandle } from './logger'
+import pinoRoll from 'pino-roll'
+import { appLog, appLogLevel, createLogger, endStream, maskSecrets, openLog, type LogHandle } from './logger'
 
 const SECRET = 'fh-token-0123456789'
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r))
@@ -139,5 +140,39 @@ describe('openLog', () => {
     handle = null
     expect(await files()).toContain('serve.1.log')
     expect((await files()).filter((f) => f.startsWith('pipeline.'))).toHaveLength(2)
+  })
+})
+
+describe('endStream', () => {
+  let dir: string
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'tickflow-log-end-'))
+  })
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+
+  it('resolves for a stream already destroyed (after a write or roll error), where end() throws', async () => {
+    const stream = await pinoRoll({ file: join(dir, 'app'), extension: '.log', sync: true })
+    stream.write('kept\n')
+    await new Promise<void>((closed) => {
+      stream.once('close', () => closed())
+      stream.destroy()
+    })
+    expect(() => stream.end()).toThrow('SonicBoom destroyed') // what close() used to meet
+    const reported: Error[] = []
+    await expect(endStream(stream, (err) => reported.push(err))).resolves.toBeUndefined()
+    expect(reported).toEqual([]) // nothing failed: the file was closed already
+    expect(await readFile(join(dir, 'app.1.log'), 'utf8')).toBe('kept\n')
+  })
+
+  it('flushes and closes a live stream', async () => {
+    const stream = await pinoRoll({ file: join(dir, 'app'), extension: '.log', sync: true })
+    stream.write('line\n')
+    await endStream(stream, (err) => {
+      throw err
+    })
+    expect(() => stream.write('late\n')).toThrow('SonicBoom destroyed')
+    expect(await readFile(join(dir, 'app.1.log'), 'utf8')).toBe('line\n')
   })
 })

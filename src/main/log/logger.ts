@@ -9,6 +9,7 @@ import {
 } from 'node:worker_threads'
 import { pino, type DestinationStream, type Logger } from 'pino'
 import pinoRoll from 'pino-roll'
+import type SonicBoom from 'sonic-boom'
 import type { LogLevel } from './levels'
 import { redactText, redactValue } from './redact'
 
@@ -132,7 +133,7 @@ export async function pruneLogs(dir: string, name: string, keep: number): Promis
 }
 
 export interface LogHandle {
-  /** Flushes and closes the file; the app's logger is silent again. */
+  /** Flushes and closes the file; the app's logger is silent again. Never rejects. */
   close(): Promise<void>
 }
 
@@ -151,10 +152,11 @@ export async function openLog(opts: LogOptions): Promise<LogHandle> {
     sync: true,
   })
   let reported = false
-  stream.on('error', (err: Error) => {
+  const report = (err: Error): void => {
     if (!reported) console.error(`tickflow: writing the log in ${opts.dir} failed: ${err.message}`)
     reported = true
-  })
+  }
+  stream.on('error', report)
   const channel = new BroadcastChannel(CHANNEL)
   channel.onmessage = (e) => stream.write(redactText(String(e.data), secrets))
   unref(channel)
@@ -168,11 +170,36 @@ export async function openLog(opts: LogOptions): Promise<LogHandle> {
     children = new Map()
     setEnvironmentData(ENV_KEY, undefined)
     channel.close()
-    await new Promise<void>((resolve) => {
-      stream.once('close', () => resolve())
-      stream.end()
-    })
+    await endStream(stream, report)
     await pruneLogs(opts.dir, opts.name, keep).catch(() => undefined)
   }
   return { close: () => (closing ??= close()) }
+}
+
+/**
+ * Flushes and closes a log stream, and never rejects: a run's outcome must not be replaced by its
+ * log's. A stream a write or roll error destroyed is closed already (its 'close' may be past, and
+ * end() would throw); a failure while ending is reported once through `report`.
+ */
+export function endStream(stream: SonicBoom, report: (err: Error) => void): Promise<void> {
+  return new Promise<void>((resolve) => {
+    // sonic-boom's types leave out `destroyed`, which it sets as it closes
+    if ((stream as SonicBoom & { destroyed?: boolean }).destroyed) return resolve()
+    stream.once('close', () => resolve())
+    // A write failing while the rest is flushed: 'close' would never come, so let the file go.
+    stream.once('error', () => {
+      try {
+        stream.destroy()
+      } catch {
+        // closing is best effort here
+      }
+      resolve()
+    })
+    try {
+      stream.end()
+    } catch (err) {
+      report(err as Error)
+      resolve()
+    }
+  })
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto'
-import { open, readdir, rename, rm } from 'node:fs/promises'
+import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { isProcessAlive } from '../supervise/process-info'
 
@@ -45,14 +45,22 @@ export async function writeFileAtomic(
   await syncDir(dir)
 }
 
+/** Makes the rename durable where it can. Never throws: by now the file has been replaced. */
 async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r')
+  let fh: FileHandle
+  try {
+    fh = await open(dir, 'r')
+  } catch {
+    // A directory we may write but not read, or a system that cannot open one (Windows): the
+    // rename has landed, so the caller must not hear that the write failed.
+    return
+  }
   try {
     await fh.sync()
   } catch {
     // some file systems cannot fsync a directory; the rename stands all the same
   } finally {
-    await fh.close()
+    await fh.close().catch(() => undefined)
   }
 }
 

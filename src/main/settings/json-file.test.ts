@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { REDACTED } from '../log/redact'
 import { readJsonFile } from './json-file'
 
 describe('reading one of our JSON files', () => {
@@ -25,8 +26,8 @@ describe('reading one of our JSON files', () => {
     )
     const read = await readJsonFile(path, schema, Date.UTC(2026, 0, 2, 3, 4, 5, 6))
     expect(read.data).toBeNull()
-    expect(read.warnings[0]).toMatch(/finnhubToken: rejected "\*\*\*"/)
-    expect(read.warnings[0]).toContain('postgres://me:***@db/t')
+    expect(read.warnings[0]).toContain(`finnhubToken: rejected "${REDACTED}"`)
+    expect(read.warnings[0]).toContain(`postgres://me:${REDACTED}@db/t`)
     expect(read.warnings[0]).not.toMatch(/tok-123456|pw-98765/)
     expect(await readdir(dir)).toEqual(['settings.json.bad-20260102T030405.006Z'])
   })

@@ -1,15 +1,13 @@
 import { chmod, readFile, rename } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { z } from 'zod'
+import { REDACTED, redactText, redactValue, secretsOf } from '../log/redact'
 
 export interface JsonFileRead<T> {
   /** null when the file is missing, or was corrupt and has been moved aside */
   data: T | null
   warnings: string[]
 }
-
-// Keys whose values are secrets: never repeated in a message about the file.
-const SECRET_KEY = /token|password|secret/i
 
 /**
  * Reads one of our JSON files and checks it against its schema. A missing file is no data. A
@@ -41,7 +39,7 @@ export async function readJsonFile<T>(
   const problems = parsed.error.issues
     .map((i) => `${i.path.join('.') || 'the file'}: ${i.message}`)
     .join('; ')
-  return quarantine(path, redact(problems, secretValues(json)), now)
+  return quarantine(path, redactText(problems, secretValues(json, redactValue(json))), now)
 }
 
 async function quarantine<T>(path: string, problem: string, now: number): Promise<JsonFileRead<T>> {
@@ -54,18 +52,24 @@ async function quarantine<T>(path: string, problem: string, now: number): Promis
   }
 }
 
-/** Every string under a secret-looking key, and the password of any URL, anywhere in the document. */
-function secretValues(json: unknown, underSecret = false, out: string[] = []): string[] {
+/**
+ * The secret strings in a document, as the log's masking (log/redact.ts) judges them: every string
+ * redactValue masks, which is all under a secret-named key, and the password of any URL.
+ */
+function secretValues(json: unknown, masked: unknown): string[] {
   if (typeof json === 'string') {
-    if (underSecret) out.push(json)
-    const pw = /^[a-z][a-z0-9+.-]*:\/\/[^/@:]*:([^/@]+)@/i.exec(json)?.[1]
-    if (pw) out.push(pw)
-  } else if (json !== null && typeof json === 'object') {
-    for (const [k, v] of Object.entries(json)) secretValues(v, underSecret || SECRET_KEY.test(k), out)
+    // secretsOf reads the password of a URL; any URL here, not only a database's
+    return masked === REDACTED ? [json] : secretsOf({ databaseUrl: json })
   }
-  return out.filter((s) => s.length > 0)
+  if (json === null || typeof json !== 'object') return []
+  // Masked whole (under a secret-named key), or deeper than redactValue goes: every string in it.
+  if (masked === null || typeof masked !== 'object') return stringsIn(json)
+  const copy = masked as Record<string, unknown>
+  return Object.entries(json).flatMap(([k, v]) => secretValues(v, copy[k]))
 }
 
-function redact(text: string, secrets: string[]): string {
-  return secrets.reduce((t, s) => t.split(s).join('***'), text)
+function stringsIn(json: unknown): string[] {
+  if (typeof json === 'string') return [json]
+  if (json === null || typeof json !== 'object') return []
+  return Object.values(json).flatMap(stringsIn)
 }

@@ -1,5 +1,4 @@
 import { z } from 'zod'
-import { watchRequestSchema } from '../../shared/windows'
 import { settingsFileSchema, type SettingsInput } from '../config'
 import { kafkaConnectionSchema } from '../kafka/client'
 import type { SecretValues } from './secret-box'
@@ -8,8 +7,6 @@ const checked = settingsFileSchema
   .extend({
     // the password lives in the secret box
     kafkaSasl: kafkaConnectionSchema.shape.sasl.unwrap().partial({ password: true }).optional(),
-    /** the dashboard's time window and volume-trend symbol, as it last watched them */
-    window: watchRequestSchema.optional(),
     /** true: symbols_subscribed keeps the value the user set; false: it follows the subscription */
     symbolsSubscribedPinned: z.boolean().optional(),
   })
@@ -25,7 +22,10 @@ export type StoredSettings = Partial<z.output<typeof checked>>
  */
 export const storedSettingsSchema: z.ZodType<StoredSettings> = z
   .record(z.string(), z.unknown())
-  .transform((raw, ctx) => {
+  .transform((rawFile, ctx) => {
+    // Older versions kept the dashboard's window here; the renderer keeps it now. A file that still
+    // has it loads, without it (the next write drops it), rather than being moved aside as unknown.
+    const { window: _window, ...raw } = rawFile
     const r = checked.safeParse(raw)
     if (!r.success) {
       for (const i of r.error.issues) ctx.addIssue({ code: 'custom', path: i.path, message: i.message })
@@ -63,7 +63,7 @@ export function joinSecrets(
   doc: StoredSettings,
   secret: (name: keyof SecretValues) => string | undefined,
 ): Partial<SettingsInput> {
-  const { window: _window, symbolsSubscribedPinned: _pinned, ...settings } = doc
+  const { symbolsSubscribedPinned: _pinned, ...settings } = doc
   const out: Partial<SettingsInput> = { ...settings } as Partial<SettingsInput>
   const token = secret('finnhubToken')
   if (token !== undefined) out.finnhubToken = token

@@ -24,7 +24,6 @@ describe('the settings store', () => {
     const store = await openSettingsStore(join(dir, 'not-yet'))
     expect(store.settings()).toEqual({})
     expect(store.warnings).toEqual([])
-    expect(store.window()).toBeNull()
     expect(store.symbolsSubscribedPinned()).toBe(false)
   })
 
@@ -39,7 +38,6 @@ describe('the settings store', () => {
       databaseUrl: 'postgres://me:db-pw@db.example/tickflow',
       kafkaSasl: { mechanism: 'scram-sha-256', username: 'me', password: 'kafka-pw' },
       finnhubToken: TOKEN,
-      window: { window: { preset: '1h' }, symbol: 'MSFT' },
       symbolsSubscribedPinned: true,
     })
     const again = await openSettingsStore(dir)
@@ -54,7 +52,6 @@ describe('the settings store', () => {
       kafkaSasl: { mechanism: 'scram-sha-256', username: 'me', password: 'kafka-pw' },
       finnhubToken: TOKEN,
     })
-    expect(again.window()).toEqual({ window: { preset: '1h' }, symbol: 'MSFT' })
     expect(again.symbolsSubscribedPinned()).toBe(true)
 
     const text = await readFile(path, 'utf8')
@@ -67,19 +64,17 @@ describe('the settings store', () => {
     const s = resolveSettings({ symbols: ['AAPL'], dataDir: dir }, {}, again.settings())
     expect(s).toMatchObject({ symbols: ['AAPL'], source: 'replay', finnhubToken: TOKEN })
 
-    await again.update({ finnhubToken: null, window: null, databaseUrl: null })
+    await again.update({ finnhubToken: null, databaseUrl: null })
     const third = await openSettingsStore(dir)
     expect(third.settings().finnhubToken).toBeUndefined()
     expect(third.settings().databaseUrl).toBeUndefined()
     expect(third.secrets.get('databasePassword')).toBeUndefined()
-    expect(third.window()).toBeNull()
   })
 
   it('writes quick changes one after another, none lost', async () => {
     const store = await openSettingsStore(dir)
     await Promise.all([
       store.update({ symbols: ['A'] }),
-      store.update({ window: { window: { preset: '5m' } } }),
       store.update({ finnhubToken: TOKEN }),
       store.update({ symbols: ['A', 'B'] }),
       store.update({ source: 'demo', demoRate: 7 }),
@@ -91,8 +86,18 @@ describe('the settings store', () => {
       source: 'demo',
       demoRate: 7,
     })
-    expect(again.window()).toEqual({ window: { preset: '5m' } })
     expect((await files()).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  it('loads a file an older version wrote with the dashboard window in it, and drops the window', async () => {
+    const old = { symbols: ['OLD'], window: { window: { preset: '1h' }, symbol: 'OLD' } }
+    await writeFile(path, JSON.stringify(old))
+    const store = await openSettingsStore(dir)
+    expect(store.warnings).toEqual([])
+    expect(store.settings()).toEqual({ symbols: ['OLD'] })
+    await store.update({ demoRate: 7 })
+    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual({ symbols: ['OLD'], demoRate: 7 })
+    expect(await files()).toEqual(['settings.json'])
   })
 
   it('reads the old file after a crash mid-write, and clears what the crash left', async () => {

@@ -1,6 +1,5 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { WatchRequest } from '../../shared/windows'
 import type { SettingsInput } from '../config'
 import { removeCrashedTemps, writeFileAtomic } from './atomic-file'
 import { readJsonFile } from './json-file'
@@ -27,8 +26,6 @@ export interface SettingsStore {
   readonly warnings: readonly string[]
   /** the stored settings, secrets joined back in: the file layer of resolveSettings */
   settings(): Partial<SettingsInput>
-  /** the dashboard's last window, if it chose one */
-  window(): WatchRequest | null
   symbolsSubscribedPinned(): boolean
   /** Writes a change (atomically, mode 600); changes are written one at a time, in call order. */
   update(patch: SettingsPatch): Promise<void>
@@ -75,7 +72,6 @@ export async function openSettingsStore(
     secrets: box,
     warnings,
     settings: () => joinSecrets(doc, (name) => box.get(name)),
-    window: () => doc.window ?? null,
     symbolsSubscribedPinned: () => doc.symbolsSubscribedPinned ?? false,
     update: (patch) =>
       writing(async () => {

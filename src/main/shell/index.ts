@@ -1,9 +1,10 @@
 import { app, dialog, screen, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
+import { ZodError } from 'zod'
 import { EventHub } from '../api/events'
 import { createCore, type Core } from '../api/handlers'
-import { resolveSettings } from '../config'
-import { openLog, type LogHandle } from '../log/logger'
+import { describeSettingsError, resolveSettings } from '../config'
+import { maskSecrets, openLog, type LogHandle } from '../log/logger'
 import { secretsOf } from '../log/redact'
 import { createServices } from '../services'
 import { openSettingsStore } from '../settings/store'
@@ -50,7 +51,7 @@ async function boot(): Promise<Core> {
     console.error(`warning: no log file: ${err.message}`)
     return null
   })
-  const services = await createServices(settings, { onProgress: (m) => console.error(`… ${m}`) })
+  const services = await createServices(settings, { onProgress: (m) => console.error(maskSecrets(`… ${m}`)) })
   let core: Core | null = null
   try {
     core = createCore(services, new EventHub(), { chooseExportPath: saveDialogChooser(() => win), store })
@@ -80,7 +81,9 @@ if (!claimSingleInstance(() => focusWindow(win))) {
     .whenReady()
     .then(boot)
     .catch((err: Error) => {
-      dialog.showErrorBox('Tickflow could not start', err.message)
+      // A bad setting (TICKFLOW_LOG_LEVEL, say) reads as one line per setting, not zod's JSON.
+      const message = err instanceof ZodError ? describeSettingsError(err) : err.message
+      dialog.showErrorBox('Tickflow could not start', message)
       app.exit(1)
       return null
     })
@@ -90,7 +93,8 @@ if (!claimSingleInstance(() => focusWindow(win))) {
       const running = await core
       await flushWindowState()
       await running?.shutdown()
-      await log?.close()
+      // A log that fails to close is no fault of the services (close() reports it on stderr).
+      await log?.close().catch(() => undefined)
     },
     report: (message) => {
       console.error(`tickflow: ${message}`)
