@@ -34,6 +34,8 @@ export interface ChoicesOptions {
   source(): TradeSource | null
   /** tells every client (the `config` event) */
   emit(config: AppConfig): void
+  /** a problem in words that does not undo the change (an alert notice) */
+  warn(message: string): void
 }
 
 type ChoiceCommand =
@@ -100,6 +102,13 @@ export function createChoices(opts: ChoicesOptions): Choices {
     await setThreshold(pool, 'symbols_subscribed', Math.max(1, Math.min(next.symbols.length, MAX_SYMBOLS)))
     await refreshThresholds()
   }
+  // After a symbol has been saved and (un)subscribed, a failed table write must not report the
+  // change as failed: a retry would then be refused as "already in the list". It is said instead,
+  // and the next change or start syncs again.
+  const syncAfterSymbols = (): Promise<void> =>
+    syncSubscribedThreshold().catch((err: Error) =>
+      opts.warn(`symbols_subscribed was not updated: ${err.message}`),
+    )
   // Until the table has been read, the config would show the defaults rather than the stored values.
   const loaded = refreshThresholds().then(
     () => undefined,
@@ -164,7 +173,7 @@ export function createChoices(opts: ChoicesOptions): Choices {
         await save({ symbols })
         if (opts.running()) opts.source()?.subscribe(symbol)
         next.symbols = symbols
-        await syncSubscribedThreshold()
+        await syncAfterSymbols()
         configChanged()
         return next.symbols
       }),
@@ -178,7 +187,7 @@ export function createChoices(opts: ChoicesOptions): Choices {
         await save({ symbols })
         if (opts.running()) opts.source()?.unsubscribe(symbol)
         next.symbols = symbols
-        await syncSubscribedThreshold()
+        await syncAfterSymbols()
         configChanged()
         return next.symbols
       }),
@@ -189,12 +198,13 @@ export function createChoices(opts: ChoicesOptions): Choices {
 
     setThreshold: ({ id, value }) =>
       changing(async () => {
-        // A value the user typed for symbols_subscribed stays until they unpin it.
+        // A value the user typed for symbols_subscribed stays until they unpin it. The table first:
+        // a value it refuses leaves no pin behind.
+        await setThreshold(pool, id, value)
         if (parseThreshold(id, value).id === 'symbols_subscribed' && !pinned) {
           await save({ symbolsSubscribedPinned: true })
           pinned = true
         }
-        await setThreshold(pool, id, value)
         await refreshThresholds()
         configChanged()
         return { ...thresholds }

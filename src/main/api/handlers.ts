@@ -2,7 +2,6 @@ import type { Writable } from 'node:stream'
 import { EVENT_NAMES, type EventName } from '../../shared/channels'
 import type { ApiHandlers, CommandRequest, EventPayloads, ExportRequest } from '../../shared/contract'
 import type { PipelineStatus } from '../../shared/status'
-import type { WatchRequest } from '../../shared/windows'
 import { AlertBook } from '../alerts/alert-book'
 import { exportFileName } from '../export/export-args'
 import { CsvExporter, ExportBusyError } from '../export/exporter'
@@ -39,8 +38,6 @@ export interface Core extends ApiHandlers {
    * when done, given up on abort. Throws ExportBusyError when enough exports are running.
    */
   streamCsv(req: ExportRequest, out: Writable, opts?: { signal?: AbortSignal }): Promise<{ rows: number }>
-  /** the window the dashboard last watched, kept in the settings store across restarts */
-  savedWatch(): WatchRequest | null
   /** stops the pipeline (draining it) and releases the services */
   shutdown(): Promise<void>
 }
@@ -77,6 +74,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     return s !== undefined && s !== 'stopped' && s !== 'failed'
   }
   const store = options.store
+  const alerts = new AlertBook()
   const choices = createChoices({
     settings,
     pool: db.pool,
@@ -84,10 +82,10 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     running,
     source: () => pipeline?.source ?? null,
     emit: (c) => events.emit('config', c),
+    warn: (m) => alerts.notice('warn', m, Date.now()),
   })
   const { next } = choices
   const lag = new LagHistory()
-  const alerts = new AlertBook()
 
   // Where the data goes, as status shows it (the database without its password).
   const describe: Pick<PipelineStatus, 'kafka' | 'postgres'> = {
@@ -140,9 +138,6 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
 
   // Exports hold a pooled connection each while they stream; the exporter caps how many run.
   const exporter = new CsvExporter(db.pool, { defaultSymbols: () => next.symbols })
-
-  let savedWatch = store?.window() ?? null
-  let savingWatch: Promise<void> = Promise.resolve()
 
   const clients = new Map<string, ClientPort>()
   snapshots.onSnapshot((ids, snap) => {
@@ -240,15 +235,8 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
 
     async watch(req, ctx) {
-      const snap = await snapshots.watch(ctx?.clientId ?? LOCAL, req)
-      // The last window any client chose is the next start's; failing to keep it costs no view.
-      if (store && JSON.stringify(req) !== JSON.stringify(savedWatch)) {
-        savedWatch = req
-        savingWatch = store.update({ window: req }).catch((err: Error) => {
-          alerts.notice('warn', `could not save the window: ${err.message}`, Date.now())
-        })
-      }
-      return snap
+      // The renderer keeps its own window across restarts (its prefs); the core keeps none.
+      return snapshots.watch(ctx?.clientId ?? LOCAL, req)
     },
 
     async getAlerts() {
@@ -289,13 +277,11 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       }
     },
     pipeline: () => pipeline,
-    savedWatch: () => savedWatch,
     async shutdown() {
       snapshots.stop()
       await starting?.catch(() => undefined)
       monitor.stop()
       await pipeline?.stop()
-      await savingWatch
       await services.close()
     },
   }
