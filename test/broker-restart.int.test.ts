@@ -4,7 +4,7 @@ import { freePort } from '../src/main/kafka/broker-launch'
 import { brokerStatus } from '../src/main/kafka/local-broker'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { alertLines, killCliProcesses, spawnCli, whileRunning } from './helpers/cli-process'
-import { missingFrom, storedTradeKeys, tradeKey } from './helpers/harness'
+import { expectStoredAsSent } from './helpers/harness'
 import { killMentioning, processesMentioning } from './helpers/processes'
 import { tempDataDir } from './helpers/services-pipeline'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
@@ -88,11 +88,7 @@ describe('the managed broker SIGKILLed under the CLI pipeline', () => {
 
     const db = await openTestDatabase({ schema })
     try {
-      const stored = await storedTradeKeys(db)
-      const sent = sim.sent.map(tradeKey)
-      expect(sent).toHaveLength(sim.stats().sentTrades)
-      expect(missingFrom(sent, stored)).toEqual([])
-      expect(missingFrom(stored, sent)).toEqual([])
+      await expectStoredAsSent(db, sim)
     } finally {
       await db.close() // drops the schema; afterEach then has nothing left to drop
     }

@@ -9,7 +9,7 @@ import {
 } from '../src/main/kafka/local-cluster'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { killCliProcesses, spawnCli } from './helpers/cli-process'
-import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
+import { expectStoredAsSent, waitFor } from './helpers/harness'
 import { killMentioning } from './helpers/processes'
 import { tempDataDir } from './helpers/services-pipeline'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
@@ -127,11 +127,7 @@ describe('a local three-node KRaft cluster', () => {
 
     const db = await openTestDatabase({ schema })
     try {
-      const stored = await storedTradeKeys(db)
-      const sent = sim.sent.map(tradeKey)
-      expect(sent).toHaveLength(sim.stats().sentTrades)
-      expect(missingFrom(sent, stored)).toEqual([])
-      expect(missingFrom(stored, sent)).toEqual([])
+      await expectStoredAsSent(db, sim)
     } finally {
       await db.close() // drops the schema; afterEach then has nothing left to drop
     }

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, inject, it } from 'vitest'
 import { writerApplicationName } from '../src/main/pipeline/consumer-thread'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { alertLines, killCliProcesses, spawnCli, whileRunning } from './helpers/cli-process'
-import { missingFrom, storedTradeKeys, tradeKey } from './helpers/harness'
+import { expectStoredAsSent } from './helpers/harness'
 import { tempDataDir } from './helpers/services-pipeline'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
@@ -93,11 +93,7 @@ describe('PostgreSQL sessions of the CLI pipeline ended three times mid-stream',
 
     const db = await openTestDatabase({ schema })
     try {
-      const stored = await storedTradeKeys(db)
-      const sent = sim.sent.map(tradeKey)
-      expect(sent).toHaveLength(sim.stats().sentTrades)
-      expect(missingFrom(sent, stored)).toEqual([])
-      expect(missingFrom(stored, sent)).toEqual([])
+      await expectStoredAsSent(db, sim)
     } finally {
       await db.close() // drops the schema; afterEach then has nothing left to drop
     }

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { killCliProcesses, spawnCli } from './helpers/cli-process'
-import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
+import { expectStoredAsSent, waitFor } from './helpers/harness'
 import { tempDataDir } from './helpers/services-pipeline'
 import { startTcpProxy, type TcpProxy } from './helpers/tcp-proxy'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
@@ -88,11 +88,7 @@ describe('PostgreSQL unreachable for 30 s under the CLI pipeline', () => {
 
     const db = await openTestDatabase({ schema })
     try {
-      const stored = await storedTradeKeys(db)
-      const sent = sim.sent.map(tradeKey)
-      expect(sent).toHaveLength(sim.stats().sentTrades)
-      expect(missingFrom(sent, stored)).toEqual([])
-      expect(missingFrom(stored, sent)).toEqual([])
+      await expectStoredAsSent(db, sim)
     } finally {
       // openTestDatabase's close drops the schema; afterEach then has nothing left to drop.
       await db.close()

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto'
-import { inject } from 'vitest'
+import { expect, inject } from 'vitest'
 import { createKafka } from '../../src/main/kafka/client'
 import { ensureTopic } from '../../src/main/kafka/topics'
 import { Pipeline } from '../../src/main/pipeline/pipeline'
+import type { Simulator } from '../../src/main/pipeline/sources/simulator'
 import type { TradeSource } from '../../src/main/pipeline/sources/source'
 import { redactUrl, type Database } from '../../src/main/postgres/database'
 import { openTestDatabase } from '../setup/test-database'
@@ -106,4 +107,13 @@ export function missingFrom(a: string[], b: string[]): string[] {
     else counts.set(k, n - 1)
   }
   return out
+}
+
+/** The multiset check of the fault tests: every trade the simulator sent is stored, once. */
+export async function expectStoredAsSent(db: Database, sim: Simulator): Promise<void> {
+  const stored = await storedTradeKeys(db)
+  const sent = sim.sent.map(tradeKey)
+  expect(sent).toHaveLength(sim.stats().sentTrades)
+  expect(missingFrom(sent, stored)).toEqual([])
+  expect(missingFrom(stored, sent)).toEqual([])
 }
