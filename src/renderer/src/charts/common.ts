@@ -172,6 +172,13 @@ export function valueAxis(
   }
 }
 
+/** The plot width of a panel in the grid (1440 px screen, three columns), in px. */
+const PANEL_PLOT_PX = 280
+
+/**
+ * A category x axis of symbols. Each label is truncated to its slot: a fixed 90 px overran the
+ * ~70 px slots of four symbols, and hideOverlap then hid the last label (IC MARKETS:1) whole.
+ */
 export function categoryAxis(ctx: ChartContext, data: string[]): XAXisComponentOption {
   const c = themeColors(ctx.theme)
   return {
@@ -182,7 +189,7 @@ export function categoryAxis(ctx: ChartContext, data: string[]): XAXisComponentO
       fontSize: 10,
       interval: 0,
       hideOverlap: true,
-      width: 90,
+      width: categoryLabelWidth(data.length),
       overflow: 'truncate',
     },
     axisLine: { lineStyle: { color: c.axisLine } },
@@ -285,4 +292,9 @@ export function baseBarSeries(id: string, stack: string, data: (number | null)[]
     barMaxWidth: 48,
     data,
   }
+}
+
+/** px per category label: its share of a panel's plot, between 36 and 90. */
+export function categoryLabelWidth(count: number): number {
+  return Math.max(36, Math.min(90, Math.floor(PANEL_PLOT_PX / Math.max(1, count)) - 6))
 }
