@@ -81,6 +81,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain-Node scripts that run before anything is built (postinstall, the test preflight).
+    files: ['scripts/**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly' },
+    },
+  },
+  {
     files: ['src/**/*.{ts,tsx}'],
     plugins: { boundaries },
     settings: {
