@@ -1,42 +1,86 @@
 import { defineConfig } from 'vitest/config'
 
-// These never touch the run's PostgreSQL (they start their own embedded server, or need none), so
-// the second integration run, against DATABASE_URL's server, would repeat them unchanged.
-const WITHOUT_RUN_DATABASE = [
-  'src/main/kafka/local-broker.int.test.ts',
-  'src/main/postgres/embedded.int.test.ts',
+// Four projects, each runnable alone (npm run test:unit, test:integration, test:faults, test:e2e);
+// `npm test` (scripts/test.sh) runs each once, then integration and faults again on DATABASE_URL's
+// server, limited there to the files that exercise SQL.
+
+/** The fault tests: a broker, a database, a process or a member killed or cut off under a pipeline. */
+const FAULTS = [
+  'test/broker-restart.int.test.ts',
   'test/cli-interrupt.int.test.ts',
+  'test/consumer-restart.int.test.ts',
   'test/embedded-pg-restart.int.test.ts',
-  'test/jar-fetch.int.test.ts',
+  'test/ingest-before-join.int.test.ts',
+  'test/kafka-cluster.int.test.ts',
   'test/pipeline-sigkill.int.test.ts',
+  'test/postgres-restart.int.test.ts',
+  'test/postgres-unreachable.int.test.ts',
+  'test/two-writers.int.test.ts',
+]
+
+// The DATABASE_URL pass: what runs SQL worth checking on a second server (PostgreSQL 15 in CI).
+// Elsewhere PostgreSQL is only a sink, and the embedded pass covered it.
+const EXERCISES_SQL = [
+  'src/main/postgres/migrate.int.test.ts', // migrations
+  'src/main/postgres/schema.int.test.ts', // schema
+  'src/main/kpi/*.int.test.ts', // views, rollups, snapshots
+  'test/kpi-replay.int.test.ts',
+  'test/export.int.test.ts', // export
+  'test/export-cli.int.test.ts',
+  'test/api.int.test.ts', // the API
+  'test/api-dashboard.int.test.ts',
+  'test/settings-persist.int.test.ts', // settings persistence
+  'test/trade-identity.int.test.ts', // trade identity and redelivery
+  'test/trade-identity-migration.int.test.ts',
+  'test/trade-redelivery.int.test.ts',
+  'test/pipeline.int.test.ts', // the pipeline
+  'test/postgres-restart.int.test.ts', // sessions ended under the writer
 ]
 const external = process.env['TICKFLOW_TEST_PG'] === 'external'
-if (external && process.argv.includes('integration'))
-  console.log(`DATABASE_URL run: skips ${WITHOUT_RUN_DATABASE.length} files that never use its database`)
+const onlySql = (files: string[]): string[] => (external ? files.filter((f) => EXERCISES_SQL.includes(f)) : files)
 
-// Unit tests are pure and fast. Integration tests share one real Kafka broker and one real
-// PostgreSQL per run (globalSetup); TICKFLOW_TEST_PG picks embedded (default) or DATABASE_URL.
+// Integration, fault and e2e tests share one real Kafka broker and one real PostgreSQL per run
+// (globalSetup); TICKFLOW_TEST_PG picks embedded (default) or DATABASE_URL. One file at a time:
+// the broker-lifecycle tests start JVMs of their own, and on two cores that starved a concurrent
+// consumer-group takeover into a timeout now and then.
+const services = {
+  globalSetup: ['test/setup/kafka.ts', 'test/setup/postgres.ts'],
+  fileParallelism: false,
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
+  // A teardown that hangs (a broker that will not stop) fails the pass instead of holding CI.
+  teardownTimeout: 60_000,
+}
+
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
+          // Two cores: two workers.
+          maxWorkers: 2,
         },
       },
       {
         test: {
           name: 'integration',
-          include: ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
-          exclude: ['node_modules/**', ...(external ? WITHOUT_RUN_DATABASE : [])],
-          globalSetup: ['test/setup/kafka.ts', 'test/setup/postgres.ts'],
-          // One file at a time: the broker-lifecycle tests start JVMs of their own, and on two
-          // cores that starved a concurrent consumer-group takeover into a timeout now and then.
-          fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
+          include: external
+            ? EXERCISES_SQL.filter((f) => !FAULTS.includes(f))
+            : ['src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
+          exclude: ['node_modules/**', ...FAULTS],
+          ...services,
+        },
+      },
+      {
+        test: {
+          name: 'faults',
+          include: onlySql(FAULTS),
+          ...services,
+          // A fault test drives the CLI through a kill and a drain: minutes, not seconds.
+          testTimeout: 600_000,
         },
       },
       {
@@ -44,10 +88,7 @@ export default defineConfig({
           // The dashboard in Chromium (playwright-core) against `npm run serve` on the real services.
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.test.ts'],
-          globalSetup: ['test/setup/kafka.ts', 'test/setup/postgres.ts'],
-          fileParallelism: false,
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
+          ...services,
         },
       },
     ],

@@ -5,6 +5,8 @@ export const MIN_JAVA_MAJOR = 17
 // maven-dependency-plugin 3.9 (pinned in pom.xml) refuses older Maven.
 export const MIN_MAVEN = [3, 6, 3] as const
 
+type Env = Record<string, string | undefined>
+
 const ALTERNATIVE = 'or point Tickflow at an existing cluster with --brokers'
 
 export interface JavaInfo {
@@ -53,13 +55,17 @@ export function versionAtLeast(actual: readonly number[], min: readonly number[]
 }
 
 /** JAVA_HOME wins over PATH, as in Kafka's own scripts. */
-export function javaCommand(env: Record<string, string | undefined> = process.env): string {
+export function javaCommand(env: Env = process.env): string {
   return env.JAVA_HOME ? join(env.JAVA_HOME, 'bin', 'java') : 'java'
 }
 
-function run(command: string, args: string[]): Promise<{ stdout: string; stderr: string } | undefined> {
+function run(
+  command: string,
+  args: string[],
+  env: Env,
+): Promise<{ stdout: string; stderr: string } | undefined> {
   return new Promise((resolve) => {
-    execFile(command, args, { timeout: 30_000 }, (err, stdout, stderr) => {
+    execFile(command, args, { timeout: 30_000, env }, (err, stdout, stderr) => {
       // A missing binary is "not found"; a non-zero exit with output is still parseable.
       if (err && (err as NodeJS.ErrnoException).code === 'ENOENT') resolve(undefined)
       else if (err && !stdout && !stderr) resolve(undefined)
@@ -68,9 +74,9 @@ function run(command: string, args: string[]): Promise<{ stdout: string; stderr:
   })
 }
 
-export async function checkJava(): Promise<JavaInfo> {
-  const command = javaCommand()
-  const out = await run(command, ['-version'])
+export async function checkJava(env: Env = process.env): Promise<JavaInfo> {
+  const command = javaCommand(env)
+  const out = await run(command, ['-version'], env)
   const parsed = out ? parseJavaVersion(out.stderr + out.stdout) : undefined
   if (!parsed) {
     throw new Error(
@@ -89,8 +95,8 @@ export async function checkJava(): Promise<JavaInfo> {
  * Maven is needed only by `npm run kafka -- lock` and as the last resort when the pinned jars are
  * neither bundled, cached nor reachable over HTTPS; nothing else calls this check.
  */
-export async function checkMaven(): Promise<MavenInfo> {
-  const out = await run('mvn', ['-v', '-B'])
+export async function checkMaven(env: Env = process.env): Promise<MavenInfo> {
+  const out = await run('mvn', ['-v', '-B'], env)
   const parsed = out ? parseMavenVersion(out.stdout + out.stderr) : undefined
   if (!parsed) {
     throw new Error(`Maven not found: install maven (the fallback for the Kafka jars), ${ALTERNATIVE}`)
