@@ -36,10 +36,10 @@ pass build 300 bash -c 'npm run -s build > /dev/null'
 # The jars a package ships (electron-builder's extraResources), checked against the pinned list.
 pass 'kafka jars' 300 npm run -s kafka -- resolve --dest build/kafka/lib
 pass unit 300 npx vitest run --project unit
-TICKFLOW_TEST_PG=embedded pass integration 900 npx vitest run --project integration
-TICKFLOW_TEST_PG=embedded pass faults 900 npx vitest run --project faults
+TICKFLOW_TEST_PG=embedded pass integration 1200 npx vitest run --project integration
+TICKFLOW_TEST_PG=embedded pass faults 1200 npx vitest run --project faults
 if [ -n "${DATABASE_URL:-}" ]; then
-  TICKFLOW_TEST_PG=external pass 'integration + faults, DATABASE_URL' 600 \
+  TICKFLOW_TEST_PG=external pass 'integration + faults, DATABASE_URL' 900 \
     npx vitest run --project integration --project faults
 else
   echo "DATABASE_URL is not set: the integration suite ran against embedded PostgreSQL only."
