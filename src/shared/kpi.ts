@@ -34,6 +34,7 @@ export const dataLossBucketSchema = z.object({
   symbolsSeen: count,
   symbolsExpected: count,
   symbolsMissing: count,
+  /** fewer symbols than expected in a whole bucket: never when partial (sql/009) */
   dataLoss: z.boolean(),
   partial: z.boolean(),
   /** the subscribed symbols (p_symbols) with no trade in the bucket, sorted */
@@ -108,6 +109,7 @@ export const kpiSnapshotSchema = z.object({
     buckets: z.array(rateBucketSchema),
     bySymbol: z.array(symbolRateSchema),
   }),
+  /** lossWindows: the buckets with dataLoss */
   dataLoss: z.object({ lossWindows: count, buckets: z.array(dataLossBucketSchema) }),
   /** the requested symbol, else the window's most traded one; null when the window is empty */
   volumeTrend: z.object({ symbol: z.string().nullable(), buckets: z.array(volumeBucketSchema) }),

@@ -122,11 +122,20 @@ describe('evaluateAlerts', () => {
       expect(rules(input({ recent: snapshot({ dataLoss: { lossWindows: 1, buckets } }) }))).toEqual([])
     })
 
-    it('ignores a bucket that began before the run started', () => {
+    it('ignores a bucket still open when read: not cut by the range, but ending at its `to`', () => {
+      const buckets = [lossBucket(NOW - 60_000, 4, []), lossBucket(NOW - 30_000, 1, ['AAPL'])]
+      const recent = snapshot({ dataLoss: { lossWindows: 1, buckets } })
+      expect(rules(input({ recent }))).toEqual([])
+      expect(rules(input({ recent: { ...recent, to: NOW + 1000 } }))).toEqual(['data_loss'])
+    })
+
+    it('ignores a bucket that began before the run started, or that the range cut', () => {
       const buckets = [lossBucket(t, 0, ['AAPL'])]
       const recent = snapshot({ dataLoss: { lossWindows: 1, buckets } })
       expect(rules(input({ recent, runStartedAt: t + 1 }))).toEqual([])
       expect(rules(input({ recent, runStartedAt: t }))).toEqual(['data_loss'])
+      const cut = snapshot({ dataLoss: { lossWindows: 0, buckets: [{ ...buckets[0]!, partial: true }] } })
+      expect(rules(input({ recent: cut, runStartedAt: null }))).toEqual([])
     })
   })
 

@@ -62,9 +62,12 @@ export function evaluateAlerts(input: AlertInput): AlertCondition[] {
 
 function dataLoss({ recent, runStartedAt }: AlertInput): AlertCondition[] {
   if (!recent) return []
-  // Only complete buckets inside the run: one that began before the start would look like loss.
+  const width = recent.dataLossWindowS * 1000
+  // Only windows seen whole: one cut by the range (partial), begun before the run or still open
+  // may yet lack symbols that trade outside the part seen. A live window's `to` is the first whole
+  // second after its query, so a bucket that ends at `to` was still open when read.
   const complete = recent.dataLoss.buckets.filter(
-    (b) => !b.partial && (runStartedAt === null || b.start >= runStartedAt),
+    (b) => !b.partial && b.start + width < recent.to && (runStartedAt === null || b.start >= runStartedAt),
   )
   const latest = complete.reduce<(typeof complete)[number] | null>(
     (a, b) => (a === null || b.start > a.start ? b : a),

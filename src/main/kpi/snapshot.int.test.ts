@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { KpiSnapshot } from '../../shared/kpi'
 import { setThreshold } from '../postgres/thresholds'
 import { BTC, FX, stage, T0, withKpiData } from '../../../test/helpers/kpi-test-data'
+import { rawSnapshot } from '../../../test/helpers/snapshot-compare'
 import { kpiSnapshot } from './snapshot'
 
 describe('KPIs on a hand-made data set', () => {
@@ -187,6 +188,19 @@ describe('KPIs on a hand-made data set', () => {
       [60, 1, true],
     ])
     expect(s.tradesPerSecond.buckets).toHaveLength(60)
+  })
+
+  it('counts only complete windows as data loss: a partial one may have missed symbols outside the range', async () => {
+    // As a live window's last bucket, still open, and the first one of a run, cut by its start.
+    const req = { from: T0 + 10_000, to: T0 + 70_000 }
+    for (const s of [await kpiSnapshot(data.db.pool, req), await rawSnapshot(data.db, req)]) {
+      expect(s.dataLoss.buckets.map((b) => [b.symbolsSeen, b.partial, b.dataLoss])).toEqual([
+        [2, true, false],
+        [0, false, true],
+        [1, true, false],
+      ])
+      expect(s.dataLoss.lossWindows).toBe(1)
+    }
   })
 
   it('an empty window has zero buckets, no symbols and null latencies', async () => {

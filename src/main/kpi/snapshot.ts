@@ -3,8 +3,8 @@ import { kpiSnapshotSchema, type KpiSnapshot, type KpiSnapshotRequest } from '..
 
 /**
  * All eight KPIs over [from, to) in one round trip, through the SQL function kpi_snapshot()
- * (sql/006_kpi_snapshot_series.sql). The JSON is validated, so a drift between SQL and the shared
- * type fails loudly here rather than as NaN in a chart.
+ * (sql/009_data_loss_complete_windows.sql, after sql/006). The JSON is validated, so a drift
+ * between SQL and the shared type fails loudly here rather than as NaN in a chart.
  */
 export async function kpiSnapshot(
   pool: pg.Pool | pg.ClientBase,

@@ -69,8 +69,9 @@ export const VIEWS: ViewDef[] = [
     howComputed:
       'COUNT(DISTINCT symbol) of the trades in each window of data_loss_window_s seconds (aligned to the ' +
       'epoch). A window with fewer than symbols_subscribed (the dashed line) is data loss, drawn as a ' +
-      'warning; the tooltip names the subscribed symbols that did not trade. A partial window is cut by ' +
-      'the edge of the range and may show a loss that is not there.',
+      'warning; the tooltip names the subscribed symbols that did not trade. A window still open (hatched, ' +
+      'in progress) or cut by the range or by the start or stop of the run is drawn but never counted: it may ' +
+      'lack symbols that trade outside the part seen.',
     isEmpty: noTrades,
     build: buildDataLossOption,
   },

@@ -1,5 +1,4 @@
 import type { WindowSnapshot } from '../../../../shared/contract'
-import type { RunSpan } from '../../../../shared/windows'
 import type { DataLossBucket } from '../../../../shared/kpi'
 import { formatAxisTime, formatNumber, formatTime } from '../../format/format'
 import {
@@ -19,32 +18,60 @@ import type { ChartContext } from '../types'
 /** Missing symbols named in a tooltip before the rest are counted. */
 const MAX_NAMED_MISSING = 10
 
+type BarItemStyle = NonNullable<BarSeriesOption['itemStyle']>
+
+/** Diagonal stripes over an open window's bar. */
+const IN_PROGRESS_DECAL = { dashArrayX: [1, 0], dashArrayY: [2, 4], rotation: -Math.PI / 4 }
+
 /**
- * A window without a single trade outside the last run is "not running", not data loss: before
- * Start, nothing was subscribed. Inside the run (or with trades from an earlier run) it counts.
+ * How one data-loss window is judged. Only a window seen whole can be short: one still open (its
+ * trades are still arriving) or one the range or the run covers in part (its symbols may trade
+ * outside that part) is drawn, never counted. Right after Start, the first window is both.
  */
-export function isShort(b: DataLossBucket, widthMs: number, run: RunSpan | null): boolean {
-  if (!b.dataLoss) return false
-  if (b.symbolsSeen > 0) return true
-  if (!run) return false
-  return b.start + widthMs > run.startedAt && (run.stoppedAt === null || b.start < run.stoppedAt)
+export interface WindowJudgement {
+  /** no trade, and outside the last run: nothing was subscribed, so "not running", not loss */
+  idle: boolean
+  /** it had not ended when the snapshot's query ran, and the run goes on: in progress */
+  open: boolean
+  /** cut by the range (the SQL's partial) or by the run's start or stop */
+  partial: boolean
+  /** data loss: a whole, ended window that fell short of symbols_subscribed */
+  short: boolean
 }
 
-/** The windows that fell short of symbols_subscribed, as drawn (partial windows included). */
+export function judgeWindow(
+  b: DataLossBucket,
+  widthMs: number,
+  snapshot: Pick<WindowSnapshot, 'at' | 'run'>,
+): WindowJudgement {
+  const end = b.start + widthMs
+  const { run } = snapshot
+  // With trades of an earlier run, a window outside the last one still counts.
+  const inRun = run !== null && end > run.startedAt && (run.stoppedAt === null || b.start < run.stoppedAt)
+  const idle = b.symbolsSeen === 0 && !inRun
+  const ended = end <= snapshot.at
+  const open = !ended && !idle && (run === null || run.stoppedAt === null)
+  const cutByRun =
+    run !== null && inRun && (b.start < run.startedAt || (run.stoppedAt !== null && end > run.stoppedAt))
+  const partial = b.partial || cutByRun
+  return { idle, open, partial, short: b.dataLoss && ended && !idle && !partial }
+}
+
+/** The windows that fell short of symbols_subscribed, as drawn: whole, ended windows only. */
 export function lossWindowCount(snapshot: WindowSnapshot): number {
   const width = snapshot.kpis.dataLossWindowS * 1000
-  return snapshot.kpis.dataLoss.buckets.filter((b) => isShort(b, width, snapshot.run)).length
+  return snapshot.kpis.dataLoss.buckets.filter((b) => judgeWindow(b, width, snapshot).short).length
 }
 
 /** Runs of consecutive short windows as [start, end) ranges, so the markArea stays small. */
 export function lossRuns(
   buckets: DataLossBucket[],
   widthMs: number,
-  run: RunSpan | null,
+  snapshot: Pick<WindowSnapshot, 'at' | 'run'>,
 ): [number, number][] {
   const runs: [number, number][] = []
   for (const b of buckets) {
-    if (!isShort(b, widthMs, run)) continue
+    if (!judgeWindow(b, widthMs, snapshot).short) continue
     const last = runs[runs.length - 1]
     if (last && last[1] === b.start) last[1] = b.start + widthMs
     else runs.push([b.start, b.start + widthMs])
@@ -54,8 +81,9 @@ export function lossRuns(
 
 /**
  * KPI 5: the distinct symbols seen in each data_loss_window_s window against the threshold line
- * symbols_subscribed. Windows that fell short are drawn in the warning colour and shaded. Each bar
- * is centred on its window, so it covers exactly [start, start + width) on the time axis.
+ * symbols_subscribed. Windows that fell short are drawn in the warning colour and shaded; an open
+ * window is drawn hatched, as in progress. Each bar is centred on its window, so it covers exactly
+ * [start, start + width) on the time axis.
  */
 export function buildDataLossOption(
   snapshot: WindowSnapshot,
@@ -69,25 +97,32 @@ export function buildDataLossOption(
   const formatter = (params: TooltipParams): string => {
     const b = buckets[firstParam(params)?.dataIndex ?? -1]
     if (!b) return ''
-    const short = isShort(b, width, snapshot.run)
-    if (b.symbolsSeen === 0 && !short)
-      return tooltipHtml(`${formatTime(b.start, ctx)} – ${formatAxisTime(b.start + width, ctx)}`, [
-        { label: 'no trades: the pipeline was not running', value: '' },
-      ])
+    const { idle, open, partial, short } = judgeWindow(b, width, snapshot)
+    const title = `${formatTime(b.start, ctx)} – ${formatAxisTime(b.start + width, ctx)}`
+    if (idle) return tooltipHtml(title, [{ label: 'no trades: the pipeline was not running', value: '' }])
     const named = b.missing.slice(0, MAX_NAMED_MISSING).join(', ')
     const more = b.missing.length - MAX_NAMED_MISSING
     const missing = more > 0 ? `${named} and ${more} more` : named
-    return tooltipHtml(`${formatTime(b.start, ctx)} – ${formatAxisTime(b.start + width, ctx)}`, [
+    return tooltipHtml(title, [
       {
         label: 'symbols seen',
         value: `${formatNumber(b.symbolsSeen, ctx.locale, 0)} of ${formatNumber(b.symbolsExpected, ctx.locale, 0)}`,
         color: short ? c.warning : c.neutral,
       },
       ...(short ? [{ label: 'data loss', value: '' }] : []),
-      ...(missing ? [{ label: 'missing', value: missing }] : []),
-      // a window cut by the edge of the range may miss symbols that traded outside it
-      ...(b.partial ? [{ label: 'partial window', value: '' }] : []),
+      // an open window's missing symbols may still trade before it ends
+      ...(missing ? [{ label: open ? 'not seen yet' : 'missing', value: missing }] : []),
+      ...(open ? [{ label: 'in progress: not counted until the window ends', value: '' }] : []),
+      ...(!open && partial ? [{ label: 'partial window: not counted', value: '' }] : []),
     ])
+  }
+
+  // Open: lighter and hatched, "in progress"; partial: dimmed; short: the warning colour.
+  const style = (b: DataLossBucket): BarItemStyle => {
+    const { open, partial, short } = judgeWindow(b, width, snapshot)
+    const color = short ? c.warning : c.neutral
+    if (open) return { color, opacity: 0.35, decal: { ...IN_PROGRESS_DECAL, color: c.text } }
+    return { color, opacity: partial ? 0.5 : 1 }
   }
 
   const first = buckets[0]?.start
@@ -113,13 +148,7 @@ export function buildDataLossOption(
         type: 'bar',
         name: 'Symbols seen',
         barCategoryGap: '15%',
-        data: buckets.map((b) => ({
-          value: [b.start + width / 2, b.symbolsSeen],
-          itemStyle: {
-            color: isShort(b, width, snapshot.run) ? c.warning : c.neutral,
-            opacity: b.partial ? 0.5 : 1,
-          },
-        })),
+        data: buckets.map((b) => ({ value: [b.start + width / 2, b.symbolsSeen], itemStyle: style(b) })),
         markLine: {
           silent: true,
           symbol: 'none',
@@ -135,10 +164,7 @@ export function buildDataLossOption(
         markArea: {
           silent: true,
           itemStyle: { color: c.warning, opacity: 0.12 },
-          data: lossRuns(buckets, width, snapshot.run).map(([start, end]) => [
-            { xAxis: start },
-            { xAxis: end },
-          ]),
+          data: lossRuns(buckets, width, snapshot).map(([start, end]) => [{ xAxis: start }, { xAxis: end }]),
         },
       },
     ],
