@@ -4,6 +4,7 @@ import { appLog, appLogLevel } from '../log/logger'
 import { kafkaLevelFor, kafkaLevelName, writeKafkaEntry, type KafkaLevelName } from '../log/kafkajs'
 import { redactText, redactValue } from '../log/redact'
 import { clusterGate } from './cluster-gate'
+import { quietKafkajsNegativeTimeouts } from './timeout-warning'
 
 export interface KafkaConnection {
   brokers: string[]
@@ -92,6 +93,7 @@ export function describeConnection(conn: KafkaConnection): string {
 const IGNORED = ['KafkaJS v2.0.0 switched default partitioner']
 
 export function createKafka(conn: KafkaConnection, opts: CreateKafkaOptions = {}): Kafka {
+  quietKafkajsNegativeTimeouts()
   const secrets = conn.sasl ? [conn.sasl.password] : []
   const onLog = opts.onLog
   const clientId = conn.clientId ?? 'tickflow'
