@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process'
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
 import { afterEach, describe, expect, it } from 'vitest'
+import { freePort } from '../src/main/kafka/broker-launch'
 
 // postinstall runs Electron's own install step and must never fail `npm ci` for want of GitHub.
 // The step runs for real against a copy of the electron package, pointed at a closed local port.
@@ -24,15 +24,6 @@ async function electronCopy(): Promise<string> {
   return dir
 }
 
-/** A port on which nothing listens: taken, then released. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise((r) => server.close(r))
-  return port
-}
-
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve) => {
     execFile(process.execPath, [script, ...args], { env, timeout: 60_000 }, (error, out, err) =>
@@ -48,7 +39,7 @@ describe('electron-binary.mjs', () => {
     made.push(cache)
     const env: NodeJS.ProcessEnv = {
       ...process.env,
-      ELECTRON_MIRROR: `http://127.0.0.1:${await closedPort()}/`,
+      ELECTRON_MIRROR: `http://127.0.0.1:${await freePort()}/`,
       electron_config_cache: cache,
     }
     delete env['ELECTRON_SKIP_BINARY_DOWNLOAD']

@@ -1,23 +1,14 @@
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { freePort } from '../src/main/kafka/broker-launch'
 import { describeMissing, findMissing, nodeMissing } from './setup/preflight'
 
 const dirs: string[] = []
 afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
 })
-
-/** A port on which nothing listens. */
-async function closedPort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 describe('the test preflight', () => {
   it('names every missing piece at once, each with its remedy', async () => {
@@ -27,7 +18,7 @@ describe('the test preflight', () => {
     const env = {
       PATH: empty,
       CHROMIUM_PATH: join(empty, 'chromium'),
-      DATABASE_URL: `postgres://postgres@127.0.0.1:${await closedPort()}/postgres`,
+      DATABASE_URL: `postgres://postgres@127.0.0.1:${await freePort()}/postgres`,
     }
     const missing = await findMissing(env)
     expect(missing.map((m) => m.what.split(' ')[0])).toEqual(['Java', 'Maven', 'Chromium', 'PostgreSQL'])
