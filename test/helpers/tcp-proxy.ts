@@ -10,8 +10,11 @@ export interface TcpProxy {
    * (the listener is closed, so a connect gets ECONNREFUSED, as from a host that is down).
    */
   cut(): Promise<void>
-  /** Listens again on the same port. */
-  restore(): Promise<void>
+  /**
+   * Listens again on the same port; while another process holds it (any process may bind a port
+   * we let go), tries again for up to `timeoutMs`.
+   */
+  restore(timeoutMs?: number): Promise<void>
   close(): Promise<void>
 }
 
@@ -67,8 +70,16 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       resetAll()
       await closed
     },
-    async restore() {
-      if (!server) server = await listen(port)
+    async restore(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs
+      while (!server) {
+        try {
+          server = await listen(port)
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || Date.now() > deadline) throw err
+          await new Promise((r) => setTimeout(r, 250))
+        }
+      }
     },
     async close() {
       const closed = stopListening()
