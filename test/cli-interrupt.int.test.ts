@@ -3,7 +3,7 @@ import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort } from '../src/main/kafka/broker-launch'
 import { startEmbeddedPostgres } from '../src/main/postgres/embedded'
-import { killCliProcesses, spawnCli, type CliProcess } from './helpers/cli-process'
+import { killCliProcesses, spawnCli, spawnCliOnPort, type CliProcess } from './helpers/cli-process'
 import { waitFor } from './helpers/harness'
 import { killMentioning, processesMentioning } from './helpers/processes'
 import { tempDataDir } from './helpers/services-pipeline'
@@ -35,10 +35,21 @@ async function countTrades(dataDir: string): Promise<number> {
   }
 }
 
-/** The CLI in its own process group, as a shell runs a foreground job, on our data dir. */
-function startCli(dataDir: string, port: number, extra: string[] = []): CliProcess {
-  const args = ['--source', 'demo', '--demo-rate', '300', '--data-dir', dataDir, '--kafka-port', String(port)]
-  return spawnCli([...args, ...extra], { detached: true })
+const cliArgs = (dataDir: string, port: number, extra: string[] = []): string[] => [
+  ...['--source', 'demo', '--demo-rate', '300', '--data-dir', dataDir, '--kafka-port', String(port)],
+  ...extra,
+]
+
+/**
+ * The CLI in its own process group, as a shell runs a foreground job, on our data dir; its broker
+ * on `port` (a free one if not given, or if another process took it meanwhile).
+ */
+function startCli(
+  dataDir: string,
+  port?: number,
+  extra: string[] = [],
+): Promise<{ cli: CliProcess; port: number }> {
+  return spawnCliOnPort((p) => cliArgs(dataDir, p, extra), { port, detached: true })
 }
 
 const rowsWritten = (run: CliProcess): Promise<unknown> =>
@@ -52,7 +63,7 @@ const rowsWritten = (run: CliProcess): Promise<unknown> =>
 describe('Ctrl-C in a terminal, with the managed broker and embedded PostgreSQL', () => {
   it('drains every received trade into PostgreSQL, exits 0 and leaves no service behind', async () => {
     dir = await tempDataDir('tickflow-cli-ctrlc-')
-    const run = startCli(dir, await freePort())
+    const { cli: run } = await startCli(dir)
     await rowsWritten(run)
     // The whole group gets the SIGINT, as from a terminal's Ctrl-C.
     run.kill('SIGINT')
@@ -77,12 +88,12 @@ describe('Ctrl-C in a terminal, with the managed broker and embedded PostgreSQL'
 
   it('refuses a second run on the data dir; a SIGKILLed run leaves nothing behind, and the next takes over', async () => {
     dir = await tempDataDir('tickflow-cli-kill-')
-    const port = await freePort()
-    const first = startCli(dir, port)
+    const { cli: first, port } = await startCli(dir)
     await rowsWritten(first)
 
     // A second Tickflow on the same data dir would stop the first one's PostgreSQL as an orphan.
-    const second = startCli(dir, await freePort())
+    // It stops at the data dir's lock, before any port is bound.
+    const second = spawnCli(cliArgs(dir, await freePort()), { detached: true })
     expect((await second.exited).code).toBe(1)
     expect(second.out.stderr).toContain(
       `another process (pid ${first.child.pid}) runs Tickflow on the data dir`,
@@ -100,7 +111,7 @@ describe('Ctrl-C in a terminal, with the managed broker and embedded PostgreSQL'
     )
 
     // The next run finds the killed run's lock (and the broker's state file) and takes over.
-    const next = startCli(dir, port, ['--duration', '4'])
+    const { cli: next } = await startCli(dir, port, ['--duration', '4'])
     expect((await next.exited).code).toBe(0)
     expect(next.lastLine()).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)
     expect(await processesMentioning(dir)).toEqual([])

@@ -4,14 +4,13 @@ import { afterEach, describe, expect, inject, it } from 'vitest'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { openDatabase } from '../src/main/postgres/database'
 import { startEmbeddedPostgres } from '../src/main/postgres/embedded'
-import { alertLines, killCliProcesses, spawnCli, whileRunning } from './helpers/cli-process'
+import { alertLines, killCliProcesses, spawnCli, stopWhenSettled, whileRunning } from './helpers/cli-process'
 import { missingFrom, storedTradeKeys, tradeKey } from './helpers/harness'
 import { killMentioning, processesMentioning } from './helpers/processes'
 import { tempDataDir } from './helpers/services-pipeline'
 
-// Long enough for the start, the kill and PostgreSQL's crash recovery on a loaded machine; the test
-// sets the feed's rate to 0 well before it, so the run ends with every sent trade received.
-const DURATION_S = 90
+// Only a cap for a hung run: the test stops the CLI itself once the writer has caught up.
+const DURATION_S = 300
 
 let sim: Simulator | null = null
 let dir: string | null = null
@@ -47,7 +46,7 @@ async function storedInDataDir(dataDir: string): Promise<string[]> {
 }
 
 describe('embedded PostgreSQL SIGKILLed under the CLI pipeline', () => {
-  it('is restarted on its port; no trade is lost or stored twice; the CLI drains and exits 0 at --duration', async () => {
+  it('is restarted on its port; no trade is lost or stored twice; the CLI drains and exits 0 on SIGTERM', async () => {
     dir = await tempDataDir('tickflow-pg-restart-')
     sim = await startSimulator({ seed: 22, tradesPerSecond: 800, tradesPerFrame: [1, 8], retainSent: true })
     // Its own PostgreSQL in the data dir (durable settings, as the app runs it); the run's broker.
@@ -87,13 +86,14 @@ describe('embedded PostgreSQL SIGKILLed under the CLI pipeline', () => {
     await whileRunning(cli, 'writes after the restart', () =>
       cli.rows() >= atBack + 1_000 ? true : undefined,
     )
-    // The feed stops well before --duration, so the drain finds every sent trade received.
     mark('feed stopped')
-    console.log(`[embedded-pg-restart] s after the spawn: ${marks.join(', ')}`)
     sim.setRate(0)
-
-    const { code } = await cli.exited
-    expect(out.stderr).toContain('duration reached: draining')
+    // No expected count: `rows` may fall short of the table (a commit whose answer the kill lost is
+    // retried as duplicates), and the table is the CLI's own PostgreSQL; the check below counts it.
+    const { code } = await stopWhenSettled(cli)
+    mark('exited')
+    console.log(`[embedded-pg-restart] s after the spawn: ${marks.join(', ')}`)
+    expect(out.stderr).toContain('terminated: draining')
     expect(code, out.stderr).toBe(0)
     expect(out.stdout).not.toMatch(/ failed \(/)
     expect(cli.lastLine()).toMatch(/stopped .* lag 0 · rows \d+ · rejects 0 · dropped 0/)

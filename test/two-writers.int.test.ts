@@ -3,8 +3,14 @@ import { AssignerProtocol, type Admin } from 'kafkajs'
 import { afterEach, describe, expect, inject, it } from 'vitest'
 import { createKafka } from '../src/main/kafka/client'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
-import { killCliProcesses, spawnCli, type CliProcess } from './helpers/cli-process'
-import { missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
+import {
+  killCliProcesses,
+  spawnCli,
+  stopWhenSettled,
+  whileRunning,
+  type CliProcess,
+} from './helpers/cli-process'
+import { countStoredTrades, missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
 import { tempDataDir } from './helpers/services-pipeline'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
@@ -15,10 +21,10 @@ let sim: Simulator | null = null
 let schema: string | null = null
 let admin: Admin | null = null
 afterEach(async () => {
-  await admin?.disconnect()
-  admin = null
-  // A failed run must not leave its processes behind.
+  // A failed run must not leave its processes behind: they go first, whatever else fails.
   await killCliProcesses()
+  await admin?.disconnect().catch(() => undefined)
+  admin = null
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
   await sim?.stop()
   if (schema) await dropTestSchema(schema)
@@ -54,6 +60,9 @@ const printed = (r: CliRun, re: RegExp): Promise<unknown> =>
     180_000,
   )
 
+// Only a cap for a hung run: the test stops each process itself once its work is done.
+const DURATION = ['--duration', '300']
+
 // Keyed by symbol, these land on each of the 3 partitions (kafkajs's murmur2): each writer has
 // trades to store whichever partitions the group gives it.
 const SYMBOLS = 'AAPL,BINANCE:BTCUSDT,NFLX,AMD,COINBASE:BTC-USD,AMZN,ORCL,IC MARKETS:1'
@@ -74,13 +83,11 @@ describe('--role ingest feeding two --role write processes of one group', () => 
       'ingest',
       ['--role', 'ingest', '--source', 'finnhub', '--finnhub-url', sim.url, '--symbols', SYMBOLS]
         .concat(onServices)
-        .concat(['--duration', '50']),
+        .concat(DURATION),
       { FINNHUB_TOKEN: 'two-writers' },
     )
     await printed(ingest, /running \(finnhub open\) · recv \d+\/s · produced [1-9]/)
-    // Started after the ingest runs, with a longer --duration: the survivor outlives the feed and
-    // the dead writer's 10 s session, so it drains every last record before it exits.
-    const writerArgs = ['--role', 'write', ...onServices, '--duration', '100']
+    const writerArgs = ['--role', 'write', ...onServices, ...DURATION]
     const [a, b] = await Promise.all([startCli('writer-a', writerArgs), startCli('writer-b', writerArgs)])
     // Both have stored rows: the group shares the partitions between them.
     const writing = /running \(writer running\) · written \d+\/s · lag \d+ · rows [1-9]/
@@ -105,10 +112,15 @@ describe('--role ingest feeding two --role write processes of one group', () => 
       (m) => JSON.stringify(m) === '[[0,1,2]]',
       120_000,
     )
+    // The feed goes on through the takeover, then stops; the ingest is stopped once it has sent
+    // Kafka every trade, the survivor once the table holds them all.
+    const bAtTakeover = b.rows()
+    await whileRunning(b, 'the survivor to write on', () => (b.rows() > bAtTakeover ? true : undefined))
+    sim.setRate(0)
 
-    const ingestEnd = await ingest.exited
+    const ingestEnd = await stopWhenSettled(ingest, { expected: () => sim!.stats().sentTrades })
     expect(ingestEnd, ingest.out.stderr).toEqual({ code: 0, signal: null })
-    expect(ingest.out.stderr).toContain('duration reached: draining')
+    expect(ingest.out.stderr).toContain('terminated: draining')
     const sent = sim.stats().sentTrades
     expect(sent).toBeGreaterThan(sentAtKill)
     // The ingest's last line: what it sent to Kafka, and no rows column (it stores none).
@@ -117,9 +129,9 @@ describe('--role ingest feeding two --role write processes of one group', () => 
     expect(ingest.lastLine()).toMatch(fed)
     expect(Number(fed.exec(ingest.lastLine())![1])).toBe(sent)
 
-    const bEnd = await b.exited
+    const bEnd = await stopWhenSettled(b, { expected: () => sent, count: () => countStoredTrades(schema!) })
     expect(bEnd, b.out.stderr).toEqual({ code: 0, signal: null })
-    expect(b.out.stderr).toContain('duration reached: draining')
+    expect(b.out.stderr).toContain('terminated: draining')
     const drained = /^\S+ · stopped \(writer stopped\) · written \d+\/s · lag 0 · rows (\d+) · rejects 0$/
     expect(b.lastLine()).toMatch(drained)
     // The survivor took over: it stored what came after the kill.

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import pg from 'pg'
 import { expect, inject } from 'vitest'
 import { createKafka } from '../../src/main/kafka/client'
 import { ensureTopic } from '../../src/main/kafka/topics'
@@ -94,6 +95,18 @@ export async function storedTradeKeys(db: Database): Promise<string[]> {
     conditions: string[] | null
   }>('SELECT symbol, price, volume, traded_at, conditions FROM trades')
   return rows.map((r) => tradeKey({ s: r.symbol, p: r.price, v: r.volume, t: r.traded_at, c: r.conditions }))
+}
+
+/** The trades stored in `schema` of the run's PostgreSQL, counted on a connection of its own. */
+export async function countStoredTrades(schema: string): Promise<number> {
+  const client = new pg.Client({ connectionString: inject('databaseUrl') })
+  await client.connect()
+  try {
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".trades`)
+    return Number(rows[0]!.n)
+  } finally {
+    await client.end()
+  }
 }
 
 /** Multiset difference, for a readable failure: what is in a but not in b. */
