@@ -1,6 +1,12 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
-import { freePort, isBindFailure, isPortFree, startFailureReason } from './broker-launch'
+import {
+  freePort,
+  isBindFailure,
+  isPortFree,
+  retryAfterBindFailure,
+  startFailureReason,
+} from './broker-launch'
 
 describe('startFailureReason', () => {
   it('picks the last error line without its timestamp', () => {
@@ -37,5 +43,35 @@ describe('ports', () => {
     } finally {
       await new Promise((r) => server.close(r))
     }
+  })
+})
+
+describe('retryAfterBindFailure', () => {
+  const bindErr = Object.assign(new Error('bind'), { bindFailure: true })
+  const auto = { autoPorts: true, autoControllerPort: true }
+  const named = { autoPorts: false, autoControllerPort: true }
+
+  it('picks new ports when ours were taken, up to the last attempt', () => {
+    expect(retryAfterBindFailure(auto, { dataDir: '/d', port: 0 }, bindErr, 1)).toEqual({
+      dataDir: '/d',
+      port: 0,
+    })
+    expect(retryAfterBindFailure(auto, { dataDir: '/d' }, bindErr, 2)).toEqual({ dataDir: '/d', port: 0 })
+    expect(retryAfterBindFailure(auto, { dataDir: '/d' }, bindErr, 3)).toBeUndefined()
+  })
+
+  it('keeps a port the user named and picks a new controller port: the race lost on ours is retried', () => {
+    expect(retryAfterBindFailure(named, { dataDir: '/d', port: 41234 }, bindErr, 1)).toEqual({
+      dataDir: '/d',
+      port: 41234,
+    })
+  })
+
+  it('gives up when both ports were named, or the failure was not a bind', () => {
+    const both = { autoPorts: false, autoControllerPort: false }
+    expect(
+      retryAfterBindFailure(both, { dataDir: '/d', port: 1, controllerPort: 2 }, bindErr, 1),
+    ).toBeUndefined()
+    expect(retryAfterBindFailure(auto, { dataDir: '/d' }, new Error('other'), 1)).toBeUndefined()
   })
 })

@@ -41,8 +41,10 @@ export interface PreparedBroker {
   port: number
   controllerPort: number
   bootstrap: string
-  /** Ports were picked by us, so a lost bind race may be retried with new ones. */
+  /** The client port was picked by us, so a lost bind race may be retried with a new one. */
   autoPorts: boolean
+  /** The controller port was picked by us, even beside a port the user named. */
+  autoControllerPort: boolean
   args: string[]
   /** this data dir's cluster id (meta.properties); undefined if unreadable */
   clusterId?: string
@@ -70,10 +72,27 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
   })
 }
 
+/**
+ * The options for another start after `err`, or undefined to give up. A port we picked can be taken
+ * between our check and the JVM's bind; then we pick again. A port the user named is kept: if that
+ * one was lost, the next start says so in words ("port N is already in use").
+ */
+export function retryAfterBindFailure(
+  prep: Pick<PreparedBroker, 'autoPorts' | 'autoControllerPort'>,
+  launch: LaunchOptions,
+  err: unknown,
+  attempt: number,
+  maxAttempts = 3,
+): LaunchOptions | undefined {
+  const bind = (err as { bindFailure?: boolean } | null)?.bindFailure === true
+  if (!bind || attempt >= maxAttempts || !(prep.autoPorts || prep.autoControllerPort)) return undefined
+  return prep.autoPorts ? { ...launch, port: 0 } : launch
+}
+
 async function choosePorts(
   requested?: number,
   requestedController?: number,
-): Promise<{ port: number; controllerPort: number; auto: boolean }> {
+): Promise<{ port: number; controllerPort: number; auto: boolean; autoController: boolean }> {
   let port: number
   if (requested === undefined) port = (await isPortFree(DEFAULT_PORT)) ? DEFAULT_PORT : await freePort()
   else if (requested === 0) port = await freePort()
@@ -83,11 +102,11 @@ async function choosePorts(
   if (requestedController !== undefined) {
     if (requestedController === port || !(await isPortFree(requestedController)))
       throw new Error(`controller port ${requestedController} is already in use`)
-    return { port, controllerPort: requestedController, auto: false }
+    return { port, controllerPort: requestedController, auto: false, autoController: false }
   }
   let controllerPort = await freePort()
   while (controllerPort === port) controllerPort = await freePort()
-  return { port, controllerPort, auto: requested === undefined || requested === 0 }
+  return { port, controllerPort, auto: requested === undefined || requested === 0, autoController: true }
 }
 
 function runJava(java: string, args: string[]): Promise<{ code: number; output: string }> {
@@ -113,7 +132,7 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
   await mkdir(dirs.logDirs, { recursive: true })
   await mkdir(dirs.logs, { recursive: true })
 
-  const { port, controllerPort, auto } = await choosePorts(opts.port, opts.controllerPort)
+  const { port, controllerPort, auto, autoController } = await choosePorts(opts.port, opts.controllerPort)
   const template = await readFile(join(resourcesDir, 'server.properties.template'), 'utf8')
   await writeFile(
     dirs.properties,
@@ -155,6 +174,7 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
     controllerPort,
     bootstrap: `127.0.0.1:${port}`,
     autoPorts: auto,
+    autoControllerPort: autoController,
     args,
     clusterId,
   }

@@ -4,7 +4,13 @@
 import { spawn } from 'node:child_process'
 import { mkdir, open } from 'node:fs/promises'
 import { join } from 'node:path'
-import { prepareBroker, recordBrokerState, waitForBroker, type LaunchOptions } from './broker-launch'
+import {
+  prepareBroker,
+  recordBrokerState,
+  retryAfterBindFailure,
+  waitForBroker,
+  type LaunchOptions,
+} from './broker-launch'
 import {
   acquireStartLock,
   isOurBrokerCommand,
@@ -60,7 +66,7 @@ async function startUnlocked(opts: LaunchOptions): Promise<DetachedBroker> {
   const status = await brokerStatus(opts.dataDir)
   if (status.running)
     return { bootstrap: status.bootstrap, pid: status.pid, port: status.port, started: false }
-  const launch: LaunchOptions = { ...opts }
+  let launch: LaunchOptions = { ...opts }
   for (let attempt = 1; ; attempt++) {
     const prep = await prepareBroker(launch)
     const out = await open(join(prep.dirs.logs, 'stdout.log'), 'a')
@@ -80,9 +86,9 @@ async function startUnlocked(opts: LaunchOptions): Promise<DetachedBroker> {
     } catch (err) {
       if (pid !== undefined && !exited) await killAndWait(pid, 10_000)
       await removeBrokerState(prep.dirs.state)
-      const bind = (err as { bindFailure?: boolean }).bindFailure === true
-      if (!bind || !prep.autoPorts || attempt >= 3) throw err
-      launch.port = 0
+      const next = retryAfterBindFailure(prep, launch, err, attempt)
+      if (!next) throw err
+      launch = next
     } finally {
       await out.close()
     }

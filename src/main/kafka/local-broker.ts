@@ -10,6 +10,7 @@ import {
   waitForBroker,
   type LaunchOptions,
   type PreparedBroker,
+  retryAfterBindFailure,
 } from './broker-launch'
 import { acquireStartLock, readBrokerState, removeBrokerState } from './broker-state'
 import { brokerStatus } from './detached-broker'
@@ -155,17 +156,16 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalB
         `a broker already runs on ${running.bootstrap} (pid ${running.pid}) for ${opts.dataDir}: use it, or stop it with npm run kafka -- stop`,
       )
     }
-    const launch: LaunchOptions = { ...opts }
+    let launch: LaunchOptions = { ...opts }
     for (let attempt = 1; ; attempt++) {
       const prep = await prepareBroker(launch)
       try {
         return await launchAttached(prep, opts)
       } catch (err) {
-        // Auto-picked ports can be taken between our check and the JVM's bind; pick new ones.
-        const bind = (err as { bindFailure?: boolean }).bindFailure === true
-        if (!bind || !prep.autoPorts || attempt >= 3) throw err
+        const next = retryAfterBindFailure(prep, launch, err, attempt)
+        if (!next) throw err
         opts.onProgress?.(`port ${prep.port} or ${prep.controllerPort} was taken, retrying`)
-        launch.port = 0
+        launch = next
       }
     }
   } finally {
