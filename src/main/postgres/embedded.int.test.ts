@@ -4,11 +4,12 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { Teardown } from '../../../test/helpers/teardown'
 import { isProcessAlive } from '../supervise/process-info'
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './embedded'
+import { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded'
 
-/** These start their own servers (not the run's shared one), so they also run in external mode. */
+/** These start their own servers, not the run's shared one. */
 
 const alive = (pid: number): boolean => {
   try {
@@ -32,22 +33,30 @@ async function query(url: string, sql: string): Promise<unknown[]> {
 const postmasterPid = (dataDir: string): number =>
   Number(fs.readFileSync(path.join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0])
 
-describe('embedded PostgreSQL', () => {
+// A sequence on one cluster: the first test initialises it and stores `kept`, and each later test
+// starts from the stopped cluster the one before left, so a later test run alone misses them. One
+// initdb serves the file: a cold start costs several seconds, which each test would pay again.
+describe.sequential('embedded PostgreSQL', () => {
   let dataDir: string
-  let server: EmbeddedPostgres | undefined
+  const teardown = new Teardown()
   beforeAll(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickflow-embedded-'))
     fs.chmodSync(dataDir, 0o755) // as root the server runs as "postgres", which must enter it
   })
-  afterAll(async () => {
-    await server?.stop()
-    fs.rmSync(dataDir, { recursive: true, force: true })
-  })
+  afterEach(() => teardown.run())
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }))
+
+  /** Started, and stopped in afterEach should the test not get to stop it (stop() is idempotent). */
+  async function start(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
+    const s = await startEmbeddedPostgres(opts)
+    teardown.add(() => s.stop())
+    return s
+  }
 
   it('initialises once, then reuses the cluster and its data', async () => {
     const progress: string[] = []
     let t0 = Date.now()
-    server = await startEmbeddedPostgres({ dataDir, onProgress: (m) => progress.push(m) })
+    let server = await start({ dataDir, onProgress: (m) => progress.push(m) })
     const cold = Date.now() - t0
     expect(server.initialised).toBe(true)
     expect(progress.some((m) => m.startsWith('Initialising PostgreSQL'))).toBe(true)
@@ -60,7 +69,7 @@ describe('embedded PostgreSQL', () => {
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
 
     t0 = Date.now()
-    server = await startEmbeddedPostgres({ dataDir })
+    server = await start({ dataDir })
     const warm = Date.now() - t0
     expect(server.initialised).toBe(false)
     expect(await query(server.url, 'SELECT x FROM kept')).toEqual([{ x: 42 }])
@@ -70,36 +79,39 @@ describe('embedded PostgreSQL', () => {
   })
 
   it('starts over a stale postmaster.pid whose pid is now another program', async () => {
-    const sleeper = spawn('sleep', ['60'])
-    try {
-      const file = path.join(dataDir, 'postgres', 'postmaster.pid')
-      fs.writeFileSync(file, `${sleeper.pid}\n${path.join(dataDir, 'postgres')}\n1\n5432\n\n127.0.0.1\n`)
-      const progress: string[] = []
-      server = await startEmbeddedPostgres({ dataDir, onProgress: (m) => progress.push(m) })
-      expect(progress.some((m) => m.includes('stale postmaster.pid'))).toBe(true)
-      expect(await query(server.url, 'SELECT x FROM kept')).toEqual([{ x: 42 }])
-      expect(alive(sleeper.pid!)).toBe(true) // not ours to stop
-      await server.stop()
-    } finally {
-      sleeper.kill()
-    }
+    const sleeper = teardown.child(spawn('sleep', ['60']))
+    const file = path.join(dataDir, 'postgres', 'postmaster.pid')
+    fs.writeFileSync(file, `${sleeper.pid}\n${path.join(dataDir, 'postgres')}\n1\n5432\n\n127.0.0.1\n`)
+    const progress: string[] = []
+    const server = await start({ dataDir, onProgress: (m) => progress.push(m) })
+    expect(progress.some((m) => m.includes('stale postmaster.pid'))).toBe(true)
+    expect(await query(server.url, 'SELECT x FROM kept')).toEqual([{ x: 42 }])
+    expect(alive(sleeper.pid!)).toBe(true) // not ours to stop
+    await server.stop()
   })
 
-  /** An app that starts the server and says READY; the test kills it. */
+  /**
+   * An app that starts the server and says READY; the test kills it. Teardown kills the app and
+   * stops its server (own process group) by pid, should the test end before that.
+   */
   async function startApp(): Promise<ReturnType<typeof spawn>> {
     const script = `
       import { startEmbeddedPostgres } from ${JSON.stringify(path.resolve(import.meta.dirname, 'embedded.ts'))}
       const pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} })
       console.log('READY ' + pg.port)
       setInterval(() => {}, 1000)`
-    const app = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: path.resolve(import.meta.dirname, '../../..'),
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
+    const app = teardown.child(
+      spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+        cwd: path.resolve(import.meta.dirname, '../../..'),
+        stdio: ['ignore', 'pipe', 'inherit'],
+      }),
+    )
     await new Promise<void>((resolve, reject) => {
       app.stdout!.on('data', (b: Buffer) => b.toString().includes('READY') && resolve())
       app.on('exit', (code) => reject(new Error(`app exited early (${code})`)))
     })
+    // SIGINT: PostgreSQL's fast shutdown, which removes its postmaster.pid for the next test.
+    teardown.pid(postmasterPid(dataDir), { signal: 'SIGINT', group: true, mentioning: dataDir })
     return app
   }
 
@@ -140,7 +152,7 @@ describe('embedded PostgreSQL', () => {
     expect(alive(orphan)).toBe(true)
 
     const progress: string[] = []
-    server = await startEmbeddedPostgres({ dataDir, onProgress: (m) => progress.push(m) })
+    const server = await start({ dataDir, onProgress: (m) => progress.push(m) })
     expect(progress.some((m) => m.includes(`left running on this cluster (pid ${orphan}`))).toBe(true)
     // Stopped: it may still wait as a zombie for init to reap it, which kill(pid, 0) counts alive.
     expect(await isProcessAlive(orphan)).toBe(false)
@@ -150,37 +162,29 @@ describe('embedded PostgreSQL', () => {
 
   it("leaves another cluster's server alone when its pid is in our stale postmaster.pid", async () => {
     const other = fs.mkdtempSync(path.join(os.tmpdir(), 'tickflow-embedded-other-'))
+    teardown.add(() => fs.rmSync(other, { recursive: true, force: true }))
     fs.chmodSync(other, 0o755)
-    const foreign = await startEmbeddedPostgres({ dataDir: other })
-    try {
-      const pid = Number(
-        fs.readFileSync(path.join(other, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0],
-      )
-      const file = path.join(dataDir, 'postgres', 'postmaster.pid')
-      fs.writeFileSync(file, `${pid}\n${path.join(dataDir, 'postgres')}\n1\n5432\n\n127.0.0.1\n`)
-      const progress: string[] = []
-      server = await startEmbeddedPostgres({ dataDir, onProgress: (m) => progress.push(m) })
-      expect(progress.some((m) => m.includes('stale postmaster.pid'))).toBe(true)
-      expect(alive(pid)).toBe(true) // a postgres, but not of this cluster: not ours to stop
-      expect(await query(foreign.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }])
-      await server.stop()
-    } finally {
-      await foreign.stop()
-      fs.rmSync(other, { recursive: true, force: true })
-    }
+    // Only needs to be another cluster's server: no fsync spares its initdb a few writes to disk.
+    const foreign = await start({ dataDir: other, fast: true })
+    const pid = postmasterPid(other)
+    const file = path.join(dataDir, 'postgres', 'postmaster.pid')
+    fs.writeFileSync(file, `${pid}\n${path.join(dataDir, 'postgres')}\n1\n5432\n\n127.0.0.1\n`)
+    const progress: string[] = []
+    const server = await start({ dataDir, onProgress: (m) => progress.push(m) })
+    expect(progress.some((m) => m.includes('stale postmaster.pid'))).toBe(true)
+    expect(alive(pid)).toBe(true) // a postgres, but not of this cluster: not ours to stop
+    expect(await query(foreign.url, 'SELECT 1 AS one')).toEqual([{ one: 1 }])
+    await server.stop()
   })
 
   it('reports a configured port that is taken, and leaves nothing running', async () => {
     const blocker = net.createServer()
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r))
+    teardown.add(() => void blocker.close())
     const port = (blocker.address() as net.AddressInfo).port
-    try {
-      await expect(startEmbeddedPostgres({ dataDir, port })).rejects.toThrow(
-        /exited during start .*(could not bind|Address already in use)/,
-      )
-      expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
-    } finally {
-      blocker.close()
-    }
+    await expect(start({ dataDir, port })).rejects.toThrow(
+      /exited during start .*(could not bind|Address already in use)/,
+    )
+    expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)
   })
 })
