@@ -5,13 +5,44 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Partitioners } from 'kafkajs'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
+import { Teardown } from '../../../test/helpers/teardown'
+import { isPortFree, prepareBroker } from './broker-launch'
 import { isProcessAlive } from './broker-state'
 import { createKafka, parseBrokerList } from './client'
-import { brokerStatus, startDetachedBroker, startLocalBroker, stopDetachedBroker } from './local-broker'
+import {
+  brokerStatus,
+  startDetachedBroker,
+  startLocalBroker,
+  stopDetachedBroker,
+  type LocalBrokerHandle,
+  type LocalBrokerOptions,
+} from './local-broker'
 import { ensureTopic } from './topics'
 
 const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`
+
+// Whatever a test started is stopped after it, by pid, also when an assertion failed half-way.
+const teardown = new Teardown()
+afterEach(() => teardown.run())
+
+const dirs: string[] = []
+afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))))
+/** A data dir of the test's own; any broker still running on it is stopped after the test. */
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'tickflow-kafka-it-'))
+  dirs.push(d)
+  // By the pid in its broker.json, checked to be this dir's kafka.Kafka: attached, detached or a CLI's.
+  teardown.add(async () => void (await stopDetachedBroker(d)))
+  return d
+}
+
+/** A broker of the test's own, stopped after the test unless the test stopped it (stop() is idempotent). */
+async function startOwn(opts: LocalBrokerOptions): Promise<LocalBrokerHandle> {
+  const b = await startLocalBroker(opts)
+  teardown.add(() => b.stop())
+  return b
+}
 
 async function waitGone(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms
@@ -86,20 +117,21 @@ describe('shared broker', () => {
     // Same key, same partition: per-symbol order depends on it.
     expect(new Set(got.map((g) => g.partition)).size).toBeGreaterThan(0)
   })
+
+  it('refuses a taken port up front', async () => {
+    // The run's broker holds a port on 127.0.0.1: taking one needs no JVM of this test's own.
+    const port = Number(parseBrokerList(inject('kafkaBrokers'))[0]?.split(':').at(-1))
+    expect(await isPortFree(port), `the run's broker listens on 127.0.0.1:${port}`).toBe(false)
+    await expect(startLocalBroker({ dataDir: await tempDir(), port })).rejects.toThrow(
+      /port \d+ is already in use/,
+    )
+  })
 })
 
 describe('own broker lifecycle', () => {
-  const dirs: string[] = []
-  afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))))
-  const tempDir = async (): Promise<string> => {
-    const d = await mkdtemp(join(tmpdir(), 'tickflow-kafka-it-'))
-    dirs.push(d)
-    return d
-  }
-
   it('stops without an orphan JVM and keeps topics across a restart', async () => {
     const dataDir = await tempDir()
-    const first = await startLocalBroker({ dataDir, port: 0, heapMb: 256 })
+    const first = await startOwn({ dataDir, port: 0, heapMb: 256 })
     expect(await isProcessAlive(first.pid)).toBe(true)
     const topic = unique('it-keep')
     try {
@@ -109,7 +141,7 @@ describe('own broker lifecycle', () => {
     }
     expect(await isProcessAlive(first.pid)).toBe(false)
 
-    const second = await startLocalBroker({ dataDir, port: 0, heapMb: 256 })
+    const second = await startOwn({ dataDir, port: 0, heapMb: 256 })
     try {
       const admin = createKafka({ brokers: [second.bootstrap] }).admin()
       await admin.connect()
@@ -146,12 +178,12 @@ describe('own broker lifecycle', () => {
   it('takes the JVM down when its Node parent is SIGKILLed', async () => {
     const dataDir = await tempDir()
     const cli = join(import.meta.dirname, 'kafka-cli.ts')
-    const parent = spawn(
-      process.execPath,
-      ['--import', 'tsx', cli, 'run', '--data-dir', dataDir, '--port', '0'],
-      {
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+    const parent = teardown.child(
+      spawn(
+        process.execPath,
+        ['--import', 'tsx', cli, 'run', '--data-dir', dataDir, '--port', '0', '--heap-mb', '256'],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      ),
     )
     const stderr: string[] = []
     createInterface({ input: parent.stderr! }).on('line', (l) => stderr.push(l))
@@ -160,6 +192,9 @@ describe('own broker lifecycle', () => {
       parent.once('exit', (code) => reject(new Error(`kafka-cli run exited ${code}: ${stderr.join(' | ')}`)))
     })
     const pid = Number(/\(pid (\d+)\)/.exec(line)?.[1])
+    // The JVM runs in a process group of its own (local-broker.ts): SIGTERM it there, should the
+    // test end before the watchdog did its work.
+    if (pid > 0) teardown.pid(pid, { signal: 'SIGTERM', group: true, mentioning: dataDir })
     expect(pid).toBeGreaterThan(0)
     expect(await isProcessAlive(pid)).toBe(true)
 
@@ -168,20 +203,9 @@ describe('own broker lifecycle', () => {
     expect(await waitGone(pid, 45_000)).toBe(true)
   })
 
-  it('refuses a taken port up front', async () => {
-    const other = await startLocalBroker({ dataDir: await tempDir(), port: 0, heapMb: 256 })
-    try {
-      await expect(startLocalBroker({ dataDir: await tempDir(), port: other.port })).rejects.toThrow(
-        /port \d+ is already in use/,
-      )
-    } finally {
-      await other.stop()
-    }
-  })
-
   it('refuses a second broker on the same data dir, which would share its metadata log', async () => {
     const dataDir = await tempDir()
-    const first = await startLocalBroker({ dataDir, port: 0, heapMb: 256 })
+    const first = await startOwn({ dataDir, port: 0, heapMb: 256 })
     try {
       expect(await brokerStatus(dataDir)).toMatchObject({ running: true, pid: first.pid })
       await expect(startLocalBroker({ dataDir, port: 0 })).rejects.toThrow(`pid ${first.pid}`)
@@ -197,10 +221,11 @@ describe('own broker lifecycle', () => {
 
   it('reports why the JVM died, with the log tail, when the storage does not match', async () => {
     const dataDir = await tempDir()
-    await (await startLocalBroker({ dataDir, port: 0, heapMb: 256 })).stop()
+    // Storage as a first start formats it (StorageTool, in prepareBroker), without a broker run on it.
+    await prepareBroker({ dataDir, port: 0, heapMb: 256 })
     const meta = join(dataDir, 'kafka', 'data', 'meta.properties')
     await writeFile(meta, (await readFile(meta, 'utf8')).replace('node.id=1', 'node.id=2'))
-    const err = await startLocalBroker({ dataDir, port: 0, heapMb: 256 }).then(
+    const err = await startOwn({ dataDir, port: 0, heapMb: 256 }).then(
       () => undefined,
       (e: unknown) => e as Error,
     )
