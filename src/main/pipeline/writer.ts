@@ -7,7 +7,7 @@ import type { TradeRow } from './record-codec'
 export interface WriteResult {
   /** rows new to the table */
   inserted: number
-  /** trades already stored under the same trade_id: a redelivery or a resent record, and a no-op */
+  /** trades already stored under the same identity (trade_key): a redelivery or a resent record, a no-op */
   duplicates: number
   rejected: number
   /** ms epoch stamped on the rows as written_at */
