@@ -10,12 +10,17 @@ describe('trade days', () => {
     expect(dayText(0)).toBe('1970-01-01')
   })
 
-  it('asks for each unknown day and the day after it, once, in order', () => {
+  it('asks for each unknown day and the day after the newest, once, in order', () => {
     const d = dayOf(Date.UTC(2026, 11, 7, 12))
     const stamps = [d * DAY_MS + 5, (d - 400) * DAY_MS, d * DAY_MS + 9, (d - 400) * DAY_MS + 1]
-    expect(missingDays(stamps, new Set())).toEqual([d - 400, d - 399, d, d + 1])
-    expect(missingDays(stamps, new Set([d, d + 1]))).toEqual([d - 400, d - 399])
-    expect(missingDays(stamps, new Set([d - 400, d - 399, d, d + 1]))).toEqual([])
+    expect(missingDays(stamps, new Set())).toEqual([d - 400, d, d + 1])
+    expect(missingDays(stamps, new Set([d, d + 1]))).toEqual([d - 400])
+    expect(missingDays(stamps, new Set([d - 400, d, d + 1]))).toEqual([])
     expect(missingDays([], new Set())).toEqual([])
+  })
+
+  it('makes tomorrow while today is known, so a steady stream never waits for a day at midnight', () => {
+    const d = dayOf(Date.now())
+    expect(missingDays([d * DAY_MS + 1], new Set([d]))).toEqual([d + 1])
   })
 })

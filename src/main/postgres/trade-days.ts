@@ -22,17 +22,19 @@ export function dayText(day: number): string {
 }
 
 /**
- * The days to make for these trade stamps, given the days known to exist: each new day and the day
- * after it, so that midnight finds its partition ready rather than waiting on DDL.
+ * The days to make for these trade stamps, given the days known to exist: each new day, and the day
+ * after the newest, so that midnight finds its partition ready rather than waiting on DDL. (In a
+ * steady stream the newest day is known, and it is its next day that gets made, once.)
  */
 export function missingDays(stamps: Iterable<number>, known: ReadonlySet<number>): number[] {
   const out = new Set<number>()
+  let newest = -Infinity
   for (const ms of stamps) {
     const day = dayOf(ms)
-    if (known.has(day)) continue
-    out.add(day)
-    if (!known.has(day + 1)) out.add(day + 1)
+    if (day > newest) newest = day
+    if (!known.has(day)) out.add(day)
   }
+  if (newest > -Infinity && !known.has(newest + 1)) out.add(newest + 1)
   return [...out].sort((a, b) => a - b)
 }
 
