@@ -33,6 +33,8 @@ const EXERCISES_SQL = [
   'test/trade-identity.int.test.ts', // trade identity and redelivery
   'test/trade-identity-migration.int.test.ts',
   'test/trade-redelivery.int.test.ts',
+  'test/trade-days.int.test.ts', // day partitions (sql/010)
+  'test/day-partitions-migration.int.test.ts',
   'test/pipeline.int.test.ts', // the pipeline
   'test/postgres-restart.int.test.ts', // sessions ended under the writer
 ]

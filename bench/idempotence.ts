@@ -34,11 +34,11 @@ export interface IdempotenceResult {
   runs: IdempotenceRun[]
 }
 
-const CONFLICT_CLAUSE = /\s*ON CONFLICT \(trade_id\) DO NOTHING\s*$/
+const CONFLICT_CLAUSE = /\s*ON CONFLICT \(traded_at, trade_key\) DO NOTHING\s*$/
 
 /**
  * A pool for the variant without the unique key: its clients send the writer's own statement with
- * the conflict clause cut off (ON CONFLICT (trade_id) needs the unique index). `stripped` counts
+ * the conflict clause cut off (ON CONFLICT (traded_at, trade_key) needs the unique index). `stripped` counts
  * the cuts, so a changed writer statement fails the phase instead of measuring nothing.
  */
 function plainInsertPool(url: string, schema: string): { pool: pg.Pool; stripped: () => number } {
@@ -97,7 +97,7 @@ async function writeOnce(
   const db: Database = await s.openSchema(`idem_${variant === 'with_unique' ? 'u' : 'n'}${i}`)
   let plain: ReturnType<typeof plainInsertPool> | null = null
   if (variant === 'without_unique') {
-    await db.pool.query('ALTER TABLE trades DROP CONSTRAINT trades_trade_id_key')
+    await db.pool.query('ALTER TABLE trades DROP CONSTRAINT trades_key')
     plain = plainInsertPool(db.url, db.schema)
   }
   const consumer = new TradeConsumer(s.kafka, plain?.pool ?? db.pool, {
@@ -115,7 +115,9 @@ async function writeOnce(
     const end = Date.now()
     if (!done) throw new Error(`idempotence: ${variant}: ${consumer.stats().written} of ${trades} written`)
     if (plain && plain.stripped() === 0)
-      throw new Error("idempotence: the writer's statement has no ON CONFLICT (trade_id) clause any more")
+      throw new Error(
+        "idempotence: the writer's statement has no ON CONFLICT (traded_at, trade_key) clause any more",
+      )
     const { rows } = await db.pool.query<{ n: number; first: number }>(
       'SELECT count(*) AS n, min(consumed_at) AS first FROM trades',
     )

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { rm } from 'node:fs/promises'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -56,8 +57,12 @@ const rowsWritten = (run: CliProcess, n: number): Promise<unknown> =>
     180_000,
   ).then((v) => expect(v.code, run.out.stderr).toBeNull())
 
+/** trade_key() of sql/010 in JS: the first 64 bits of md5(tf_id), as a signed int8's text. */
+const keyOf = (tfId: string): string =>
+  BigInt.asIntN(64, BigInt('0x' + createHash('md5').update(tfId).digest('hex').slice(0, 16))).toString()
+
 interface StoredTrade {
-  trade_id: string
+  trade_key: string
   symbol: string
   price: number
   volume: number
@@ -73,12 +78,12 @@ async function storedTrades(dataDir: string): Promise<{ id: string; key: string 
     await client.connect()
     try {
       const { rows } = await client.query<StoredTrade>(
-        `SELECT trade_id, symbol, price, volume, conditions,
+        `SELECT trade_key::text AS trade_key, symbol, price, volume, conditions,
                 (extract(epoch FROM traded_at) * 1000)::bigint::text AS traded_at
            FROM public.trades`,
       )
       return rows.map((r) => ({
-        id: r.trade_id,
+        id: r.trade_key,
         key: tradeKey({ s: r.symbol, p: r.price, v: r.volume, t: Number(r.traded_at), c: r.conditions }),
       }))
     } finally {
@@ -108,7 +113,8 @@ async function recordsInKafka(dataDir: string): Promise<{ id: string; key: strin
       eachBatch: async ({ batch }) => {
         for (const m of batch.messages) {
           const value = JSON.parse(m.value!.toString()) as FinnhubTrade
-          out.push({ id: tradeIdOf(value) ?? '', key: tradeKey(value) })
+          const id = tradeIdOf(value)
+          out.push({ id: id === null ? '' : keyOf(id), key: tradeKey(value) })
           next.set(batch.partition, BigInt(m.offset) + 1n)
         }
       },

@@ -6,7 +6,7 @@ const esc = (s: string): string => `'${s.replace(/'/g, "''")}'`
 describe('the trades COPY', () => {
   it('windows on traded_at in exact milliseconds and escapes symbols', () => {
     const q = tradesCopyQuery({ from: 1000, to: 2001, symbols: ['IC MARKETS:1', "O'BRIEN"] }, esc)
-    expect(q).toMatch(/^COPY \(SELECT .* FROM trades WHERE .* ORDER BY traded_at, id\) TO STDOUT$/)
+    expect(q).toMatch(/^COPY \(SELECT .* FROM trades WHERE .* ORDER BY traded_at, trade_key\) TO STDOUT$/)
     expect(q).toContain(`traded_at >= timestamptz 'epoch' + 1000 * interval '1 millisecond'`)
     expect(q).toContain(`traded_at < timestamptz 'epoch' + 2001 * interval '1 millisecond'`)
     expect(q).toContain(`symbol IN ('IC MARKETS:1', 'O''BRIEN')`)

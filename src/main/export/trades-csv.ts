@@ -53,7 +53,7 @@ export function tradesCopyQuery(q: TradesQuery, escape: (s: string) => string): 
     `array_to_string(conditions, ' ')`,
     ...TRADE_COLUMNS.slice(4).map(stamp),
   ]
-  return `COPY (SELECT ${cols.join(', ')} FROM trades WHERE ${where.join(' AND ')} ORDER BY traded_at, id) TO STDOUT`
+  return `COPY (SELECT ${cols.join(', ')} FROM trades WHERE ${where.join(' AND ')} ORDER BY traded_at, trade_key) TO STDOUT`
 }
 
 /**

@@ -32,10 +32,10 @@ const MAX_FRAME = 36 ** FRAME_DIGITS - 1
  * is random per producer (8 bytes, so two processes never share one), the frame counts the frames
  * this session enqueued, and the index is the trade's place in its frame. Identical trades in one
  * frame therefore get distinct ids, and a retried send carries the ids it had, so PostgreSQL's unique
- * key on trade_id stores each trade once however often Kafka holds it.
+ * key on the id (sql/007; stored as trade_key, sql/010) stores each trade once however often Kafka holds it.
  *
- * The frame number is base 36 in a fixed width, so a session's ids ascend: the unique index grows at
- * one end of the session's range, like the old index on offsets did, instead of at random places.
+ * The frame number is base 36 in a fixed width, so a session's ids sort in the order they were made.
+ * (The unique index no longer depends on that: since sql/010 it leads with the trade time.)
  */
 export class TradeIds {
   readonly session: string

@@ -1,12 +1,13 @@
 import type pg from 'pg'
 import type { Reject } from '../../shared/trade'
 import { insertRejects } from '../postgres/rejects'
+import { ensureTradeDays } from '../postgres/trade-days'
 import type { TradeRow } from './record-codec'
 
 export interface WriteResult {
   /** rows new to the table */
   inserted: number
-  /** trades already stored under the same trade_id: a redelivery or a resent record, and a no-op */
+  /** trades already stored under the same identity (trade_key): a redelivery or a resent record, a no-op */
   duplicates: number
   rejected: number
   /** ms epoch stamped on the rows as written_at */
@@ -16,19 +17,20 @@ export interface WriteResult {
 // One statement for the whole batch: the rows travel as one JSON parameter and json_to_recordset
 // turns them back into rows inside Postgres. That is one round trip however large the batch is,
 // and JSON.stringify costs the Node thread about half of what pg's array literals did.
-// ON CONFLICT on trade_id makes a redelivered or resent trade a no-op (sql/007). A record without
-// our tf_id is named by trade_fallback_id() from its coordinates, stamp and content: in SQL, so the
-// migration's backfill of older rows names them the same way. A statement trigger (sql/004) adds
-// the rows it really inserted to the KPI rollups, inside this same transaction.
+// A trade's identity is its tf_id, or for a record without one trade_fallback_id() of its
+// coordinates, stamp and content (sql/007); trade_key() stores it as 64 bits (sql/010). Both in SQL,
+// so the migrations' backfills name older rows the same way. ON CONFLICT on (traded_at, trade_key)
+// makes a redelivered or resent trade a no-op: it carries the same trade time. A statement trigger
+// (sql/004) adds the rows it really inserted to the KPI rollups, inside this same transaction.
 const INSERT_TRADES = `
-INSERT INTO trades (trade_id, symbol, price, volume, conditions, traded_at, received_at, consumed_at,
+INSERT INTO trades (trade_key, symbol, price, volume, conditions, traded_at, received_at, consumed_at,
                     written_at, kafka_topic, kafka_partition, kafka_offset)
-SELECT coalesce(i, trade_fallback_id($3, part, off, ts, s, t::bigint, p, v, c)),
+SELECT trade_key(coalesce(i, trade_fallback_id($3, part, off, ts, s, t::bigint, p, v, c))),
        s, p, v, c, to_timestamp(t / 1000.0), to_timestamp(r / 1000.0), to_timestamp(k / 1000.0),
        to_timestamp($2 / 1000.0), $3, part, off
 FROM json_to_recordset($1::json)
   AS u(i text, ts bigint, s text, p float8, v float8, c text[], t float8, r float8, k float8, part int, off bigint)
-ON CONFLICT (trade_id) DO NOTHING`
+ON CONFLICT (traded_at, trade_key) DO NOTHING`
 
 /** The JSON rows of INSERT_TRADES: short keys, since the text is built and parsed per batch. */
 function rowsJson(rows: readonly TradeRow[]): string {
@@ -53,8 +55,13 @@ function rowsJson(rows: readonly TradeRow[]): string {
 /**
  * Writes one consumed batch (one topic-partition) and its rejects in ONE transaction. The caller
  * commits Kafka offsets only after this resolves, so a crash in between redelivers, never loses.
+ * The day partitions of the batch's trades are made first, whatever their dates (trade-days.ts).
  */
 export async function writeBatch(pool: pg.Pool, rows: TradeRow[], rejects: Reject[]): Promise<WriteResult> {
+  await ensureTradeDays(
+    pool,
+    rows.map((r) => r.tradedAt),
+  )
   const client = await pool.connect()
   const writtenAt = Date.now()
   let broken = false

@@ -24,11 +24,11 @@ describe('schema', () => {
     id = `s.${offset}`,
   ): Promise<{ rowCount: number | null }> =>
     db.pool.query(
-      `INSERT INTO trades (trade_id, symbol, price, volume, conditions, traded_at, received_at, consumed_at,
+      `INSERT INTO trades (trade_key, symbol, price, volume, conditions, traded_at, received_at, consumed_at,
                            written_at, kafka_topic, kafka_partition, kafka_offset)
-       VALUES ($3, $1, 171.46, 0, ARRAY['1','12'], ${ts(T)}, ${ts(T + 5)}, ${ts(T + 7)}, ${ts(T + 9)},
+       VALUES (trade_key($3), $1, 171.46, 0, ARRAY['1','12'], ${ts(T)}, ${ts(T + 5)}, ${ts(T + 7)}, ${ts(T + 9)},
                'trades', 2, $2)
-       ON CONFLICT (trade_id) DO NOTHING`,
+       ON CONFLICT (traded_at, trade_key) DO NOTHING`,
       [symbol, offset, id],
     )
 
@@ -38,24 +38,32 @@ describe('schema', () => {
     expect((await insertTrade(8)).rowCount).toBe(1)
     // A recreated topic reuses offset 7 for a new trade: it goes in.
     expect((await insertTrade(7, 'AAPL', 'other.7')).rowCount).toBe(1)
+    // (trade_key is 64 bits: read as text, since an int8 beyond 2^53 is refused as a number)
     const { rows } = await db.pool.query(
-      `SELECT trade_id, symbol, kafka_offset FROM trades WHERE kafka_partition = 2 ORDER BY trade_id`,
+      `SELECT CASE trade_key WHEN trade_key('s.7') THEN 's.7' WHEN trade_key('s.8') THEN 's.8'
+                             WHEN trade_key('other.7') THEN 'other.7' ELSE trade_key::text END AS id,
+              symbol, kafka_offset
+       FROM trades WHERE kafka_partition = 2 ORDER BY 1`,
     )
     expect(rows).toEqual([
-      { trade_id: 'other.7', symbol: 'AAPL', kafka_offset: 7 },
-      { trade_id: 's.7', symbol: 'AAPL', kafka_offset: 7 },
-      { trade_id: 's.8', symbol: 'AAPL', kafka_offset: 8 },
+      { id: 'other.7', symbol: 'AAPL', kafka_offset: 7 },
+      { id: 's.7', symbol: 'AAPL', kafka_offset: 7 },
+      { id: 's.8', symbol: 'AAPL', kafka_offset: 8 },
     ])
   })
 
-  it('gives a row inserted without a trade_id an id of its own', async () => {
+  it('gives a row inserted without a trade_key a key of its own', async () => {
     const insert = `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, kafka_topic, kafka_partition, kafka_offset)
-                    VALUES ('H', 1, 1, now(), now(), now(), 'by-hand', 0, 1) RETURNING trade_id`
-    const a = (await db.pool.query<{ trade_id: string }>(insert)).rows[0]!.trade_id
-    const b = (await db.pool.query<{ trade_id: string }>(insert)).rows[0]!.trade_id
-    expect(a).toMatch(/^sql\/[0-9a-f]{16}$/)
-    expect(b).toMatch(/^sql\/[0-9a-f]{16}$/)
-    expect(b > a).toBe(true) // ascending: a bulk insert appends to the unique index
+                    VALUES ('H', 1, 1, ${ts(T)}, now(), now(), 'by-hand', 0, 1) RETURNING trade_key::text AS k`
+    const a = (await db.pool.query<{ k: string }>(insert)).rows[0]!.k
+    const b = (await db.pool.query<{ k: string }>(insert)).rows[0]!.k
+    // Named sql/<hex> from a sequence, as sql/007 named them, so two such rows in one ms both go in.
+    expect(a).not.toBe(b)
+    const named = await db.pool.query<{ n: number }>(
+      `SELECT count(*) AS n FROM trades WHERE kafka_topic = 'by-hand'
+         AND trade_key = (SELECT trade_key('sql/' || lpad(to_hex(last_value), 16, '0')) FROM trades_sql_id_seq)`,
+    )
+    expect(named.rows[0]!.n).toBe(1)
     await db.pool.query(`DELETE FROM trades WHERE kafka_topic = 'by-hand'`)
   })
 
@@ -65,7 +73,7 @@ describe('schema', () => {
       for (const zone of ['America/New_York', 'Asia/Kolkata', 'UTC']) {
         await client.query(`SET TimeZone = '${zone}'`)
         const { rows } = await client.query(
-          `SELECT traded_at, received_at, consumed_at, written_at, conditions FROM trades WHERE trade_id = 's.7'`,
+          `SELECT traded_at, received_at, consumed_at, written_at, conditions FROM trades WHERE trade_key = trade_key('s.7')`,
         )
         expect(rows[0]).toEqual({
           traded_at: T,
