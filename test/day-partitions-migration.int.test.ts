@@ -1,14 +1,11 @@
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import path from 'node:path'
 import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
 import { writeBatch } from '../src/main/pipeline/writer'
-import { createPool } from '../src/main/postgres/database'
-import { migrate, parseMigrationFileName, resolveSqlDir } from '../src/main/postgres/migrate'
+import { migrate } from '../src/main/postgres/migrate'
 import { NO_MISMATCHES, rollupMismatches } from './helpers/rollup-checks'
-import { dropTestSchema, uniqueSchemaName } from './setup/test-database'
+import { olderDatabase, type OlderDatabase } from './helpers/older-database'
+import { uniqueSchemaName } from './setup/test-database'
 
 // sql/010 on a database that already holds trades: the rows move into day partitions unchanged, under
 // the keys the writer gives their redeliveries, with the rollups and the KPI views as they were.
@@ -22,22 +19,15 @@ const COLUMNS = `symbol, price, volume, conditions, traded_at, received_at, cons
 describe('migration 010 on existing trades', () => {
   const schema = uniqueSchemaName('m10')
   let pool: pg.Pool
-  let dir: string
+  let older: OlderDatabase | undefined
   beforeAll(async () => {
     // The migrations before 010, as a database of the previous release has them.
-    dir = await mkdtemp(path.join(tmpdir(), 'tickflow-sql-009-'))
-    const sqlDir = resolveSqlDir()
-    for (const f of await readdir(sqlDir)) {
-      const v = parseMigrationFileName(f)?.version
-      if (v !== undefined && v < 10) await copyFile(path.join(sqlDir, f), path.join(dir, f))
-    }
-    pool = createPool(inject('databaseUrl'), schema)
-    expect((await migrate(pool, { schema, sqlDir: dir })).version).toBeLessThan(10)
+    older = await olderDatabase(schema, 10)
+    pool = older.pool
+    expect(older.version).toBeLessThan(10)
   })
   afterAll(async () => {
-    await pool?.end()
-    await dropTestSchema(schema)
-    if (dir) await rm(dir, { recursive: true, force: true })
+    await older?.close()
   })
 
   const rollups = async (): Promise<unknown[][]> =>

@@ -1,14 +1,13 @@
-import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { copyFile } from 'node:fs/promises'
 import path from 'node:path'
 import type pg from 'pg'
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { NO_MISMATCHES, rollupMismatches } from './helpers/rollup-checks'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
 import { writeBatch } from '../src/main/pipeline/writer'
-import { createPool } from '../src/main/postgres/database'
-import { migrate, parseMigrationFileName, resolveSqlDir } from '../src/main/postgres/migrate'
-import { dropTestSchema, uniqueSchemaName } from './setup/test-database'
+import { migrate, resolveSqlDir } from '../src/main/postgres/migrate'
+import { olderDatabase, type OlderDatabase } from './helpers/older-database'
+import { uniqueSchemaName } from './setup/test-database'
 
 // sql/007 on a database that already holds trades: every old row gets the id that a redelivery of
 // its record gets from the writer, so an upgrade neither duplicates nor loses a trade (and still
@@ -22,22 +21,15 @@ const CONDITIONS = [null, ['1', '12'], ['a,b', '"q"'], []]
 describe('migration 007 on existing trades', () => {
   const schema = uniqueSchemaName('m7')
   let pool: pg.Pool
-  let dir: string
+  let older: OlderDatabase | undefined
   beforeAll(async () => {
     // The migrations up to 006, as a database upgraded from the previous release has them.
-    dir = await mkdtemp(path.join(tmpdir(), 'tickflow-sql-006-'))
-    const sqlDir = resolveSqlDir()
-    for (const f of await readdir(sqlDir)) {
-      const v = parseMigrationFileName(f)?.version
-      if (v !== undefined && v < 7) await copyFile(path.join(sqlDir, f), path.join(dir, f))
-    }
-    pool = createPool(inject('databaseUrl'), schema)
-    expect((await migrate(pool, { schema, sqlDir: dir })).version).toBe(6)
+    older = await olderDatabase(schema, 7)
+    pool = older.pool
+    expect(older.version).toBe(6)
   })
   afterAll(async () => {
-    await pool?.end()
-    await dropTestSchema(schema)
-    if (dir) await rm(dir, { recursive: true, force: true })
+    await older?.close()
   })
 
   it('names old rows as the writer names their redelivered records, keeping the rollups', async () => {
@@ -62,9 +54,9 @@ describe('migration 007 on existing trades', () => {
     // 007 alone first: the ids it gives are text; later migrations store them as keys (sql/010).
     await copyFile(
       path.join(resolveSqlDir(), '007_trade_identity.sql'),
-      path.join(dir, '007_trade_identity.sql'),
+      path.join(older!.sqlDir, '007_trade_identity.sql'),
     )
-    const { applied } = await migrate(pool, { schema, sqlDir: dir })
+    const { applied } = await migrate(pool, { schema, sqlDir: older!.sqlDir })
     expect(applied.map((f) => f.fileName)).toEqual(['007_trade_identity.sql'])
 
     const ids = await pool.query<{ n: number; distinct_ids: number; fallback: number }>(
