@@ -35,6 +35,7 @@ const EXERCISES_SQL = [
   'test/trade-redelivery.int.test.ts',
   'test/trade-days.int.test.ts', // day partitions (sql/010)
   'test/day-partitions-migration.int.test.ts',
+  'test/retention.int.test.ts', // retention drops day partitions (sql/011)
   'test/pipeline.int.test.ts', // the pipeline
   'test/postgres-restart.int.test.ts', // sessions ended under the writer
 ]

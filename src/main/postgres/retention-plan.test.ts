@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ZodError } from 'zod'
 import { describeSettingsError, parseFlags, resolveSettings } from '../config'
-import { chooseDaysToDrop, retentionPolicy, type DaySize } from './retention-plan'
+import { chooseDaysToDrop, retentionNotice, retentionPolicy, type DaySize } from './retention-plan'
 import { DAY_MS } from './trade-days'
 
 // Issue 13, "Retention under a budget": which day partitions go, and when retention runs at all.
@@ -126,5 +126,42 @@ describe('the retention settings', () => {
     expect(error(['--retention-days', '1.5'])).toMatch(/^retentionDays: .*whole number/)
     expect(error(['--disk-budget-gb', '0'])).toMatch(/^diskBudgetGb: the disk budget must be more than 0 GB/)
     expect(error(['--disk-budget-gb=-3'])).toMatch(/^diskBudgetGb: /)
+  })
+})
+
+describe('what a retention run says', () => {
+  const policy = { retentionDays: 30, budgetBytes: 20 * GB }
+  const day = Date.UTC(2026, 10, 2) / DAY_MS
+  const empty = { dropped: [], deferred: [], usedBytes: GB, overBudgetBytes: 0 }
+
+  it('says nothing when it removed nothing and the data dir is within its budget', () => {
+    expect(retentionNotice(empty, policy)).toBeNull()
+  })
+
+  it('names each removed day, why, and that its KPIs stay', () => {
+    const n = retentionNotice(
+      {
+        ...empty,
+        dropped: [
+          { day, bytes: 1.25 * GB, reason: 'age', ms: 12 },
+          { day: day + 1, bytes: 300_000_000, reason: 'budget', ms: 9 },
+        ],
+      },
+      policy,
+    )
+    expect(n?.level).toBe('info')
+    expect(n?.message).toMatch(/older than 30 days: 2026-11-02 \(1\.3 GB\)/)
+    expect(n?.message).toMatch(/disk budget: 2026-11-03 \(300\.0 MB\)/)
+    expect(n?.message).toMatch(/KPIs stay/)
+  })
+
+  it('warns when the data dir stays over its budget, and says when a day waits for the next run', () => {
+    const n = retentionNotice(
+      { ...empty, deferred: [{ day, bytes: GB, reason: 'age' }], overBudgetBytes: 2 * GB },
+      policy,
+    )
+    expect(n?.level).toBe('warn')
+    expect(n?.message).toMatch(/1 day\(s\) left for the next run/)
+    expect(n?.message).toMatch(/still 2\.0 GB over its budget/)
   })
 })

@@ -1,3 +1,4 @@
+import type { AlertLevel } from '../../shared/status'
 import type { Settings } from '../config'
 import { DAY_MS, dayOf } from './trade-days'
 
@@ -96,4 +97,43 @@ export function formatBytes(n: number): string {
   if (n >= GB) return `${(n / GB).toFixed(1)} GB`
   if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)} MB`
   return `${Math.round(n / 1000)} kB`
+}
+
+export interface RetentionResult {
+  /** the days dropped, oldest first, with how long each DROP transaction took */
+  dropped: (DropChoice & { ms: number })[]
+  /** days chosen but not dropped: their lock did not come within DROP_LOCK_TIMEOUT_MS */
+  deferred: DropChoice[]
+  /** the data dir's bytes before the drops (what Tickflow owns of it) */
+  usedBytes: number
+  /** bytes still over the budget after every past day was considered; 0 when within it */
+  overBudgetBytes: number
+}
+
+/** What a run says in the log and the status, or null when it removed nothing and all is well. */
+export function retentionNotice(
+  r: RetentionResult,
+  policy: RetentionPolicy,
+): { level: AlertLevel; message: string } | null {
+  const parts: string[] = []
+  if (r.dropped.length > 0) {
+    const age = r.dropped.filter((d) => d.reason === 'age').map(describeDrop)
+    const budget = r.dropped.filter((d) => d.reason === 'budget').map(describeDrop)
+    if (age.length)
+      parts.push(`removed raw trades older than ${policy.retentionDays} days: ${age.join(', ')}`)
+    if (budget.length)
+      parts.push(`removed the oldest raw trades to stay within the disk budget: ${budget.join(', ')}`)
+    parts.push('their KPIs stay in the rollups')
+  }
+  if (r.deferred.length > 0)
+    parts.push(
+      `${r.deferred.length} day(s) left for the next run: trades was busy (lock not granted in time)`,
+    )
+  if (r.overBudgetBytes > 0)
+    parts.push(
+      `the data dir is still ${formatBytes(r.overBudgetBytes)} over its budget after every past day it could remove`,
+    )
+  if (parts.length === 0) return null
+  const level: AlertLevel = r.overBudgetBytes > 0 ? 'warn' : 'info'
+  return { level, message: `Retention: ${parts.join('; ')}` }
 }
