@@ -143,6 +143,24 @@ describe('retention', () => {
     }
   })
 
+  it('drops what a crash left detached, at the next run', async () => {
+    // A run that died between its two steps (sql/011) left a detached day behind.
+    await writeBatch(db.pool, tradesOf(20), [])
+    await db.pool.query(`SELECT trades_detach_day($1::date)`, [
+      new Date((TODAY - 20) * DAY_MS).toISOString().slice(0, 10),
+    ])
+    const leftovers = async (): Promise<number> =>
+      (
+        await db.pool.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM pg_class WHERE relnamespace = current_schema()::regnamespace
+             AND relname LIKE 'trades\\_%\\_dropping'`,
+        )
+      ).rows[0]!.n
+    expect(await leftovers()).toBe(1)
+    await runRetention({ pool: db.pool, policy: { retentionDays: 365, budgetBytes: 1000 }, ownedPaths: [] })
+    expect(await leftovers()).toBe(0)
+  })
+
   it('refuses to drop today, in SQL as well', async () => {
     await expect(dropTradeDay(db.pool, TODAY)).rejects.toThrow(/past days only/)
     expect(await partitionAges()).toContain(0)

@@ -44,9 +44,10 @@ export async function tradeDaySizes(pool: pg.Pool): Promise<{ day: number; bytes
 }
 
 /**
- * Drops one past day's partition in a transaction of its own, waiting at most lockTimeoutMs for the
- * lock on trades (the writer queues behind a waiting DROP, so the wait is bounded, not the drop's
- * hold, which is short). Resolves false when the lock did not come, or when the day has no partition.
+ * Removes one past day's partition: detached (and renamed) in a transaction of its own that waits at
+ * most lockTimeoutMs for the lock on trades (the writer queues behind a waiting DETACH, so the wait
+ * is bounded, and the hold is catalog work), then dropped outside trades' lock (sql/011). Resolves
+ * false when the lock did not come, or when the day has no partition.
  */
 export async function dropTradeDay(
   pool: pg.Pool,
@@ -54,14 +55,16 @@ export async function dropTradeDay(
   lockTimeoutMs = DROP_LOCK_TIMEOUT_MS,
 ): Promise<boolean> {
   const client = await pool.connect()
+  let detached: string | null
   try {
     await client.query('BEGIN')
     await client.query(`SELECT set_config('lock_timeout', $1, true)`, [`${lockTimeoutMs}ms`])
-    const { rows } = await client.query<{ ok: boolean }>(`SELECT trades_drop_day($1::date) AS ok`, [
-      new Date(day * DAY_MS).toISOString().slice(0, 10),
-    ])
+    const { rows } = await client.query<{ name: string | null }>(
+      `SELECT trades_detach_day($1::date) AS name`,
+      [new Date(day * DAY_MS).toISOString().slice(0, 10)],
+    )
     await client.query('COMMIT')
-    return rows[0]!.ok
+    detached = rows[0]!.name
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined)
     if ((err as { code?: string }).code === '55P03') return false // lock_not_available
@@ -69,6 +72,9 @@ export async function dropTradeDay(
   } finally {
     client.release()
   }
+  // Also drops what an earlier run detached and could not drop (a crash between the two steps).
+  await pool.query('SELECT trades_drop_detached()')
+  return detached !== null
 }
 
 /** One retention pass: choose, drop, and make the writer forget the days it knew. */
@@ -80,6 +86,8 @@ export async function runRetention(opts: {
   nowMs?: number
 }): Promise<RetentionResult> {
   const nowMs = opts.nowMs ?? Date.now()
+  // First what a run that died between detach and drop left behind (sql/011), before measuring.
+  await opts.pool.query('SELECT trades_drop_detached()')
   const [days, usedBytes] = await Promise.all([tradeDaySizes(opts.pool), diskUsage(opts.ownedPaths)])
   const chosen = chooseDaysToDrop({ days, nowMs, policy: opts.policy, usedBytes })
   const result: RetentionResult = { dropped: [], deferred: [], usedBytes, overBudgetBytes: 0 }
