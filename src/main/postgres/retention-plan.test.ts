@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ZodError } from 'zod'
 import { describeSettingsError, parseFlags, resolveSettings } from '../config'
+import { storedSettingsSchema } from '../settings/schema'
 import { chooseDaysToDrop, retentionNotice, retentionPolicy, type DaySize } from './retention-plan'
 import { DAY_MS } from './trade-days'
 
@@ -118,6 +119,24 @@ describe('the retention settings', () => {
     expect([s.retentionDays, s.diskBudgetGb]).toEqual([7, 2.5])
     const d = resolveSettings({}, env)
     expect([d.retentionDays, d.diskBudgetGb]).toEqual([undefined, undefined])
+  })
+
+  it('are kept in the one settings store, checked as the flags are', () => {
+    expect(storedSettingsSchema.parse({ retentionDays: 7, diskBudgetGb: 50 })).toEqual({
+      retentionDays: 7,
+      diskBudgetGb: 50,
+    })
+    const bad = storedSettingsSchema.safeParse({ retentionDays: 0 })
+    expect(bad.success).toBe(false)
+    expect(bad.error && describeSettingsError(bad.error)).toMatch(
+      /^retentionDays: retention days must be at least 1/,
+    )
+    // The file layer reaches the resolved settings; a flag overrides it.
+    const s = resolveSettings(parseFlags(['--disk-budget-gb', '3']).settings, env, {
+      retentionDays: 9,
+      diskBudgetGb: 50,
+    })
+    expect([s.retentionDays, s.diskBudgetGb]).toEqual([9, 3])
   })
 
   it('refuse a bad value with the setting named', () => {
