@@ -47,13 +47,14 @@ export async function tradeDaySizes(pool: pg.Pool): Promise<{ day: number; bytes
  * Removes one past day's partition: detached (and renamed) in a transaction of its own that waits at
  * most lockTimeoutMs for the lock on trades (the writer queues behind a waiting DETACH, so the wait
  * is bounded, and the hold is catalog work), then dropped outside trades' lock (sql/011). Resolves
- * false when the lock did not come, or when the day has no partition.
+ * 'busy' when the lock did not come (the next run tries again), 'absent' when the day has no
+ * partition (another instance removed it first).
  */
 export async function dropTradeDay(
   pool: pg.Pool,
   day: number,
   lockTimeoutMs = DROP_LOCK_TIMEOUT_MS,
-): Promise<boolean> {
+): Promise<'dropped' | 'busy' | 'absent'> {
   const client = await pool.connect()
   let detached: string | null
   try {
@@ -67,14 +68,14 @@ export async function dropTradeDay(
     detached = rows[0]!.name
   } catch (err) {
     await client.query('ROLLBACK').catch(() => undefined)
-    if ((err as { code?: string }).code === '55P03') return false // lock_not_available
+    if ((err as { code?: string }).code === '55P03') return 'busy' // lock_not_available
     throw err
   } finally {
     client.release()
   }
   // Also drops what an earlier run detached and could not drop (a crash between the two steps).
   await pool.query('SELECT trades_drop_detached()')
-  return detached !== null
+  return detached !== null ? 'dropped' : 'absent'
 }
 
 /** One retention pass: choose, drop, and make the writer forget the days it knew. */
@@ -94,13 +95,14 @@ export async function runRetention(opts: {
   try {
     for (const d of chosen) {
       const t0 = performance.now()
-      const ok = await dropTradeDay(opts.pool, d.day)
-      if (ok) result.dropped.push({ ...d, ms: performance.now() - t0 })
-      else result.deferred.push(d)
+      const outcome = await dropTradeDay(opts.pool, d.day)
+      if (outcome === 'dropped') result.dropped.push({ ...d, ms: performance.now() - t0 })
+      else if (outcome === 'busy') result.deferred.push(d)
     }
   } finally {
-    // The writer remembers which days exist, to skip asking per batch; a dropped day must be made
-    // again if a late or replayed trade of it comes, so it forgets them all (they are few to relearn).
+    // A pool remembers which days exist, to skip asking per batch; a dropped day must be made again
+    // if a late trade of it comes through this pool. (The writers' own pools forget past days by
+    // themselves: trade-days.ts.)
     if (chosen.length > 0) forgetTradeDays(opts.pool)
   }
   if (opts.policy.budgetBytes !== null) {
