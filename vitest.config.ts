@@ -35,11 +35,14 @@ const EXERCISES_SQL = [
   'test/trade-redelivery.int.test.ts',
   'test/trade-days.int.test.ts', // day partitions (sql/010)
   'test/day-partitions-migration.int.test.ts',
+  'test/retention.int.test.ts', // retention drops day partitions (sql/011)
+  'test/retention-job.int.test.ts',
   'test/pipeline.int.test.ts', // the pipeline
   'test/postgres-restart.int.test.ts', // sessions ended under the writer
 ]
 const external = process.env['TICKFLOW_TEST_PG'] === 'external'
-const onlySql = (files: string[]): string[] => (external ? files.filter((f) => EXERCISES_SQL.includes(f)) : files)
+const onlySql = (files: string[]): string[] =>
+  external ? files.filter((f) => EXERCISES_SQL.includes(f)) : files
 
 // Integration, fault and e2e tests share one real Kafka broker and one real PostgreSQL per run
 // (globalSetup); TICKFLOW_TEST_PG picks embedded (default) or DATABASE_URL. One file at a time:

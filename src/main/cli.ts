@@ -30,6 +30,9 @@ const USAGE = `Usage: npm run pipeline -- [options]
   --data-dir DIR                 where embedded Postgres, the broker and settings.json live
   --log-level LEVEL              fatal|error|warn|info|debug|trace: what <data dir>/logs keeps
                                  (default info; or TICKFLOW_LOG_LEVEL); debug adds kafkajs detail
+  --retention-days N             days of raw trades kept; rollups stay (default 30; against
+                                 --database-url only when given)
+  --disk-budget-gb N             what the data dir may take before the oldest days go (default 20)
   --duration SECONDS             drain and exit after this long`
 
 /**

@@ -50,6 +50,22 @@ const settingsObject = z.object({
   bufferCapacity: z.number().int().min(100).default(200_000),
   /** what <data dir>/logs keeps: kafkajs, pipeline and service messages at this level and above */
   logLevel: z.enum(LOG_LEVELS).default(DEFAULT_LOG_LEVEL),
+  /**
+   * Days of raw trades kept (rollups outlive them); 30 when unset. Optional rather than defaulted:
+   * against an external database retention runs only when the user set it (postgres/retention.ts).
+   */
+  retentionDays: z
+    .number()
+    .int('retention days must be a whole number')
+    .min(1, 'retention days must be at least 1 (today is never removed)')
+    .max(36_500, 'retention days must be at most 36500')
+    .optional(),
+  /** what the data dir (PostgreSQL, Kafka log, logs) may take, in GB; 20 when unset, see retentionDays */
+  diskBudgetGb: z
+    .number()
+    .positive('the disk budget must be more than 0 GB')
+    .max(1_000_000, 'the disk budget must be at most 1000000 GB')
+    .optional(),
 })
 
 /** What a settings file may hold: any setting, nothing else (a typo is an error, not a silent no-op). */
@@ -134,6 +150,8 @@ const flagSpec = {
   'data-dir': { type: 'string' },
   duration: { type: 'string' },
   'log-level': { type: 'string' },
+  'retention-days': { type: 'string' },
+  'disk-budget-gb': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -172,6 +190,8 @@ export function parseFlags(argv: string[]): ParsedFlags {
   if (values['data-dir']) s.dataDir = values['data-dir']
   s.duration = num('duration', values.duration)
   if (values['log-level']) s.logLevel = values['log-level'] as Settings['logLevel']
+  s.retentionDays = num('retention-days', values['retention-days'])
+  s.diskBudgetGb = num('disk-budget-gb', values['disk-budget-gb'])
   for (const k of Object.keys(s) as (keyof typeof s)[]) if (s[k] === undefined) delete s[k]
   return { help: values.help ?? false, settings: s }
 }

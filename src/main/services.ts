@@ -10,6 +10,7 @@ import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
 import { settlesWithin } from './pipeline/time-limit'
 import { openDatabase, type Database } from './postgres/database'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
+import { retentionJobFor } from './postgres/retention-job'
 import { acquirePidLock } from './supervise/pid-lock'
 import { ServiceSupervisor, type ServiceNotice } from './supervise/service-supervisor'
 
@@ -27,7 +28,7 @@ export interface Services {
   /** true when Tickflow runs the broker itself */
   kafkaManaged: boolean
   db: Database
-  /** Deaths and restarts of the managed broker and embedded PostgreSQL, in words. Returns unsubscribe. */
+  /** Deaths and restarts of the managed broker and embedded PostgreSQL, and what retention removed, in words. Returns unsubscribe. */
   onNotice(listener: (n: ServiceNotice) => void): () => void
   /** Stops what Tickflow runs; call after the pipeline has drained (the writer needs both). */
   close(): Promise<void>
@@ -165,6 +166,14 @@ export async function createServices(
     sasl: settings.kafkaSasl,
     clusterId: b.value?.clusterId,
   }
+  // Retention (issue 13): at start and every hour; its notices reach the status as the services' do.
+  const retention = retentionJobFor(
+    settings,
+    d.value.pool,
+    { postgres: embedded !== null, kafka: broker !== null },
+    (level, message) => notify({ service: 'storage', level, message, at: Date.now() }),
+  )
+  retention?.start()
   let closing: Promise<void> | undefined
   return {
     settings,
@@ -180,6 +189,7 @@ export async function createServices(
     },
     close: () =>
       (closing ??= (async () => {
+        await retention?.stop()
         await closeDatabase(d.value)
         // Independent of each other once the pipeline is gone, so side by side.
         await Promise.all([broker?.stop(), embedded?.stop()])

@@ -50,16 +50,31 @@ function knownDays(pool: pg.Pool): Set<number> {
  * Makes sure the day partitions of these stamps exist, in a statement of its own (not inside the
  * caller's insert transaction, which would hold the parent's lock until it commits). Resolves
  * without a query when every day is known.
+ *
+ * Only today and later stay known. Retention (postgres/retention.ts) drops past days, never today,
+ * and it cannot reach this memory: the writer runs in a worker thread, or another process, with a
+ * pool of its own. A past day remembered here could be dropped meanwhile, and its late trades would
+ * then land in the default partition, out of retention's reach. So a batch of past trades (a replay,
+ * the last seconds before midnight) asks each time: one round trip, and no DDL once the day exists.
  */
-export async function ensureTradeDays(pool: pg.Pool, stamps: Iterable<number>): Promise<void> {
+export async function ensureTradeDays(
+  pool: pg.Pool,
+  stamps: Iterable<number>,
+  nowMs: number = Date.now(),
+): Promise<void> {
   const known = knownDays(pool)
+  const today = dayOf(nowMs)
+  for (const d of known) if (d < today) known.delete(d)
   const days = missingDays(stamps, known)
   if (days.length === 0) return
   await pool.query('SELECT trades_add_days($1::date[])', [days.map(dayText)])
-  for (const d of days) known.add(d)
+  for (const d of days) if (d >= today) known.add(d)
 }
 
-/** Forgets the days known for a pool: whoever drops a day partition (retention) calls this. */
+/**
+ * Forgets the days known for a pool. Retention calls it for its own pool; the writers' pools forget
+ * past days by themselves (ensureTradeDays).
+ */
 export function forgetTradeDays(pool: pg.Pool): void {
   knownByPool.delete(pool)
 }

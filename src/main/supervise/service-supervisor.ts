@@ -21,7 +21,8 @@ export interface SupervisedProcess {
 
 /** A service's death, restart or failed restart, in words, for the faces to show. */
 export interface ServiceNotice {
-  service: 'kafka' | 'postgres'
+  /** 'storage': retention (postgres/retention-job.ts), which rides the same path to the status */
+  service: 'kafka' | 'postgres' | 'storage'
   level: AlertLevel
   message: string
   /** ms epoch */
@@ -29,7 +30,7 @@ export interface ServiceNotice {
 }
 
 export interface ServiceSupervisorOptions<P extends SupervisedProcess> {
-  service: ServiceNotice['service']
+  service: 'kafka' | 'postgres'
   /** "the Kafka broker", "embedded PostgreSQL" */
   name: string
   /** starts one process; a restart must come back where clients look for it (same port) */
