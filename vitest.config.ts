@@ -37,6 +37,7 @@ const EXERCISES_SQL = [
   'test/day-partitions-migration.int.test.ts',
   'test/retention.int.test.ts', // retention drops day partitions (sql/011)
   'test/retention-job.int.test.ts',
+  'test/narrow-rows.int.test.ts', // narrow rows, packed finished days (sql/013)
   'test/pipeline.int.test.ts', // the pipeline
   'test/postgres-restart.int.test.ts', // sessions ended under the writer
 ]

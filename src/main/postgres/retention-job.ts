@@ -4,6 +4,7 @@ import type { AlertLevel } from '../../shared/status'
 import type { Settings } from '../config'
 import { brokerDirs } from '../kafka/paths'
 import { appLog } from '../log/logger'
+import { compactFinishedDays } from './day-compaction'
 import {
   retentionNotice,
   retentionPolicy,
@@ -54,6 +55,7 @@ export class RetentionJob {
         policy: this.opts.policy,
         ownedPaths: this.opts.ownedPaths,
       })
+      await this.compact()
       const n = retentionNotice(r, this.opts.policy)
       const detail = {
         dropped: r.dropped.map((d) => ({
@@ -75,6 +77,18 @@ export class RetentionJob {
       log.warn(message)
       this.opts.notify('warn', message)
       return null
+    }
+  }
+
+  /** Packs the index of finished days (day-compaction.ts); a failure is logged and waits an hour. */
+  private async compact(): Promise<void> {
+    const log = appLog('retention')
+    try {
+      for (const d of await compactFinishedDays(this.opts.pool)) {
+        log.info({ ...d, ms: Math.round(d.ms) }, `packed the trade index of ${d.day}`)
+      }
+    } catch (err) {
+      log.warn(`could not pack a finished day's trade index: ${(err as Error).message}`)
     }
   }
 
