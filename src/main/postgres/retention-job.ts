@@ -21,6 +21,7 @@ export class RetentionJob {
   private timer: NodeJS.Timeout | null = null
   private running: Promise<RetentionResult | null> | null = null
   private stopped = false
+  private policy: RetentionPolicy
 
   constructor(
     private readonly opts: {
@@ -29,32 +30,59 @@ export class RetentionJob {
       ownedPaths: readonly string[]
       /** a notice in the status: what was removed, or why nothing could be */
       notify(level: AlertLevel, message: string): void
+      /** after each run, removed or not (the storage meter measures again) */
+      afterRun?(): void
       intervalMs?: number
     },
-  ) {}
+  ) {
+    this.policy = opts.policy
+  }
 
-  start(): void {
-    void this.runOnce()
+  /** The schedule: a run now (unless told not to), then one an interval. */
+  start(opts: { runNow?: boolean } = {}): void {
+    if (opts.runNow ?? true) void this.runOnce()
     this.timer = setInterval(() => void this.runOnce(), this.opts.intervalMs ?? RETENTION_INTERVAL_MS)
     // An hourly job must not keep a CLI run alive after everything else has ended.
     this.timer.unref()
   }
 
-  /** One run now, or the one already under way; resolves null when it failed (and said so). */
-  runOnce(): Promise<RetentionResult | null> {
-    if (this.stopped) return Promise.resolve(null)
-    return (this.running ??= this.run().finally(() => (this.running = null)))
+  /** The rules of the next run: a change from the Storage section, live. */
+  setPolicy(policy: RetentionPolicy): void {
+    this.policy = policy
   }
 
-  private async run(): Promise<RetentionResult | null> {
+  /**
+   * One run now, or the one already under way; resolves null when it failed (and said so). A run
+   * limited to some days (a confirmed preview) runs after the one under way, with the policy then
+   * in force, so that it never returns a result of older rules.
+   */
+  runOnce(opts: { onlyDays?: ReadonlySet<number> } = {}): Promise<RetentionResult | null> {
+    if (this.stopped) return Promise.resolve(null)
+    if (opts.onlyDays) {
+      const after = (this.running ?? Promise.resolve(null)).then(() => this.run(opts.onlyDays))
+      const mine = after.finally(() => {
+        if (this.running === mine) this.running = null
+      })
+      this.running = mine
+      return mine
+    }
+    const mine = (this.running ??= this.run().finally(() => {
+      if (this.running === mine) this.running = null
+    }))
+    return mine
+  }
+
+  private async run(onlyDays?: ReadonlySet<number>): Promise<RetentionResult | null> {
     const log = appLog('retention')
+    const policy = this.policy
     try {
       const r = await runRetention({
         pool: this.opts.pool,
-        policy: this.opts.policy,
+        policy,
         ownedPaths: this.opts.ownedPaths,
+        onlyDays,
       })
-      const n = retentionNotice(r, this.opts.policy)
+      const n = retentionNotice(r, policy)
       const detail = {
         dropped: r.dropped.map((d) => ({
           day: d.day,
@@ -75,6 +103,8 @@ export class RetentionJob {
       log.warn(message)
       this.opts.notify('warn', message)
       return null
+    } finally {
+      this.opts.afterRun?.()
     }
   }
 
@@ -86,15 +116,34 @@ export class RetentionJob {
   }
 }
 
+/** What of the data dir Tickflow owns, by part; null where the part is not ours (external). */
+export interface OwnedDirs {
+  logs: string
+  postgres: string | null
+  kafka: string | null
+}
+
+export function ownedDirs(
+  settings: Pick<Settings, 'dataDir'>,
+  own: { postgres: boolean; kafka: boolean },
+): OwnedDirs {
+  return {
+    logs: join(settings.dataDir, 'logs'),
+    postgres: own.postgres ? join(settings.dataDir, 'postgres') : null,
+    kafka: own.kafka ? brokerDirs(settings.dataDir).root : null,
+  }
+}
+
 /**
  * What of the data dir Tickflow owns, and so what the budget counts: the embedded cluster and the
  * managed broker's dir when they are ours, and the logs, which always are.
  */
-export function ownedDataPaths(settings: Settings, own: { postgres: boolean; kafka: boolean }): string[] {
-  const paths = [join(settings.dataDir, 'logs')]
-  if (own.postgres) paths.push(join(settings.dataDir, 'postgres'))
-  if (own.kafka) paths.push(brokerDirs(settings.dataDir).root)
-  return paths
+export function ownedDataPaths(
+  settings: Pick<Settings, 'dataDir'>,
+  own: { postgres: boolean; kafka: boolean },
+): string[] {
+  const d = ownedDirs(settings, own)
+  return [d.logs, d.postgres, d.kafka].filter((p): p is string => p !== null)
 }
 
 /**
@@ -106,11 +155,12 @@ export function retentionJobFor(
   pool: pg.Pool,
   own: { postgres: boolean; kafka: boolean },
   notify: (level: AlertLevel, message: string) => void,
+  afterRun?: () => void,
 ): RetentionJob | null {
   const policy = retentionPolicy(settings)
   if (!policy) {
     appLog('retention').info('retention is off: the database is external and --retention-days was not given')
     return null
   }
-  return new RetentionJob({ pool, policy, ownedPaths: ownedDataPaths(settings, own), notify })
+  return new RetentionJob({ pool, policy, ownedPaths: ownedDataPaths(settings, own), notify, afterRun })
 }
