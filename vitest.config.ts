@@ -37,6 +37,7 @@ const EXERCISES_SQL = [
   'test/day-partitions-migration.int.test.ts',
   'test/retention.int.test.ts', // retention drops day partitions (sql/011)
   'test/retention-job.int.test.ts',
+  'test/storage.int.test.ts', // disk use in the status, a previewed retention change
   'test/pipeline.int.test.ts', // the pipeline
   'test/postgres-restart.int.test.ts', // sessions ended under the writer
 ]

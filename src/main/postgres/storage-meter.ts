@@ -17,12 +17,13 @@ import type { OwnedDirs } from './retention-job'
 export const STORAGE_INTERVAL_MS = 60_000
 
 // Raw trades: the partition tree (every day, the default). Rollups: the KPI tables named
-// <kpi>_1s/_1m/_1h/_1d (sql/004 and any later one), with their partitions if partitioned.
+// <kpi>_1s/_1m/_1h/_1d (sql/004 and any later one), with their partitions if partitioned
+// (pg_partition_tree lists nothing for a plain table: then the table itself).
 const SIZES_SQL = `
 SELECT
   (SELECT coalesce(sum(pg_total_relation_size(relid)), 0)::float8 FROM pg_partition_tree('trades'::regclass)) AS trades,
-  (SELECT coalesce(sum(pg_total_relation_size(t.relid)), 0)::float8
-     FROM pg_class c, LATERAL pg_partition_tree(c.oid) t
+  (SELECT coalesce(sum(pg_total_relation_size(coalesce(t.relid, c.oid))), 0)::float8
+     FROM pg_class c LEFT JOIN LATERAL pg_partition_tree(c.oid) t ON true
      WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'm')
        AND NOT c.relispartition AND c.relname ~ '^[a-z]+_1[smhd]$') AS rollups,
   (SELECT (extract(epoch FROM min(traded_at)) * 1000)::float8 FROM trades) AS oldest`
