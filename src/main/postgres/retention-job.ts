@@ -4,12 +4,7 @@ import type { AlertLevel } from '../../shared/status'
 import type { Settings } from '../config'
 import { brokerDirs } from '../kafka/paths'
 import { appLog } from '../log/logger'
-import {
-  retentionNotice,
-  retentionPolicy,
-  type RetentionPolicy,
-  type RetentionResult,
-} from './retention-plan'
+import { retentionNotice, type RetentionPolicy, type RetentionResult } from './retention-plan'
 import { RETENTION_INTERVAL_MS, runRetention } from './retention'
 
 /**
@@ -144,23 +139,4 @@ export function ownedDataPaths(
 ): string[] {
   const d = ownedDirs(settings, own)
   return [d.logs, d.postgres, d.kafka].filter((p): p is string => p !== null)
-}
-
-/**
- * The job for these services, or null when retention is off (an external database whose user did
- * not set retentionDays), which is said once in the log so that nobody wonders why nothing goes.
- */
-export function retentionJobFor(
-  settings: Settings,
-  pool: pg.Pool,
-  own: { postgres: boolean; kafka: boolean },
-  notify: (level: AlertLevel, message: string) => void,
-  afterRun?: () => void,
-): RetentionJob | null {
-  const policy = retentionPolicy(settings)
-  if (!policy) {
-    appLog('retention').info('retention is off: the database is external and --retention-days was not given')
-    return null
-  }
-  return new RetentionJob({ pool, policy, ownedPaths: ownedDataPaths(settings, own), notify, afterRun })
 }
