@@ -79,7 +79,7 @@ export function StorageSection(): React.JSX.Element {
       )}
       <form className="storage-form" onSubmit={(e) => void ask(e)} noValidate>
         <label className="field">
-          <span>Keep days</span>
+          <span>Retention days</span>
           <input
             type="number"
             inputMode="numeric"
@@ -94,7 +94,7 @@ export function StorageSection(): React.JSX.Element {
           />
         </label>
         <label className="field">
-          <span>Budget GB</span>
+          <span>Disk budget GB</span>
           <input
             type="number"
             inputMode="decimal"
