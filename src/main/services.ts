@@ -10,7 +10,7 @@ import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
 import { settlesWithin } from './pipeline/time-limit'
 import { openDatabase, type Database } from './postgres/database'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
-import { retentionJobFor } from './postgres/retention-job'
+import { createStorageControl, type StorageControl } from './postgres/storage-control'
 import { acquirePidLock } from './supervise/pid-lock'
 import { ServiceSupervisor, type ServiceNotice } from './supervise/service-supervisor'
 
@@ -28,6 +28,8 @@ export interface Services {
   /** true when Tickflow runs the broker itself */
   kafkaManaged: boolean
   db: Database
+  /** disk use in the status, retention hourly, and the user's live change of it */
+  storage: StorageControl
   /** Deaths and restarts of the managed broker and embedded PostgreSQL, and what retention removed, in words. Returns unsubscribe. */
   onNotice(listener: (n: ServiceNotice) => void): () => void
   /** Stops what Tickflow runs; call after the pipeline has drained (the writer needs both). */
@@ -167,13 +169,14 @@ export async function createServices(
     clusterId: b.value?.clusterId,
   }
   // Retention (issue 13): at start and every hour; its notices reach the status as the services' do.
-  const retention = retentionJobFor(
+  // Disk use is measured every minute and after each run.
+  const storage = createStorageControl({
     settings,
-    d.value.pool,
-    { postgres: embedded !== null, kafka: broker !== null },
-    (level, message) => notify({ service: 'storage', level, message, at: Date.now() }),
-  )
-  retention?.start()
+    pool: d.value.pool,
+    own: { postgres: embedded !== null, kafka: broker !== null },
+    notify: (level, message) => notify({ service: 'storage', level, message, at: Date.now() }),
+  })
+  storage.start()
   let closing: Promise<void> | undefined
   return {
     settings,
@@ -182,6 +185,7 @@ export async function createServices(
     kafkaTarget: describeConnection(conn),
     kafkaManaged: broker !== null,
     db: { ...d.value, embedded: embedded !== null },
+    storage,
     onNotice(listener) {
       listeners.add(listener)
       for (const n of early.splice(0)) listener(n)
@@ -189,7 +193,7 @@ export async function createServices(
     },
     close: () =>
       (closing ??= (async () => {
-        await retention?.stop()
+        await storage.stop()
         await closeDatabase(d.value)
         // Independent of each other once the pipeline is gone, so side by side.
         await Promise.all([broker?.stop(), embedded?.stop()])

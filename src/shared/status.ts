@@ -1,3 +1,5 @@
+import type { StorageStatus } from './storage'
+
 /** What the pipeline reports about itself: the status line of the CLI and the status bar of the UI. */
 
 export type SourceKind = 'finnhub' | 'demo' | 'replay'
@@ -40,6 +42,8 @@ export interface PipelineStatus {
   consumer: ConsumerHealth
   kafka: { bootstrap: string; managed: boolean; topic: string }
   postgres: { target: string; embedded: boolean }
+  /** disk use, measured every minute and after each retention run; null until first measured */
+  storage: StorageStatus | null
   /** ms epoch */
   at: number
 }

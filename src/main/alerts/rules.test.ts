@@ -49,6 +49,7 @@ function status(over: Partial<PipelineStatus> = {}): PipelineStatus {
     consumer: { state: 'running', lastBatchAt: null, lastError: null, restarts: 0 },
     kafka: { bootstrap: '127.0.0.1:9092', managed: true, topic: 't' },
     postgres: { target: 'pg', embedded: true },
+    storage: null,
     at: NOW,
     ...over,
   }

@@ -14,6 +14,7 @@ import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
 import { redactUrl } from '../postgres/database'
 import type { Services } from '../services'
+import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
 import { AlertMonitor } from './alert-monitor'
 import { createChoices } from './choices'
@@ -113,6 +114,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     feedErrors: [],
     consumer: { state: 'stopped', lastBatchAt: null, lastError: null, restarts: 0 },
     ...describe,
+    storage: services.storage.status(),
     at: Date.now(),
   })
   const status = (): PipelineStatus => pipeline?.status() ?? idleStatus()
@@ -135,6 +137,10 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   })
   alerts.onChange((a) => events.emit('alert', a))
   services.onNotice((n) => alerts.notice(n.level, n.message, n.at)) // broker or PostgreSQL died, restarted
+  // A running pipeline carries the newest disk use in its next tick; a stopped one has no ticks.
+  services.storage.onMeasured(() => {
+    if (!running()) events.emit('status', status())
+  })
 
   // Exports hold a pooled connection each while they stream; the exporter caps how many run.
   const exporter = new CsvExporter(db.pool, { defaultSymbols: () => next.symbols })
@@ -173,6 +179,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       bufferCapacity: settings.bufferCapacity,
       recordFile: settings.recordFile,
       describe,
+      storage: () => services.storage.status(),
     })
     p.onStatus((s) => {
       if (s.lag !== null) lag.add(s.at, s.lag)
@@ -245,6 +252,23 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
 
     async kpiSnapshot(req) {
       return kpiSnapshot(db.pool, req)
+    },
+
+    async previewRetention(req) {
+      return services.storage.preview(req)
+    },
+
+    async setRetention({ previewed, ...change }) {
+      try {
+        // Saved first, then in force: a change that cannot be saved is refused, not lost at restart.
+        const applied = await services.storage.apply(change, previewed, async (c) => {
+          await store?.update(c)
+        })
+        events.emit('status', status())
+        return applied
+      } catch (err) {
+        throw err instanceof StorageChangeError ? new ApiRequestError(err.message, 'previewed') : err
+      }
     },
 
     async exportCsv(req) {

@@ -46,6 +46,8 @@ export interface PipelineOptions {
   /** also record every received frame to this JSONL file */
   recordFile?: string
   describe: { kafka: PipelineStatus['kafka']; postgres: PipelineStatus['postgres'] }
+  /** the latest disk use, measured elsewhere on a timer of its own (never per status) */
+  storage?: () => PipelineStatus['storage']
   statusIntervalMs?: number
   /** no batch for this long while records wait: the consumer is restarted (default 30 s) */
   consumerStallMs?: number
@@ -240,6 +242,7 @@ export class Pipeline {
       consumer: this.consumer?.health() ?? { ...NO_CONSUMER_HEALTH },
       kafka: this.opts.describe.kafka,
       postgres: this.opts.describe.postgres,
+      storage: this.opts.storage?.() ?? null,
       at: Date.now(),
     }
   }

@@ -1,4 +1,5 @@
 import type { AlertLevel } from '../../shared/status'
+import { formatBytes } from '../../shared/storage'
 import type { Settings } from '../config'
 import { DAY_MS, dayOf } from './trade-days'
 
@@ -91,12 +92,6 @@ export function chooseDaysToDrop(opts: {
 export function describeDrop(d: DaySize): string {
   const date = new Date(d.day * DAY_MS).toISOString().slice(0, 10)
   return `${date} (${formatBytes(d.bytes)})`
-}
-
-export function formatBytes(n: number): string {
-  if (n >= GB) return `${(n / GB).toFixed(1)} GB`
-  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)} MB`
-  return `${Math.round(n / 1000)} kB`
 }
 
 export interface RetentionResult {
