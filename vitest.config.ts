@@ -38,6 +38,7 @@ const EXERCISES_SQL = [
   'test/retention.int.test.ts', // retention drops day partitions (sql/011)
   'test/retention-job.int.test.ts',
   'test/narrow-rows.int.test.ts', // narrow rows, packed finished days (sql/013)
+  'test/rollup-retention.int.test.ts', // rollups past their own retention
   'test/storage.int.test.ts', // disk use in the status, a previewed retention change
   'test/pipeline.int.test.ts', // the pipeline
   'test/postgres-restart.int.test.ts', // sessions ended under the writer

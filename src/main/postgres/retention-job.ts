@@ -88,6 +88,7 @@ export class RetentionJob {
         })),
         deferred: r.deferred.length,
         usedBytes: r.usedBytes,
+        rollupsPruned: r.rollupsPruned,
       }
       if (n) {
         log[n.level](detail, n.message)

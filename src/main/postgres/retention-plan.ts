@@ -2,6 +2,7 @@ import type { AlertLevel } from '../../shared/status'
 import { formatBytes } from '../../shared/storage'
 import type { Settings } from '../config'
 import { DAY_MS, dayOf } from './trade-days'
+import type { PrunedRollups } from './rollup-retention'
 
 /**
  * Which day partitions of trades retention removes: a pure choice, so that its rules (never today,
@@ -103,6 +104,8 @@ export interface RetentionResult {
   usedBytes: number
   /** bytes still over the budget after every past day was considered; 0 when within it */
   overBudgetBytes: number
+  /** rollup rows past their own retention, removed after the days (rollup-retention.ts) */
+  rollupsPruned?: PrunedRollups[]
 }
 
 /** What a run says in the log and the status, or null when it removed nothing and all is well. */

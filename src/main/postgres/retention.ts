@@ -8,6 +8,7 @@ import {
   type RetentionPolicy,
   type RetentionResult,
 } from './retention-plan'
+import { pruneRollups } from './rollup-retention'
 import { DAY_MS, forgetTradeDays } from './trade-days'
 
 /**
@@ -121,7 +122,13 @@ export async function runRetention(opts: {
   const { usedBytes, chosen: plan } = await planRetention(opts)
   const only = opts.onlyDays
   const chosen = only ? plan.filter((d) => only.has(d.day)) : plan
-  const result: RetentionResult = { dropped: [], deferred: [], usedBytes, overBudgetBytes: 0 }
+  const result: RetentionResult = {
+    dropped: [],
+    deferred: [],
+    usedBytes,
+    overBudgetBytes: 0,
+    rollupsPruned: [],
+  }
   try {
     for (const d of chosen) {
       const t0 = performance.now()
@@ -135,6 +142,7 @@ export async function runRetention(opts: {
     // themselves: trade-days.ts.)
     if (chosen.length > 0) forgetTradeDays(opts.pool)
   }
+  result.rollupsPruned = await pruneRollups(opts.pool, opts.nowMs)
   if (opts.policy.budgetBytes !== null) {
     const freed = result.dropped.reduce((n, d) => n + d.bytes, 0)
     result.overBudgetBytes = Math.max(0, usedBytes - freed - opts.policy.budgetBytes)
