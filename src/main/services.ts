@@ -9,7 +9,8 @@ import { levelOfLine } from './log/service-lines'
 import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
 import { settlesWithin } from './pipeline/time-limit'
 import { openDatabase, type Database } from './postgres/database'
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
+import { withDiskSpace } from './postgres/disk-full'
+import { clusterDirOf, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
 import { retentionJobFor } from './postgres/retention-job'
 import { acquirePidLock } from './supervise/pid-lock'
 import { ServiceSupervisor, type ServiceNotice } from './supervise/service-supervisor'
@@ -86,11 +87,14 @@ function supervisePostgres(settings: Settings, progress: (m: string) => void, no
     service: 'postgres',
     name: 'embedded PostgreSQL',
     launch: async () => {
+      // A full disk keeps it from starting (its recovery must write WAL): the notice says how full.
       const pg = await startEmbeddedPostgres({
         dataDir: settings.dataDir,
         port,
         onProgress: progress,
         onLog: (line) => appLog('postgres')[levelOfLine(line)](line),
+      }).catch(async (err: unknown) => {
+        throw await withDiskSpace(err, clusterDirOf(settings.dataDir))
       })
       port = pg.port
       return pg

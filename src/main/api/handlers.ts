@@ -13,6 +13,7 @@ import { Pipeline } from '../pipeline/pipeline'
 import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
 import { redactUrl } from '../postgres/database'
+import { clusterDirOf } from '../postgres/embedded'
 import type { Services } from '../services'
 import type { SettingsStore } from '../settings/store'
 import { AlertMonitor } from './alert-monitor'
@@ -164,7 +165,11 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       kafka: services.kafka,
       pool: db.pool,
       connection: services.kafkaConnection,
-      database: { url: db.url, schema: db.schema },
+      database: {
+        url: db.url,
+        schema: db.schema,
+        diskDir: db.embedded ? clusterDirOf(settings.dataDir) : undefined,
+      },
       source,
       topic: settings.topic,
       partitions: settings.partitions,

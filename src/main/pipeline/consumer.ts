@@ -2,6 +2,7 @@ import type { Admin, Consumer, EachBatchPayload, IMemberAssignment, Kafka } from
 import type pg from 'pg'
 import type { AlertLevel } from '../../shared/status'
 import type { Reject } from '../../shared/trade'
+import { diskFullNotice, isDiskFullError } from '../postgres/disk-full'
 import { lagOf, nextOffset } from './offsets'
 import { decodeRecord, type TradeRow } from './record-codec'
 import { Sleeper } from './time-limit'
@@ -22,6 +23,8 @@ export interface ConsumerOptions {
    * (consumer-supervisor.ts) replaces it and counts the restart. Default true.
    */
   kafkaRestarts?: boolean
+  /** the embedded cluster's directory: a full disk under it is named in the notice (disk-full.ts) */
+  diskDir?: string
   /** a failure (or recovery) in words; raised once per streak, not per retry */
   onNotice?: (level: AlertLevel, message: string) => void
 }
@@ -97,6 +100,8 @@ export class TradeConsumer {
   private inHand = 0
   private lastActivity = Date.now()
   private failing = false
+  /** the failing streak has seen a full disk: said once, even when another error came first */
+  private diskFull = false
   private stopping = false
   private readonly retryPause = new Sleeper()
   /** per "topic:partition", the next offset after the last batch this consumer committed */
@@ -203,15 +208,21 @@ export class TradeConsumer {
         this.counts.rejected += res.rejected
         this.counts.lastError = null
         if (this.failing) {
-          this.failing = false
-          this.opts.onNotice?.('info', 'PostgreSQL writes succeed again')
+          const why = this.diskFull ? ': the disk has room again, and the backlog in Kafka is being written' : ''
+          this.failing = this.diskFull = false
+          this.opts.onNotice?.('info', `PostgreSQL writes succeed again${why}`)
         }
         break
       } catch (err) {
         this.counts.writeErrors++
         this.counts.lastError = `PostgreSQL write failed: ${(err as Error).message}`
-        // One notice per outage: every partition retries every few seconds until it is over.
-        if (!this.failing) {
+        // One notice per outage: every partition retries every few seconds until it is over. A full
+        // disk gets its own, naming the disk, even when the streak began with a lost connection (a
+        // WAL that cannot grow takes the server down, and another partition may hear that first).
+        if (isDiskFullError(err) && !this.diskFull) {
+          this.failing = this.diskFull = true
+          this.opts.onNotice?.('error', await diskFullNotice(err as Error, this.opts.diskDir))
+        } else if (!this.failing) {
           this.failing = true
           this.opts.onNotice?.('error', `${this.counts.lastError}; retrying (nothing is committed meanwhile)`)
         }

@@ -35,7 +35,8 @@ export interface PipelineOptions {
    * cluster `kafka` reported at start: `connection.clusterId` if set, else whatever answered.
    */
   connection: KafkaConnection
-  database: { url: string; schema: string }
+  /** diskDir: the embedded cluster's directory, named when its disk is full; none for an external server */
+  database: { url: string; schema: string; diskDir?: string }
   source: TradeSource
   topic: string
   partitions: number
@@ -140,6 +141,7 @@ export class Pipeline {
               topic: this.opts.topic,
               groupId: this.opts.groupId,
               concurrency: this.opts.partitions,
+              diskDir: this.opts.database.diskDir,
             },
             stallMs: this.opts.consumerStallMs,
           },
