@@ -9,7 +9,7 @@ import { levelOfLine } from './log/service-lines'
 import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
 import { settlesWithin } from './pipeline/time-limit'
 import { openDatabase, type Database } from './postgres/database'
-import { withDiskSpace } from './postgres/disk-full'
+import { describeDisk, diskSpace, isDiskFullError, withDiskSpace } from './postgres/disk-full'
 import { clusterDirOf, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
 import { retentionJobFor } from './postgres/retention-job'
 import { acquirePidLock } from './supervise/pid-lock'
@@ -83,16 +83,24 @@ function superviseBroker(settings: Settings, progress: (m: string) => void, noti
 /** Embedded PostgreSQL, restarted when it dies, on the port in the pool's URL. */
 function supervisePostgres(settings: Settings, progress: (m: string) => void, notify: Notify) {
   let port: number | undefined
+  // The server's last words: a WAL that cannot grow (a full disk) ends it with exit code 1, which
+  // alone says nothing. The log says "No space left on device".
+  let lastLines: string[] = []
   return new ServiceSupervisor<EmbeddedPostgres>({
     service: 'postgres',
     name: 'embedded PostgreSQL',
     launch: async () => {
+      lastLines = []
       // A full disk keeps it from starting (its recovery must write WAL): the notice says how full.
       const pg = await startEmbeddedPostgres({
         dataDir: settings.dataDir,
         port,
         onProgress: progress,
-        onLog: (line) => appLog('postgres')[levelOfLine(line)](line),
+        onLog: (line) => {
+          appLog('postgres')[levelOfLine(line)](line)
+          lastLines.push(line)
+          if (lastLines.length > 30) lastLines.shift()
+        },
       }).catch(async (err: unknown) => {
         throw await withDiskSpace(err, clusterDirOf(settings.dataDir))
       })
@@ -100,6 +108,10 @@ function supervisePostgres(settings: Settings, progress: (m: string) => void, no
       return pg
     },
     where: (pg) => `127.0.0.1:${pg.port}`,
+    explainDeath: async () =>
+      lastLines.some((l) => isDiskFullError(new Error(l)))
+        ? `its disk is full, ${describeDisk(await diskSpace(clusterDirOf(settings.dataDir)))}`
+        : null,
     notify,
   })
 }

@@ -208,7 +208,9 @@ export class TradeConsumer {
         this.counts.rejected += res.rejected
         this.counts.lastError = null
         if (this.failing) {
-          const why = this.diskFull ? ': the disk has room again, and the backlog in Kafka is being written' : ''
+          const why = this.diskFull
+            ? ': the disk has room again, and the backlog in Kafka is being written'
+            : ''
           this.failing = this.diskFull = false
           this.opts.onNotice?.('info', `PostgreSQL writes succeed again${why}`)
         }

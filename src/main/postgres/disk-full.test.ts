@@ -61,7 +61,9 @@ describe('diskFullNotice', () => {
 
 describe('withDiskSpace', () => {
   it('adds the free space to a start that failed for want of it, and leaves other errors be', async () => {
-    const full = new Error('exited during start: FATAL: could not write to file "pg_wal/x": No space left on device')
+    const full = new Error(
+      'exited during start: FATAL: could not write to file "pg_wal/x": No space left on device',
+    )
     expect(((await withDiskSpace(full, tmpdir())) as Error).message).toMatch(
       new RegExp(`No space left on device; the disk is full: ${tmpdir()}`),
     )

@@ -78,7 +78,9 @@ export function describeDisk(d: DiskSpace): string {
  */
 export async function diskFullNotice(err: Error, dir: string | undefined): Promise<string> {
   const disk = dir ? await diskSpace(dir).then(describeDisk, () => dir) : null
-  const what = disk ? `PostgreSQL's disk is full, ${disk}` : `the database server's disk is full (${err.message})`
+  const what = disk
+    ? `PostgreSQL's disk is full, ${disk}`
+    : `the database server's disk is full (${err.message})`
   return (
     `${what}. Writing is paused and nothing is committed; Kafka holds the backlog. ` +
     'It resumes by itself once space is freed (retention, or removing files on that disk)'
