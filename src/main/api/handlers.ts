@@ -111,6 +111,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
     rates: { received: 0, written: 0 },
     lag: null,
+    backlog: null,
     feedErrors: [],
     consumer: { state: 'stopped', lastBatchAt: null, lastError: null, restarts: 0 },
     ...describe,
@@ -176,6 +177,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       groupId: settings.groupId,
       role: settings.role,
       bufferCapacity: settings.bufferCapacity,
+      diskBudgetGb: settings.diskBudgetGb,
       recordFile: settings.recordFile,
       describe,
     })

@@ -1,9 +1,9 @@
-import type { Admin, Consumer, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs'
+import type { Consumer, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs'
 import type pg from 'pg'
 import type { AlertLevel } from '../../shared/status'
 import type { Reject } from '../../shared/trade'
 import { diskFullNotice, isDiskFullError } from '../postgres/disk-full'
-import { lagOf, nextOffset } from './offsets'
+import { nextOffset } from './offsets'
 import { decodeRecord, type TradeRow } from './record-codec'
 import { Sleeper } from './time-limit'
 import { writeBatch } from './writer'
@@ -52,6 +52,8 @@ export interface ConsumerWatch {
 
 export interface ConsumerStats {
   consumed: number
+  /** key and value bytes of the records consumed, for the mean size of a record (the backlog alert) */
+  consumedBytes: number
   written: number
   duplicates: number
   rejected: number
@@ -65,6 +67,7 @@ export interface ConsumerStats {
 /** A consumer that has not consumed anything yet. */
 export const NO_CONSUMER_STATS: Readonly<ConsumerStats> = {
   consumed: 0,
+  consumedBytes: 0,
   written: 0,
   duplicates: 0,
   rejected: 0,
@@ -74,10 +77,22 @@ export const NO_CONSUMER_STATS: Readonly<ConsumerStats> = {
   lastBatchAt: null,
 }
 
+/**
+ * Kafka's framing of one record in a v2 batch (length, attributes, timestamp and offset deltas, key
+ * and value lengths, header count: varints, ~10 bytes) plus its share of the 61-byte batch header.
+ */
+export const RECORD_FRAMING_BYTES = 12
+
+/** Bytes a consumed record takes in the log, estimated from what was read; null before any. */
+export function recordBytesOf(s: Pick<ConsumerStats, 'consumed' | 'consumedBytes'>): number | null {
+  return s.consumed > 0 ? s.consumedBytes / s.consumed + RECORD_FRAMING_BYTES : null
+}
+
 /** Counters of two consumers (one replaced by the other) as one; the newer's last error stands. */
 export function addStats(older: ConsumerStats, newer: ConsumerStats): ConsumerStats {
   return {
     consumed: older.consumed + newer.consumed,
+    consumedBytes: older.consumedBytes + newer.consumedBytes,
     written: older.written + newer.written,
     duplicates: older.duplicates + newer.duplicates,
     rejected: older.rejected + newer.rejected,
@@ -193,6 +208,7 @@ export class TradeConsumer {
     const rows: TradeRow[] = []
     const rejects: Reject[] = []
     for (const m of batch.messages) {
+      this.counts.consumedBytes += (m.key?.length ?? 0) + (m.value?.length ?? 0)
       const d = decodeRecord(batch.topic, batch.partition, m, consumedAt)
       if (d.ok) rows.push(d.row)
       else rejects.push(d.reject)
@@ -253,24 +269,4 @@ export class TradeConsumer {
     this.counts.lastBatchAt = Date.now()
     await p.heartbeat()
   }
-}
-
-/**
- * Records in the topic not yet committed by the group: the consumer lag. With `partitions`, only
- * theirs (a supervisor asks about the partitions its consumer owns).
- */
-export async function consumerLag(
-  admin: Admin,
-  groupId: string,
-  topic: string,
-  partitions?: readonly number[],
-): Promise<number> {
-  const [ends, committed] = await Promise.all([
-    admin.fetchTopicOffsets(topic),
-    admin.fetchOffsets({ groupId, topics: [topic] }),
-  ])
-  const done = new Map<number, bigint>()
-  for (const p of committed[0]?.partitions ?? []) done.set(p.partition, BigInt(p.offset))
-  const mine = partitions ? ends.filter((e) => partitions.includes(e.partition)) : ends
-  return Number(lagOf(mine, done))
 }
