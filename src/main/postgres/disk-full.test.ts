@@ -1,6 +1,13 @@
 import { tmpdir } from 'node:os'
 import { describe, expect, it } from 'vitest'
-import { describeDisk, diskFullNotice, isDiskFullError, mountPointOf, withDiskSpace } from './disk-full'
+import {
+  describeDisk,
+  diskFullNotice,
+  isDiskFullError,
+  LastWords,
+  mountPointOf,
+  withDiskSpace,
+} from './disk-full'
 
 describe('isDiskFullError', () => {
   it('knows SQLSTATE 53100, ENOSPC and the words, and nothing else', () => {
@@ -69,5 +76,20 @@ describe('withDiskSpace', () => {
     )
     const other = new Error('could not bind')
     expect(await withDiskSpace(other, tmpdir())).toBe(other)
+  })
+})
+
+describe('LastWords', () => {
+  it('names the disk when the last lines say it was full, and forgets them on clear()', async () => {
+    const w = new LastWords(2)
+    w.add('ERROR Error while appending records to trades-0')
+    w.add('java.io.IOException: No space left on device')
+    expect(await w.diskFull(tmpdir())).toMatch(new RegExp(`^its disk is full, ${tmpdir()}.*free of`))
+    w.add('ERROR Shutdown broker because all log dirs have failed')
+    w.add('exiting')
+    expect(await w.diskFull(tmpdir())).toBeNull() // only the last 2 are kept
+    w.add('No space left on device')
+    w.clear()
+    expect(await w.diskFull(tmpdir())).toBeNull()
   })
 })

@@ -96,3 +96,28 @@ export async function withDiskSpace(err: unknown, dir: string): Promise<unknown>
   const disk = await diskSpace(dir).then(describeDisk, () => dir)
   return new Error(`${(err as Error).message.split('\n')[0]}; the disk is full: ${disk}`, { cause: err })
 }
+
+/**
+ * A service's last log lines, to tell a death for want of space from others: PostgreSQL (a WAL that
+ * cannot grow) and Kafka (a failed log dir) both just exit with code 1, and only the log says why.
+ */
+export class LastWords {
+  private lines: string[] = []
+
+  constructor(private readonly keep = 30) {}
+
+  add(line: string): void {
+    this.lines.push(line)
+    if (this.lines.length > this.keep) this.lines.shift()
+  }
+
+  clear(): void {
+    this.lines = []
+  }
+
+  /** "its disk is full, <dir> …: N free of M" when the lines say the disk was full; else null. */
+  async diskFull(dir: string): Promise<string | null> {
+    if (!this.lines.some((l) => /No space left on device/.test(l))) return null
+    return `its disk is full, ${await diskSpace(dir).then(describeDisk, () => dir)}`
+  }
+}
