@@ -7,7 +7,7 @@ import { createKafka, type KafkaConnection } from '../kafka/client'
 import { appLog, maskSecrets } from '../log/logger'
 import { DEFAULT_DISK_BUDGET_GB } from '../postgres/retention-plan'
 import { NO_CONSUMER_STATS, recordBytesOf } from './consumer'
-import { consumerLag, consumerLags } from './consumer-lag'
+import { consumerLags } from './consumer-lag'
 import { clusterChange, pinCluster } from './cluster-pin'
 import { ConsumerJoin, NO_CONSUMER_HEALTH } from './consumer-join'
 import { ConsumerThread } from './consumer-thread'
@@ -237,9 +237,11 @@ export class Pipeline {
     for (;;) {
       const produced = this.producer.stats().produced
       try {
-        this.lag = await consumerLag(this.admin, this.opts.groupId, this.opts.topic)
+        const lags = await consumerLags(this.admin, this.opts.groupId, this.opts.topic)
+        this.lag = lags.lag
+        this.maxPartitionLag = lags.maxPartitionLag
       } catch {
-        this.lag = null
+        this.lag = this.maxPartitionLag = null
       }
       if (this.lag === 0 && this.producer.stats().produced === produced) return true
       if (Date.now() >= deadline) return false
