@@ -240,8 +240,13 @@ export class TradeConsumer {
         // disk gets its own, naming the disk, even when the streak began with a lost connection (a
         // WAL that cannot grow takes the server down, and another partition may hear that first).
         if (isDiskFullError(err) && !this.diskFull) {
-          this.failing = this.diskFull = true
-          this.opts.onNotice?.('error', await diskFullNotice(err as Error, this.opts.diskDir))
+          // Measured first, the flags set after: a batch of another partition that still fits
+          // while this one waits must not announce "room again" before the disk-full notice.
+          const text = await diskFullNotice(err as Error, this.opts.diskDir)
+          if (!this.diskFull) {
+            this.failing = this.diskFull = true
+            this.opts.onNotice?.('error', text)
+          }
         } else if (!this.failing) {
           this.failing = true
           this.opts.onNotice?.('error', `${this.counts.lastError}; retrying (nothing is committed meanwhile)`)
