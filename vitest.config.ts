@@ -10,6 +10,8 @@ const FAULTS = [
   'test/cli-interrupt.int.test.ts',
   'test/consumer-restart.int.test.ts',
   'test/embedded-pg-restart.int.test.ts',
+  'test/full-disk.int.test.ts',
+  'test/full-kafka-disk.int.test.ts',
   'test/ingest-before-join.int.test.ts',
   'test/kafka-cluster.int.test.ts',
   'test/pipeline-sigkill.int.test.ts',

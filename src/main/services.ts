@@ -7,9 +7,11 @@ import { createKafka, describeConnection, type KafkaConnection } from './kafka/c
 import { appLog } from './log/logger'
 import { levelOfLine } from './log/service-lines'
 import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
+import { brokerDirs } from './kafka/paths'
 import { settlesWithin } from './pipeline/time-limit'
 import { openDatabase, type Database } from './postgres/database'
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
+import { LastWords, withDiskSpace } from './postgres/disk-full'
+import { clusterDirOf, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
 import { createStorageControl, type StorageControl } from './postgres/storage-control'
 import { acquirePidLock } from './supervise/pid-lock'
 import { ServiceSupervisor, type ServiceNotice } from './supervise/service-supervisor'
@@ -60,23 +62,35 @@ async function closeDatabase(db: Database): Promise<void> {
 function superviseBroker(settings: Settings, progress: (m: string) => void, notify: Notify) {
   let port = settings.kafkaPort
   let started = false
+  // A full disk fails the only log dir, and the broker shuts itself down (exit code 1); a restart
+  // fails until space returns. Measured with Kafka 4.4 on a tmpfs: every acknowledged record was
+  // still there once it came back.
+  const lastWords = new LastWords()
+  const disk = brokerDirs(settings.dataDir).logDirs
   return new ServiceSupervisor<LocalBrokerHandle>({
     service: 'kafka',
     name: 'Kafka broker',
     launch: async () => {
       if (started && port !== undefined && !(await isPortFree(port)))
         throw new Error(`port ${port} is taken by another program, and clients look for the broker there`)
+      lastWords.clear()
       const b = await startLocalBroker({
         dataDir: settings.dataDir,
         port,
         onProgress: progress,
-        onLog: (line) => appLog('kafka-broker')[levelOfLine(line)](line),
+        onLog: (line) => {
+          appLog('kafka-broker')[levelOfLine(line)](line)
+          lastWords.add(line)
+        },
+      }).catch(async (err: unknown) => {
+        throw await withDiskSpace(err, disk)
       })
       port = b.port
       started = true
       return b
     },
     where: (b) => b.bootstrap,
+    explainDeath: () => lastWords.diskFull(disk),
     notify,
   })
 }
@@ -84,20 +98,30 @@ function superviseBroker(settings: Settings, progress: (m: string) => void, noti
 /** Embedded PostgreSQL, restarted when it dies, on the port in the pool's URL. */
 function supervisePostgres(settings: Settings, progress: (m: string) => void, notify: Notify) {
   let port: number | undefined
+  const lastWords = new LastWords()
+  const disk = clusterDirOf(settings.dataDir)
   return new ServiceSupervisor<EmbeddedPostgres>({
     service: 'postgres',
     name: 'embedded PostgreSQL',
     launch: async () => {
+      lastWords.clear()
+      // A full disk keeps it from starting (its recovery must write WAL): the notice says how full.
       const pg = await startEmbeddedPostgres({
         dataDir: settings.dataDir,
         port,
         onProgress: progress,
-        onLog: (line) => appLog('postgres')[levelOfLine(line)](line),
+        onLog: (line) => {
+          appLog('postgres')[levelOfLine(line)](line)
+          lastWords.add(line)
+        },
+      }).catch(async (err: unknown) => {
+        throw await withDiskSpace(err, disk)
       })
       port = pg.port
       return pg
     },
     where: (pg) => `127.0.0.1:${pg.port}`,
+    explainDeath: () => lastWords.diskFull(disk),
     notify,
   })
 }

@@ -13,6 +13,7 @@ import { Pipeline } from '../pipeline/pipeline'
 import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
 import { redactUrl } from '../postgres/database'
+import { clusterDirOf } from '../postgres/embedded'
 import type { Services } from '../services'
 import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
@@ -111,6 +112,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
     rates: { received: 0, written: 0 },
     lag: null,
+    backlog: null,
     feedErrors: [],
     consumer: { state: 'stopped', lastBatchAt: null, lastError: null, restarts: 0 },
     ...describe,
@@ -141,6 +143,25 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   services.storage.onMeasured(() => {
     if (!running()) events.emit('status', status())
   })
+  // The managed broker's topic follows the disk budget: at each start (below) and when the user
+  // changes the budget while the pipeline runs.
+  const budgetGb = (): number | undefined => {
+    const bytes = services.storage.policy()?.budgetBytes
+    return bytes ? bytes / 1e9 : settings.diskBudgetGb
+  }
+  services.storage.onPolicyChange((policy) => {
+    const gb = policy.budgetBytes === null ? undefined : policy.budgetBytes / 1e9
+    if (gb === undefined || !pipeline || !running()) return
+    pipeline
+      .applyDiskBudget(gb)
+      .catch((err: unknown) =>
+        alerts.notice(
+          'warn',
+          `The topic could not follow the new disk budget: ${(err as Error).message}`,
+          Date.now(),
+        ),
+      )
+  })
 
   // Exports hold a pooled connection each while they stream; the exporter caps how many run.
   const exporter = new CsvExporter(db.pool, { defaultSymbols: () => next.symbols })
@@ -170,13 +191,18 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       kafka: services.kafka,
       pool: db.pool,
       connection: services.kafkaConnection,
-      database: { url: db.url, schema: db.schema },
+      database: {
+        url: db.url,
+        schema: db.schema,
+        diskDir: db.embedded ? clusterDirOf(settings.dataDir) : undefined,
+      },
       source,
       topic: settings.topic,
       partitions: settings.partitions,
       groupId: settings.groupId,
       role: settings.role,
       bufferCapacity: settings.bufferCapacity,
+      diskBudgetGb: budgetGb(),
       recordFile: settings.recordFile,
       describe,
       storage: () => services.storage.status(),
