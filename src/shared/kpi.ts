@@ -41,6 +41,19 @@ export const dataLossBucketSchema = z.object({
   missing: z.array(z.string()),
 })
 
+/**
+ * KPI 5 on a window over a day, one bucket of summary.bucketS: its whole data-loss windows; those
+ * without a single trade (idle: the pipeline did not run); those with trades but fewer symbols than
+ * symbols_subscribed (short); and the subscribed symbols missing from a window with trades.
+ */
+export const dataLossSummaryBucketSchema = z.object({
+  start: ms,
+  windows: count,
+  idleWindows: count,
+  shortWindows: count,
+  missing: z.array(z.string()),
+})
+
 /** KPI 7: one bucket of bucketS seconds of the chosen symbol. */
 export const volumeBucketSchema = z.object({ start: ms, volume: z.number(), trades: count })
 
@@ -109,8 +122,17 @@ export const kpiSnapshotSchema = z.object({
     buckets: z.array(rateBucketSchema),
     bySymbol: z.array(symbolRateSchema),
   }),
-  /** lossWindows: the buckets with dataLoss */
-  dataLoss: z.object({ lossWindows: count, buckets: z.array(dataLossBucketSchema) }),
+  /**
+   * lossWindows: the windows with dataLoss. Over a day, buckets is empty and summary counts them
+   * per summary.bucketS instead (sql/012): a month would be 86,400 bars.
+   */
+  dataLoss: z.object({
+    lossWindows: count,
+    buckets: z.array(dataLossBucketSchema),
+    summary: z
+      .object({ bucketS: z.number().positive(), buckets: z.array(dataLossSummaryBucketSchema) })
+      .optional(),
+  }),
   /** the requested symbol, else the window's most traded one; null when the window is empty */
   volumeTrend: z.object({ symbol: z.string().nullable(), buckets: z.array(volumeBucketSchema) }),
   latency: z.array(latencyStatsSchema),
@@ -120,6 +142,7 @@ export const kpiSnapshotSchema = z.object({
 export type SymbolKpi = z.infer<typeof symbolKpiSchema>
 export type RateBucket = z.infer<typeof rateBucketSchema>
 export type DataLossBucket = z.infer<typeof dataLossBucketSchema>
+export type DataLossSummaryBucket = z.infer<typeof dataLossSummaryBucketSchema>
 export type VolumeBucket = z.infer<typeof volumeBucketSchema>
 export type LatencyStats = z.infer<typeof latencyStatsSchema>
 export type SymbolRate = z.infer<typeof symbolRateSchema>
