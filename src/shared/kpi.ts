@@ -75,6 +75,12 @@ export type LatencyStage = (typeof LATENCY_STAGES)[number]
 export const LATENCY_RELATIVE_ERROR = 0.05
 
 /**
+ * The bound for windows over a day, read from the hour rollups, whose cells span 4 keys: ratio
+ * 1.05^4 (sql/012). Samples, avgMs and maxMs stay exact.
+ */
+export const LATENCY_RELATIVE_ERROR_HOURS = 1.05 ** 4 - 1
+
+/**
  * KPI 8, one stage: trade_to_db = traded_at→written_at ("timestamp"→"to_db"), trade_to_kafka =
  * traded_at→received_at, kafka_to_consumer = received_at→consumed_at, consumer_to_db =
  * consumed_at→written_at, kafka_to_db = received_at→written_at. Null when there are no samples.
