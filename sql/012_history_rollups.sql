@@ -1,5 +1,5 @@
 -- History beyond a day (issue 13, part 4): hour rollups, so that a window of days reads a number of
--- rows set by its hours, and kpi_snapshot() serves windows over a day from them.
+-- rows set by its hours, and kpi_snapshot() serves windows of a day or more from them.
 --
 --   trades_1h    per symbol and hour: count, volume and price sums, price min/max (KPIs 1-4, 6, 7),
 --                and the seconds with a trade as 3600 bits (data loss, KPI 5)
@@ -262,7 +262,7 @@ JOIN (SELECT hour, kafka_topic, array_agg(key ORDER BY key) AS hist_key,
             FROM latency_1m l, unnest(l.hist_key, l.hist_n, l.hist_sum) AS u(key, n, s) GROUP BY 1, 2, 3) AS y
       GROUP BY 1, 2) AS c USING (hour, kafka_topic);
 
--- kpi_snapshot() as in sql/009, and for a window over a day:
+-- kpi_snapshot() as in sql/009, and for a window of a day or more:
 --   * whole hours come from trades_1h/latency_1h when the series buckets are whole hours (windows.ts
 --     picks hour and day buckets there), the edges from the minute, second and raw tiers as before;
 --   * dataLoss.summary: per bucket of max(bucketS, 1 h), the whole data_loss_window_s windows, how
@@ -299,7 +299,7 @@ DECLARE
   v_by_min boolean;
   x_lo timestamptz;
   x_hi timestamptz;
-  -- windows over a day: whole hours [h_lo, h_hi) come from the hour rollups (empty otherwise), and
+  -- windows of a day or more: whole hours [h_lo, h_hi) come from the hour rollups (empty otherwise), and
   -- data loss is summarised per v_loss_b bucket instead of one bar per window
   h_lo timestamptz;
   h_hi timestamptz;
@@ -316,7 +316,7 @@ BEGIN
     RAISE EXCEPTION 'kpi_snapshot needs p_from < p_to, got % and %', p_from, p_to USING ERRCODE = '22023';
   END IF;
   v_seconds := extract(epoch FROM p_to) - extract(epoch FROM p_from);
-  v_summary := v_seconds > 86400;
+  v_summary := v_seconds >= 86400;
   -- a summary has no bar per data-loss window: only the series buckets count
   v_unit := CASE WHEN v_summary THEN v_bucket ELSE least(v_bucket, v_win) END;
   IF v_seconds / v_unit > 100000 THEN
@@ -431,7 +431,7 @@ BEGIN
                                   make_interval(secs => v_win)) AS g(b)
     WHERE NOT v_summary
   ),
-  -- Windows over a day. Whole hours [lh_lo, lh_hi) are judged from trades_1h: a row without a run
+  -- Windows of a day or more. Whole hours [lh_lo, lh_hi) are judged from trades_1h: a row without a run
   -- of v_win zero bits has a trade in each of the hour's windows (dense); the others are cut into
   -- windows. The rest of the window (less than an hour at each end) goes by (window, symbol) pairs
   -- from the per-second bitmasks of the minute rollups, then 1 s rollups and raw trades.
@@ -681,7 +681,7 @@ BEGIN
                     'dataLoss', l.n < v_expected AND NOT l.partial, 'partial', l.partial,
                     'missing', coalesce(to_jsonb(m.symbols), '[]'::jsonb)) ORDER BY l.b), '[]'::jsonb)
                   FROM loss l LEFT JOIN missing m ON m.b = l.b))
-      -- only for windows over a day, whose buckets are then empty
+      -- only for windows of a day or more, whose buckets are then empty
       || CASE WHEN v_summary THEN jsonb_build_object('summary', jsonb_build_object('bucketS', v_loss_b, 'buckets', (
            SELECT coalesce(jsonb_agg(jsonb_build_object('start', kpi_ms(b), 'windows', windows,
                     'idleWindows', idle, 'shortWindows', short, 'missing', missing) ORDER BY b), '[]'::jsonb)
@@ -703,5 +703,5 @@ $fn$;
 
 COMMENT ON FUNCTION kpi_snapshot(timestamptz, timestamptz, text, integer, text[]) IS
   'All eight KPIs over [p_from, p_to) by traded_at as JSON (see src/shared/kpi.ts), from the rollups of sql/004 '
-  'and, over a day, sql/012; '
+  'and, from a day on, sql/012; '
   'p_symbol picks the volume trend, p_bucket_s widens the series, p_symbols names the missing symbols';

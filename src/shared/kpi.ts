@@ -42,7 +42,7 @@ export const dataLossBucketSchema = z.object({
 })
 
 /**
- * KPI 5 on a window over a day, one bucket of summary.bucketS: its whole data-loss windows; those
+ * KPI 5 on a window of a day or more, one bucket of summary.bucketS: its whole data-loss windows; those
  * without a single trade (idle: the pipeline did not run); those with trades but fewer symbols than
  * symbols_subscribed (short); and the subscribed symbols missing from a window with trades.
  */
@@ -75,7 +75,7 @@ export type LatencyStage = (typeof LATENCY_STAGES)[number]
 export const LATENCY_RELATIVE_ERROR = 0.05
 
 /**
- * The bound for windows over a day, read from the hour rollups, whose cells span 4 keys: ratio
+ * The bound for windows of a day or more, read from the hour rollups, whose cells span 4 keys: ratio
  * 1.05^4 (sql/012). Samples, avgMs and maxMs stay exact.
  */
 export const LATENCY_RELATIVE_ERROR_HOURS = 1.05 ** 4 - 1
@@ -129,7 +129,7 @@ export const kpiSnapshotSchema = z.object({
     bySymbol: z.array(symbolRateSchema),
   }),
   /**
-   * lossWindows: the windows with dataLoss. Over a day, buckets is empty and summary counts them
+   * lossWindows: the windows with dataLoss. From a day on, buckets is empty and summary counts them
    * per summary.bucketS instead (sql/012): a month would be 86,400 bars.
    */
   dataLoss: z.object({

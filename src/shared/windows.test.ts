@@ -67,21 +67,22 @@ describe('dashboard windows', () => {
     expect(bucketSecondsFor(300_000, 1)).toBe(1)
     expect(bucketSecondsFor(1_800_000, 1)).toBe(5)
     expect(bucketSecondsFor(3_600_000, 1)).toBe(60)
-    expect(bucketSecondsFor(DAY, 1)).toBe(300)
+    expect(bucketSecondsFor(DAY - 3_600_000, 1)).toBe(300)
     expect(bucketSecondsFor(300_000, 7)).toBe(7)
     expect(bucketSecondsFor(3_600_000, 7) % 420).toBe(0)
   })
 
-  it('cuts windows over a day into whole hours, then days, within MAX_SERIES_POINTS', () => {
+  it('cuts windows of a day or more into whole hours, then days, within MAX_SERIES_POINTS', () => {
     // the hour rollups (sql/012) serve whole-hour buckets only
-    expect(bucketSecondsFor(DAY + 1000, 1)).toBe(3600)
+    expect(bucketSecondsFor(DAY - 1000, 1)).toBe(300)
+    expect(bucketSecondsFor(DAY, 1)).toBe(3600)
     expect(bucketSecondsFor(7 * DAY, 1)).toBe(3600)
     expect(bucketSecondsFor(30 * DAY, 1)).toBe(7200)
     expect(bucketSecondsFor(90 * DAY, 1)).toBe(21_600)
     expect(bucketSecondsFor(91 * DAY, 1)).toBe(43_200)
     expect(bucketSecondsFor(MAX_RANGE_MS, 1)).toBe(172_800)
     expect(bucketSecondsFor(30 * DAY, 7) % (7 * 3600)).toBe(0)
-    for (const days of [1.5, 2, 3, 7, 14, 30, 60, 90, 180, 365, 400]) {
+    for (const days of [1, 1.5, 2, 3, 7, 14, 30, 60, 90, 180, 365, 400]) {
       const b = bucketSecondsFor(days * DAY, 1)
       expect(b % 3600, `${days} d`).toBe(0)
       expect((days * DAY) / 1000 / b, `${days} d`).toBeLessThanOrEqual(MAX_SERIES_POINTS)

@@ -106,22 +106,23 @@ export const MAX_SERIES_POINTS = 360
 export const MINUTE_BUCKETS_ABOVE_MS = 30 * 60_000
 
 /**
- * Windows longer than this get whole-hour buckets: kpi_snapshot() then serves their whole hours
- * from the hour rollups (sql/012), about 20 ms for 30 days where minute rollups took over a minute.
+ * Windows of a day or more get whole-hour buckets: kpi_snapshot() then serves their whole hours
+ * from the hour rollups (sql/012). A day in 5 min buckets from minute rollups took ~550 ms (a
+ * million latency cells), too much for a view refreshed every second; in hours, ~20 ms.
  */
-export const HOUR_BUCKETS_ABOVE_MS = DAY_MS
+export const HOUR_BUCKETS_FROM_MS = DAY_MS
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
 
 /**
  * The narrowest nice bucket width, a whole multiple of rate_interval_s (and of 60 s for a window
- * over MINUTE_BUCKETS_ABOVE_MS, of 3600 s over HOUR_BUCKETS_ABOVE_MS), that cuts the window into at
- * most MAX_SERIES_POINTS buckets: 1 s for 5 minutes, 60 s for an hour, 5 min for a day, 1 h for a
- * week, 2 h for 30 days. Without a nice fit, the least multiple that is wide enough.
+ * over MINUTE_BUCKETS_ABOVE_MS, of 3600 s from HOUR_BUCKETS_FROM_MS), that cuts the window into at
+ * most MAX_SERIES_POINTS buckets: 1 s for 5 minutes, 60 s for an hour, 5 min for 23 hours, 1 h for
+ * a day or a week, 2 h for 30 days. Without a nice fit, the least multiple that is wide enough.
  */
 export function bucketSecondsFor(windowMs: number, rateIntervalS: number): number {
   const need = Math.max(rateIntervalS, windowMs / 1000 / MAX_SERIES_POINTS)
-  const base = windowMs > HOUR_BUCKETS_ABOVE_MS ? 3600 : windowMs > MINUTE_BUCKETS_ABOVE_MS ? 60 : 1
+  const base = windowMs >= HOUR_BUCKETS_FROM_MS ? 3600 : windowMs > MINUTE_BUCKETS_ABOVE_MS ? 60 : 1
   const unit = (rateIntervalS * base) / gcd(rateIntervalS, base)
   const least = Math.ceil(need / unit) * unit
   // a nice width only when it is near: a week is a multiple of 7 s, but no bucket for 5 minutes

@@ -70,7 +70,7 @@ export function kpiTable(view: KpiCsvView, s: KpiSnapshot): Table {
       ]
     }
     case 'data-loss':
-      // Over a day, the windows come summed per bucket, as the chart draws them (sql/012).
+      // From a day on, the windows come summed per bucket, as the chart draws them (sql/012).
       if (s.dataLoss.summary)
         return [
           ['bucket_start', 'windows', 'idle_windows', 'short_windows', 'missing'],

@@ -87,6 +87,7 @@ describe('kpi_snapshot over days, from the hour rollups (sql/012)', () => {
     ['ragged edges, hour buckets', TS + 1234, TS + 49 * H + 17 * 60_000 + 3500, undefined],
     ['whole hours, 2 h buckets', TS, TS + 48 * H, 7200],
     ['10 min buckets: minute rollups, still a summary', TS + 1_810_000, TS + 26 * H, 600],
+    ['exactly a day (Last 24 hours), hour buckets', TS + 5 * H + 123, TS + 29 * H + 123, undefined],
   ]
   // 30 s and 45 s windows divide an hour (judged on its bits), 7 s ones do not (minute rollups),
   // 300 s is past the regex's 255 (strpos only).

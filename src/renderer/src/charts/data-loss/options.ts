@@ -92,7 +92,7 @@ export function buildDataLossOption(
   snapshot: WindowSnapshot,
   ctx: ChartContext,
 ): ViewOption<BarSeriesOption> {
-  // over a day: a bar per hour or more, not per window
+  // a day or more: a bar per hour or more, not per window
   if (snapshot.kpis.dataLoss.summary) return buildDataLossSummaryOption(snapshot, ctx)
   const { buckets } = snapshot.kpis.dataLoss
   const c = themeColors(ctx.theme)

@@ -45,7 +45,7 @@ export function judgeSummaryBucket(
 }
 
 /**
- * KPI 5 over a window longer than a day: per bucket (an hour or more), how many data-loss windows
+ * KPI 5 over a window of a day or more: per bucket (an hour or more), how many data-loss windows
  * fell short of symbols_subscribed, with the symbols they missed in the tooltip. One bar per
  * bucket instead of one per window: a month of 30 s windows would be 86,400 bars.
  */
