@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 
 /** The phases `--only` can run alone. */
-export const ONLY_PHASES = ['ui', 'recovery', 'idempotence'] as const
+export const ONLY_PHASES = ['ui', 'recovery', 'idempotence', 'history'] as const
 export type OnlyPhase = (typeof ONLY_PHASES)[number]
 
 export interface BenchArgs {
@@ -28,6 +28,10 @@ export interface BenchArgs {
   /** runs of each variant (with and without the unique trade_id) */
   idempotenceRepeats: number
   skipIdempotence: boolean
+  /** days of the history phase's simulated month, and its symbols */
+  historyDays: number
+  historySymbols: number
+  skipHistory: boolean
   /** run only this phase and merge its keys into the previous latest.json */
   only?: OnlyPhase
   brokers?: string[]
@@ -54,7 +58,10 @@ const HELP = `npm run bench -- [flags]
   --idempotence-trades N  trades per run of the idempotence phase (default 300000)
   --idempotence-repeats N runs of each variant, with and without the unique trade_id (default 3)
   --skip-idempotence    skip the idempotence phase
-  --only PHASE          run only ui, recovery or idempotence; its keys replace those of the previous
+  --history-days N      days of rollups the history phase simulates (default 30)
+  --history-symbols N   symbols of that month (default 8)
+  --skip-history        skip the history phase (kpi_snapshot over 1, 7 and 30 days)
+  --only PHASE          run only ui, recovery, idempotence or history; its keys replace those of the previous
                         latest.json
   --brokers h:p,…       an existing Kafka cluster instead of a local broker
   --database-url URL    an existing PostgreSQL (default DATABASE_URL, else embedded)
@@ -89,6 +96,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'idempotence-trades': { type: 'string' },
       'idempotence-repeats': { type: 'string' },
       'skip-idempotence': { type: 'boolean' },
+      'history-days': { type: 'string' },
+      'history-symbols': { type: 'string' },
+      'skip-history': { type: 'boolean' },
       only: { type: 'string' },
       brokers: { type: 'string' },
       'database-url': { type: 'string' },
@@ -133,6 +143,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     idempotenceTrades: int('idempotence-trades', values['idempotence-trades'], 300_000, 1000),
     idempotenceRepeats: int('idempotence-repeats', values['idempotence-repeats'], 3),
     skipIdempotence: values['skip-idempotence'] ?? false,
+    historyDays: int('history-days', values['history-days'], 30),
+    historySymbols: int('history-symbols', values['history-symbols'], 8),
+    skipHistory: values['skip-history'] ?? false,
     ...(only ? { only } : {}),
     brokers: brokers?.trim() ? brokers.split(',').map((b) => b.trim()) : undefined,
     databaseUrl: values['database-url'] ?? (process.env['DATABASE_URL'] || undefined),

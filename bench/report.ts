@@ -6,6 +6,7 @@ import type { KpiResult } from './kpi'
 import type { LatencyResult } from './latency'
 import { fmt } from './log'
 import { faultRows, type FaultKeys } from './report-faults'
+import { historyRows, type HistoryKeys } from './report-history'
 import type { UiResult } from './ui'
 
 type Target = { goal: string; value: number | null; met: boolean | null }
@@ -38,9 +39,10 @@ export interface UiKeys {
 }
 
 /** `--only <phase>` with no earlier full latest.json: that phase's keys alone. */
-export type UiOnlyReport = ReportBase & Partial<UiKeys> & FaultKeys
+export type UiOnlyReport = ReportBase & Partial<UiKeys> & FaultKeys & HistoryKeys
 
-export interface BenchReport extends ReportBase, UiKeys, FaultKeys {
+export interface BenchReport
+  extends ReportBase, UiKeys, FaultKeys, Omit<HistoryKeys, 'kpi_snapshot_ms' | 'targets'> {
   e2e_trades_per_s: number
   e2e_steady_trades_per_s: number
   e2e_seconds: number
@@ -252,6 +254,8 @@ export function renderMarkdown(r: BenchReport | UiOnlyReport): string {
     ...('e2e_trades_per_s' in r ? pipelineRows(r) : ['Only single phases have run (`--only`).']),
     '',
     ...faultRows(r),
+    '',
+    ...historyRows(r),
     '',
     ...uiRows(r),
     '',

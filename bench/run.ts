@@ -5,6 +5,7 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseBenchArgs, type BenchArgs } from './args'
 import { runE2e, writeFixture } from './e2e'
+import { DEFAULT_HISTORY, runHistory, type HistoryResult } from './history'
 import { runIdempotence } from './idempotence'
 import { runKpi, type KpiResult } from './kpi'
 import { runLatency } from './latency'
@@ -12,6 +13,7 @@ import { fmt, log } from './log'
 import { runRecovery } from './recovery'
 import { runCopy, runPerRow } from './references'
 import { idempotenceKeys, recoveryKeys, type FaultKeys } from './report-faults'
+import { withHistory } from './report-history'
 import { CHROMIUM } from '../test/e2e/browser'
 import {
   buildReport,
@@ -91,8 +93,17 @@ function previousReport(out: string, phase: string): BenchReport | UiOnlyReport 
   }
 }
 
+/** The history phase on the run's PostgreSQL: a simulated month in a schema of its own. */
+async function history(s: BenchServices, args: BenchArgs): Promise<HistoryResult> {
+  const opts = { ...DEFAULT_HISTORY, days: args.historyDays, symbols: args.historySymbols }
+  return runHistory(s.pgUrl, opts, log)
+}
+
 /** `--only <phase>`: that phase alone; its keys replace those of the previous latest.json, if any. */
-async function onlyPhase(args: BenchArgs, phase: 'ui' | 'recovery' | 'idempotence'): Promise<void> {
+async function onlyPhase(
+  args: BenchArgs,
+  phase: 'ui' | 'recovery' | 'idempotence' | 'history',
+): Promise<void> {
   if (phase !== 'idempotence' && (args.brokers || args.databaseUrl))
     log(`${phase}: --brokers and --database-url do not apply: it runs managed services of its own`)
   const load: Record<string, number[]> = { start: loadavg() }
@@ -106,6 +117,17 @@ async function onlyPhase(args: BenchArgs, phase: 'ui' | 'recovery' | 'idempotenc
     const ui = await runUi(args.rate, args.uiMinutes)
     const b = base({ 'playwright-core': packageVersion('playwright-core') })
     return writeReport(args.out, mergeUi(previousReport(args.out, phase), ui, args.uiMinutes, b))
+  }
+  if (phase === 'history') {
+    const s = await startBenchServices(args)
+    try {
+      const h = await history(s, args)
+      const previous = previousReport(args.out, phase)
+      const report = previous ?? { ...base({}), targets: {} }
+      return await writeReport(args.out, withHistory(report, h))
+    } finally {
+      await s.close()
+    }
   }
   let keys: FaultKeys
   if (phase === 'recovery') {
@@ -161,6 +183,8 @@ async function main(): Promise<void> {
       for (const rows of args.kpiRows) kpi.push(await runKpi(s, rows, args.kpiSpanHours, args.kpiRepeats))
       load['after_kpi'] = loadavg()
     }
+    const hist = args.skipHistory ? null : await history(s, args)
+    if (hist) load['after_history'] = loadavg()
     const faults: FaultKeys = {}
     if (!args.skipIdempotence) {
       const r = await runIdempotence(s, args.idempotenceTrades, args.idempotenceRepeats, args.partitions)
@@ -202,7 +226,7 @@ async function main(): Promise<void> {
       uiError,
       faults,
     })
-    await writeReport(args.out, report)
+    await writeReport(args.out, withHistory(report, hist))
   } finally {
     if (!interrupted && !closed) {
       log('stopping services')
