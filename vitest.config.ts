@@ -37,6 +37,7 @@ const EXERCISES_SQL = [
   'test/trade-redelivery.int.test.ts',
   'test/trade-days.int.test.ts', // day partitions (sql/010)
   'test/day-partitions-migration.int.test.ts',
+  'test/history-rollups-migration.int.test.ts', // hour rollups' backfill (sql/012)
   'test/retention.int.test.ts', // retention drops day partitions (sql/011)
   'test/retention-job.int.test.ts',
   'test/narrow-rows.int.test.ts', // narrow rows, packed finished days (sql/013)

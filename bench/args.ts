@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 
 /** The phases `--only` can run alone. */
-export const ONLY_PHASES = ['ui', 'recovery', 'idempotence', 'storage'] as const
+export const ONLY_PHASES = ['ui', 'recovery', 'idempotence', 'storage', 'history'] as const
 export type OnlyPhase = (typeof ONLY_PHASES)[number]
 
 export interface BenchArgs {
@@ -31,6 +31,10 @@ export interface BenchArgs {
   /** trades a day of the storage phase's simulated month holds */
   storageDayTrades: number
   skipStorage: boolean
+  /** days of the history phase's simulated month, and its symbols */
+  historyDays: number
+  historySymbols: number
+  skipHistory: boolean
   /** run only this phase and merge its keys into the previous latest.json */
   only?: OnlyPhase
   brokers?: string[]
@@ -59,7 +63,10 @@ const HELP = `npm run bench -- [flags]
   --skip-idempotence    skip the idempotence phase
   --storage-day-trades N  trades per day of the storage phase's simulated month of 30 days (default 1000000)
   --skip-storage        skip the storage phase (bytes per trade, removing a day under load)
-  --only PHASE          run only ui, recovery, idempotence or storage; its keys replace those of the previous
+  --history-days N      days of rollups the history phase simulates (default 30)
+  --history-symbols N   symbols of that month (default 8)
+  --skip-history        skip the history phase (kpi_snapshot over 1, 7 and 30 days)
+  --only PHASE          run only ui, recovery, idempotence, storage or history; its keys replace those of the previous
                         latest.json
   --brokers h:p,…       an existing Kafka cluster instead of a local broker
   --database-url URL    an existing PostgreSQL (default DATABASE_URL, else embedded)
@@ -96,6 +103,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'skip-idempotence': { type: 'boolean' },
       'storage-day-trades': { type: 'string' },
       'skip-storage': { type: 'boolean' },
+      'history-days': { type: 'string' },
+      'history-symbols': { type: 'string' },
+      'skip-history': { type: 'boolean' },
       only: { type: 'string' },
       brokers: { type: 'string' },
       'database-url': { type: 'string' },
@@ -142,6 +152,9 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     skipIdempotence: values['skip-idempotence'] ?? false,
     storageDayTrades: int('storage-day-trades', values['storage-day-trades'], 1_000_000, 1000),
     skipStorage: values['skip-storage'] ?? false,
+    historyDays: int('history-days', values['history-days'], 30),
+    historySymbols: int('history-symbols', values['history-symbols'], 8),
+    skipHistory: values['skip-history'] ?? false,
     ...(only ? { only } : {}),
     brokers: brokers?.trim() ? brokers.split(',').map((b) => b.trim()) : undefined,
     databaseUrl: values['database-url'] ?? (process.env['DATABASE_URL'] || undefined),

@@ -7,6 +7,7 @@ import type { LatencyResult } from './latency'
 import { fmt } from './log'
 import { faultRows, type FaultKeys } from './report-faults'
 import { storageRows, type StorageKeys } from './report-storage'
+import { historyRows, type HistoryKeys } from './report-history'
 import type { UiResult } from './ui'
 
 type Target = { goal: string; value: number | null; met: boolean | null }
@@ -39,9 +40,10 @@ export interface UiKeys {
 }
 
 /** `--only <phase>` with no earlier full latest.json: that phase's keys alone. */
-export type UiOnlyReport = ReportBase & Partial<UiKeys> & FaultKeys & StorageKeys
+export type UiOnlyReport = ReportBase & Partial<UiKeys> & FaultKeys & StorageKeys & HistoryKeys
 
-export interface BenchReport extends ReportBase, UiKeys, FaultKeys, StorageKeys {
+export interface BenchReport
+  extends ReportBase, UiKeys, FaultKeys, StorageKeys, Omit<HistoryKeys, 'kpi_snapshot_ms' | 'targets'> {
   e2e_trades_per_s: number
   e2e_steady_trades_per_s: number
   e2e_seconds: number
@@ -265,6 +267,7 @@ export function renderMarkdown(r: BenchReport | UiOnlyReport): string {
     ...faultRows(r),
     '',
     ...storageRows(r),
+    ...historyRows(r),
     '',
     ...uiRows(r),
     '',

@@ -5,6 +5,7 @@ import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseBenchArgs, type BenchArgs } from './args'
 import { runE2e, writeFixture } from './e2e'
+import { DEFAULT_HISTORY, runHistory, type HistoryResult } from './history'
 import { runIdempotence } from './idempotence'
 import { runKpi, type KpiResult } from './kpi'
 import { runLatency } from './latency'
@@ -14,6 +15,7 @@ import { runCopy, runPerRow } from './references'
 import { idempotenceKeys, recoveryKeys, type FaultKeys } from './report-faults'
 import { storageKeys, type StorageKeys } from './report-storage'
 import { runStorageMonth } from './storage-month'
+import { withHistory } from './report-history'
 import { CHROMIUM } from '../test/e2e/browser'
 import {
   buildReport,
@@ -93,10 +95,16 @@ function previousReport(out: string, phase: string): BenchReport | UiOnlyReport 
   }
 }
 
+/** The history phase on the run's PostgreSQL: a simulated month in a schema of its own. */
+async function history(s: BenchServices, args: BenchArgs): Promise<HistoryResult> {
+  const opts = { ...DEFAULT_HISTORY, days: args.historyDays, symbols: args.historySymbols }
+  return runHistory(s.pgUrl, opts, log)
+}
+
 /** `--only <phase>`: that phase alone; its keys replace those of the previous latest.json, if any. */
 async function onlyPhase(
   args: BenchArgs,
-  phase: 'ui' | 'recovery' | 'idempotence' | 'storage',
+  phase: 'ui' | 'recovery' | 'idempotence' | 'storage' | 'history',
 ): Promise<void> {
   if ((phase === 'ui' || phase === 'recovery') && (args.brokers || args.databaseUrl))
     log(`${phase}: --brokers and --database-url do not apply: it runs managed services of its own`)
@@ -111,6 +119,17 @@ async function onlyPhase(
     const ui = await runUi(args.rate, args.uiMinutes)
     const b = base({ 'playwright-core': packageVersion('playwright-core') })
     return writeReport(args.out, mergeUi(previousReport(args.out, phase), ui, args.uiMinutes, b))
+  }
+  if (phase === 'history') {
+    const s = await startBenchServices(args)
+    try {
+      const h = await history(s, args)
+      const previous = previousReport(args.out, phase)
+      const report = previous ?? { ...base({}), targets: {} }
+      return await writeReport(args.out, withHistory(report, h))
+    } finally {
+      await s.close()
+    }
   }
   let keys: FaultKeys & StorageKeys
   if (phase === 'recovery') {
@@ -169,6 +188,8 @@ async function main(): Promise<void> {
       for (const rows of args.kpiRows) kpi.push(await runKpi(s, rows, args.kpiSpanHours, args.kpiRepeats))
       load['after_kpi'] = loadavg()
     }
+    const hist = args.skipHistory ? null : await history(s, args)
+    if (hist) load['after_history'] = loadavg()
     const faults: FaultKeys = {}
     if (!args.skipIdempotence) {
       const r = await runIdempotence(s, args.idempotenceTrades, args.idempotenceRepeats, args.partitions)
@@ -216,7 +237,7 @@ async function main(): Promise<void> {
       faults,
       storage,
     })
-    await writeReport(args.out, report)
+    await writeReport(args.out, withHistory(report, hist))
   } finally {
     if (!interrupted && !closed) {
       log('stopping services')

@@ -10,7 +10,7 @@ import {
 } from './storage'
 import { symbolListSchema, symbolSchema } from './symbols'
 import type { Thresholds } from './thresholds'
-import { MAX_RANGE_MS, watchRequestSchema, type RunSpan, type WatchRequest } from './windows'
+import { MAX_RANGE_DAYS, MAX_RANGE_MS, watchRequestSchema, type RunSpan, type WatchRequest } from './windows'
 
 /**
  * The typed API between a face (Electron renderer, browser mode, CLI) and the core. Every command's
@@ -44,7 +44,7 @@ export const windowRequestSchema = z
   .object({ from: ms, to: ms, symbol: symbolSchema.optional() })
   .strict()
   .refine((w) => w.from < w.to, 'the window must end after it starts')
-  .refine((w) => w.to - w.from <= MAX_RANGE_MS, 'a window spans at most 24 hours')
+  .refine((w) => w.to - w.from <= MAX_RANGE_MS, `a window spans at most ${MAX_RANGE_DAYS} days`)
 
 /**
  * What a CSV export can hold: the trades, or one KPI view's table as the dashboard shows it (the
@@ -82,7 +82,7 @@ export const exportRequestSchema = z
   .refine((w) => w.from < w.to, 'the window must end after it starts')
   .refine(
     (w) => (w.table ?? 'trades') === 'trades' || w.to - w.from <= MAX_RANGE_MS,
-    'a KPI table spans at most 24 hours',
+    `a KPI table spans at most ${MAX_RANGE_DAYS} days`,
   )
 export type ExportRequest = z.infer<typeof exportRequestSchema>
 

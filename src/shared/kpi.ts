@@ -41,6 +41,19 @@ export const dataLossBucketSchema = z.object({
   missing: z.array(z.string()),
 })
 
+/**
+ * KPI 5 on a window of a day or more, one bucket of summary.bucketS: its whole data-loss windows; those
+ * without a single trade (idle: the pipeline did not run); those with trades but fewer symbols than
+ * symbols_subscribed (short); and the subscribed symbols missing from a window with trades.
+ */
+export const dataLossSummaryBucketSchema = z.object({
+  start: ms,
+  windows: count,
+  idleWindows: count,
+  shortWindows: count,
+  missing: z.array(z.string()),
+})
+
 /** KPI 7: one bucket of bucketS seconds of the chosen symbol. */
 export const volumeBucketSchema = z.object({ start: ms, volume: z.number(), trades: count })
 
@@ -60,6 +73,12 @@ export type LatencyStage = (typeof LATENCY_STAGES)[number]
  * when both have one sign, as latencies do). Samples, avgMs and maxMs are exact.
  */
 export const LATENCY_RELATIVE_ERROR = 0.05
+
+/**
+ * The bound for windows of a day or more, read from the hour rollups, whose cells span 4 keys: ratio
+ * 1.05^4 (sql/012). Samples, avgMs and maxMs stay exact.
+ */
+export const LATENCY_RELATIVE_ERROR_HOURS = 1.05 ** 4 - 1
 
 /**
  * KPI 8, one stage: trade_to_db = traded_at→written_at ("timestamp"→"to_db"), trade_to_kafka =
@@ -109,8 +128,17 @@ export const kpiSnapshotSchema = z.object({
     buckets: z.array(rateBucketSchema),
     bySymbol: z.array(symbolRateSchema),
   }),
-  /** lossWindows: the buckets with dataLoss */
-  dataLoss: z.object({ lossWindows: count, buckets: z.array(dataLossBucketSchema) }),
+  /**
+   * lossWindows: the windows with dataLoss. From a day on, buckets is empty and summary counts them
+   * per summary.bucketS instead (sql/012): a month would be 86,400 bars.
+   */
+  dataLoss: z.object({
+    lossWindows: count,
+    buckets: z.array(dataLossBucketSchema),
+    summary: z
+      .object({ bucketS: z.number().positive(), buckets: z.array(dataLossSummaryBucketSchema) })
+      .optional(),
+  }),
   /** the requested symbol, else the window's most traded one; null when the window is empty */
   volumeTrend: z.object({ symbol: z.string().nullable(), buckets: z.array(volumeBucketSchema) }),
   latency: z.array(latencyStatsSchema),
@@ -120,6 +148,7 @@ export const kpiSnapshotSchema = z.object({
 export type SymbolKpi = z.infer<typeof symbolKpiSchema>
 export type RateBucket = z.infer<typeof rateBucketSchema>
 export type DataLossBucket = z.infer<typeof dataLossBucketSchema>
+export type DataLossSummaryBucket = z.infer<typeof dataLossSummaryBucketSchema>
 export type VolumeBucket = z.infer<typeof volumeBucketSchema>
 export type LatencyStats = z.infer<typeof latencyStatsSchema>
 export type SymbolRate = z.infer<typeof symbolRateSchema>

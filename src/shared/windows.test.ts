@@ -1,5 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { bucketSecondsFor, MAX_RANGE_MS, resolveWindow, watchKey, windowSpecSchema } from './windows'
+import {
+  bucketSecondsFor,
+  MAX_RANGE_MS,
+  MAX_RUN_WINDOW_MS,
+  MAX_SERIES_POINTS,
+  resolveWindow,
+  watchKey,
+  WINDOW_PRESET_LABELS,
+  windowSpecSchema,
+} from './windows'
+
+const DAY = 86_400_000
 
 const NOW = Date.UTC(2026, 10, 26, 12, 0, 0, 400)
 
@@ -20,23 +31,62 @@ describe('dashboard windows', () => {
     expect(resolveWindow({ preset: 'run' }, NOW, stopped)).toEqual({ from: NOW - 91_400, to: NOW - 29_400 })
     // No run yet: the last five minutes; a run longer than a day: its last day.
     expect(resolveWindow({ preset: 'run' }, NOW, null)).toEqual(resolveWindow({ preset: '5m' }, NOW, null))
-    const long = resolveWindow({ preset: 'run' }, NOW, { startedAt: NOW - 3 * MAX_RANGE_MS, stoppedAt: null })
-    expect(long.to - long.from).toBe(MAX_RANGE_MS)
+    const long = resolveWindow({ preset: 'run' }, NOW, { startedAt: NOW - 3 * DAY, stoppedAt: null })
+    expect(long.to - long.from).toBe(MAX_RUN_WINDOW_MS)
+    expect(MAX_RUN_WINDOW_MS).toBe(DAY)
   })
 
   it('keeps a custom range as given and refuses a backwards or over-long one', () => {
     expect(resolveWindow({ from: 1000, to: 5000 }, NOW, null)).toEqual({ from: 1000, to: 5000 })
     expect(windowSpecSchema.safeParse({ from: 5000, to: 1000 }).success).toBe(false)
     expect(windowSpecSchema.safeParse({ from: 0, to: MAX_RANGE_MS + 1 }).success).toBe(false)
+    // up to the minute rollups' age: 400 days, no longer 24 hours
+    expect(windowSpecSchema.safeParse({ from: 0, to: 30 * DAY }).success).toBe(true)
+    expect(windowSpecSchema.safeParse({ from: 0, to: 400 * DAY }).success).toBe(true)
+    expect(windowSpecSchema.safeParse({ from: 0, to: 400 * DAY + 1 }).error?.issues[0]?.message).toBe(
+      'a custom range spans at most 400 days',
+    )
+  })
+
+  it('has presets of a day, a week and a month, labelled as the picker shows them', () => {
+    for (const [preset, days] of [
+      ['24h', 1],
+      ['7d', 7],
+      ['30d', 30],
+    ] as const) {
+      const w = resolveWindow({ preset }, NOW, null)
+      expect(w.to - w.from).toBe(days * DAY)
+      expect(w.to).toBe(NOW - 400 + 1000)
+    }
+    expect(WINDOW_PRESET_LABELS['24h']).toBe('Last 24 hours')
+    expect(WINDOW_PRESET_LABELS['7d']).toBe('Last 7 days')
+    expect(WINDOW_PRESET_LABELS['30d']).toBe('Last 30 days')
   })
 
   it('widens buckets with the window, on multiples of the rate and of a minute past 30 minutes', () => {
     expect(bucketSecondsFor(300_000, 1)).toBe(1)
     expect(bucketSecondsFor(1_800_000, 1)).toBe(5)
     expect(bucketSecondsFor(3_600_000, 1)).toBe(60)
-    expect(bucketSecondsFor(MAX_RANGE_MS, 1)).toBe(300)
+    expect(bucketSecondsFor(DAY - 3_600_000, 1)).toBe(300)
     expect(bucketSecondsFor(300_000, 7)).toBe(7)
     expect(bucketSecondsFor(3_600_000, 7) % 420).toBe(0)
+  })
+
+  it('cuts windows of a day or more into whole hours, then days, within MAX_SERIES_POINTS', () => {
+    // the hour rollups (sql/012) serve whole-hour buckets only
+    expect(bucketSecondsFor(DAY - 1000, 1)).toBe(300)
+    expect(bucketSecondsFor(DAY, 1)).toBe(3600)
+    expect(bucketSecondsFor(7 * DAY, 1)).toBe(3600)
+    expect(bucketSecondsFor(30 * DAY, 1)).toBe(7200)
+    expect(bucketSecondsFor(90 * DAY, 1)).toBe(21_600)
+    expect(bucketSecondsFor(91 * DAY, 1)).toBe(43_200)
+    expect(bucketSecondsFor(MAX_RANGE_MS, 1)).toBe(172_800)
+    expect(bucketSecondsFor(30 * DAY, 7) % (7 * 3600)).toBe(0)
+    for (const days of [1, 1.5, 2, 3, 7, 14, 30, 60, 90, 180, 365, 400]) {
+      const b = bucketSecondsFor(days * DAY, 1)
+      expect(b % 3600, `${days} d`).toBe(0)
+      expect((days * DAY) / 1000 / b, `${days} d`).toBeLessThanOrEqual(MAX_SERIES_POINTS)
+    }
   })
 
   it('gives clients that watch the same thing one key', () => {

@@ -7,17 +7,29 @@ import { symbolSchema } from './symbols'
  * series to a few hundred points and long windows on the minute rollups (bucketSecondsFor).
  */
 
-export const WINDOW_PRESETS = ['5m', '1h', 'run'] as const
+export const WINDOW_PRESETS = ['5m', '1h', '24h', '7d', '30d', 'run'] as const
 export type WindowPreset = (typeof WINDOW_PRESETS)[number]
 
 export const WINDOW_PRESET_LABELS: Record<WindowPreset, string> = {
   '5m': 'Last 5 min',
   '1h': 'Last hour',
+  '24h': 'Last 24 hours',
+  '7d': 'Last 7 days',
+  '30d': 'Last 30 days',
   run: 'This run',
 }
 
-/** A custom range may span at most a day: its 30 s data-loss windows stay below 3,000. */
-export const MAX_RANGE_MS = 24 * 3600 * 1000
+const DAY_MS = 24 * 3600 * 1000
+
+/**
+ * A custom range may span as long as the minute rollups are kept (400 days, sql/011), which hold
+ * the KPIs of days whose raw trades retention dropped; longer would show empty charts as data loss.
+ */
+export const MAX_RANGE_DAYS = 400
+export const MAX_RANGE_MS = MAX_RANGE_DAYS * DAY_MS
+
+/** "This run" shows at most its last day: a run is watched live, in seconds and minutes. */
+export const MAX_RUN_WINDOW_MS = DAY_MS
 
 const ms = z.number().int().nonnegative()
 
@@ -27,7 +39,7 @@ export const windowSpecSchema = z.union([
     .object({ from: ms, to: ms })
     .strict()
     .refine((w) => w.from < w.to, 'the window must end after it starts')
-    .refine((w) => w.to - w.from <= MAX_RANGE_MS, 'a custom range spans at most 24 hours'),
+    .refine((w) => w.to - w.from <= MAX_RANGE_MS, `a custom range spans at most ${MAX_RANGE_DAYS} days`),
 ])
 export type WindowSpec = z.infer<typeof windowSpecSchema>
 
@@ -49,7 +61,13 @@ export interface RunSpan {
   stoppedAt: number | null
 }
 
-const PRESET_MS: Record<Exclude<WindowPreset, 'run'>, number> = { '5m': 300_000, '1h': 3_600_000 }
+const PRESET_MS: Record<Exclude<WindowPreset, 'run'>, number> = {
+  '5m': 300_000,
+  '1h': 3_600_000,
+  '24h': DAY_MS,
+  '7d': 7 * DAY_MS,
+  '30d': 30 * DAY_MS,
+}
 
 /**
  * [from, to) in ms for a window at `now`. Preset ends are rounded up to the next whole second, so
@@ -66,12 +84,15 @@ export function resolveWindow(
   if (spec.preset !== 'run') return { from: end - PRESET_MS[spec.preset], to: end }
   if (!run) return { from: end - PRESET_MS['5m'], to: end }
   const to = run.stoppedAt === null ? end : Math.ceil((run.stoppedAt + 1) / 1000) * 1000
-  const from = Math.max(Math.floor(run.startedAt / 1000) * 1000, to - MAX_RANGE_MS)
+  const from = Math.max(Math.floor(run.startedAt / 1000) * 1000, to - MAX_RUN_WINDOW_MS)
   return { from, to: Math.max(to, from + 1000) }
 }
 
-/** Bucket widths that read well on an axis, in seconds. */
-const NICE_BUCKETS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
+/** Bucket widths that read well on an axis, in seconds: up to an hour, then hours, then days. */
+const NICE_BUCKETS_S = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10_800, 21_600, 43_200, 86_400, 172_800,
+  432_000, 604_800,
+]
 
 /** Points a time series may have before its buckets widen. */
 export const MAX_SERIES_POINTS = 360
@@ -84,16 +105,26 @@ export const MAX_SERIES_POINTS = 360
  */
 export const MINUTE_BUCKETS_ABOVE_MS = 30 * 60_000
 
+/**
+ * Windows of a day or more get whole-hour buckets: kpi_snapshot() then serves their whole hours
+ * from the hour rollups (sql/012). A day in 5 min buckets from minute rollups took ~550 ms (a
+ * million latency cells), too much for a view refreshed every second; in hours, ~20 ms.
+ */
+export const HOUR_BUCKETS_FROM_MS = DAY_MS
+
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
 
 /**
  * The narrowest nice bucket width, a whole multiple of rate_interval_s (and of 60 s for a window
- * over MINUTE_BUCKETS_ABOVE_MS), that cuts the window into at most MAX_SERIES_POINTS buckets:
- * 1 s for 5 minutes, 60 s for an hour. Without a nice fit, the least multiple that is wide enough.
+ * over MINUTE_BUCKETS_ABOVE_MS, of 3600 s from HOUR_BUCKETS_FROM_MS), that cuts the window into at
+ * most MAX_SERIES_POINTS buckets: 1 s for 5 minutes, 60 s for an hour, 5 min for 23 hours, 1 h for
+ * a day or a week, 2 h for 30 days. Without a nice fit, the least multiple that is wide enough.
  */
 export function bucketSecondsFor(windowMs: number, rateIntervalS: number): number {
   const need = Math.max(rateIntervalS, windowMs / 1000 / MAX_SERIES_POINTS)
-  const minute = windowMs > MINUTE_BUCKETS_ABOVE_MS ? 60 : 1
-  const unit = (rateIntervalS * minute) / gcd(rateIntervalS, minute)
-  return NICE_BUCKETS_S.find((b) => b >= need && b % unit === 0) ?? Math.ceil(need / unit) * unit
+  const base = windowMs >= HOUR_BUCKETS_FROM_MS ? 3600 : windowMs > MINUTE_BUCKETS_ABOVE_MS ? 60 : 1
+  const unit = (rateIntervalS * base) / gcd(rateIntervalS, base)
+  const least = Math.ceil(need / unit) * unit
+  // a nice width only when it is near: a week is a multiple of 7 s, but no bucket for 5 minutes
+  return NICE_BUCKETS_S.find((b) => b >= need && b % unit === 0 && b < 2 * least) ?? least
 }

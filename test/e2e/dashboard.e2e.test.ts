@@ -210,6 +210,27 @@ describe.sequential('the dashboard in Chromium over npm run serve', () => {
       .toBe(0)
   })
 
+  it('shows every view over "Last 7 days", data loss as hourly bars, then goes back to this run', async () => {
+    await page.getByTestId('window-select').selectOption({ label: 'Last 7 days' })
+    await expect
+      .poll(async () => Number(await attr(page, 'panel-data-loss', 'data-window-ms')), {
+        timeout: KPI_TIMEOUT_MS,
+      })
+      .toBe(7 * 86_400_000)
+    await waitForPanels(page, 'every view over 7 days', ['ready'], KPI_TIMEOUT_MS)
+    // one bar per hour (sql/012's summary), not one per 30 s window
+    const bars = Number(await attr(page, 'panel-data-loss', 'data-loss-bars'))
+    expect(bars).toBeGreaterThanOrEqual(168)
+    expect(bars).toBeLessThanOrEqual(169)
+    await screenshot(page, '2b-last-7-days')
+    await page.getByTestId('window-select').selectOption('run')
+    await expect
+      .poll(async () => Number(await attr(page, 'panel-data-loss', 'data-window-ms')), {
+        timeout: KPI_TIMEOUT_MS,
+      })
+      .toBeLessThan(86_400_000)
+  })
+
   it('stops, draining, and keeps its state across a page refresh', async () => {
     await page.getByTestId('start-stop').click()
     await expect

@@ -1,7 +1,7 @@
 import type pg from 'pg'
 
 /*
- * Test helpers: the rollups of sql/004 recomputed straight from trades, by a different route than
+ * Test helpers: the rollups of sql/004 and sql/012 recomputed straight from trades, by a different route than
  * the trigger (five kpi_ms_between() calls per trade, no merging), and compared row by row.
  * Counts, keys, bitmasks and min/max must match exactly; float sums to 1e-9 relative.
  */
@@ -19,15 +19,24 @@ const STAGES = `(VALUES
   (3, kpi_ms_between(t.received_at, t.consumed_at)), (4, kpi_ms_between(t.consumed_at, t.written_at)),
   (5, kpi_ms_between(t.received_at, t.written_at))) AS l(stage, ms)`
 
-const EXPECTED_LATENCY = (width: number): string => `
+/**
+ * Latency rollups per bucket and partition; per bucket and topic alone for the hour rollup, whose
+ * keys are the coarse cells of sql/012 (the partition column is then the constant 0).
+ */
+const EXPECTED_LATENCY = (width: number, hourly = false): string => {
+  const part = hourly ? '0' : 't.kafka_partition'
+  const key = hourly
+    ? 'kpi_lat_coarse(l.stage * 4096 + 2048 + kpi_lat_key(l.ms))'
+    : 'l.stage * 4096 + 2048 + kpi_lat_key(l.ms)'
+  return `
   WITH cells AS (
-    SELECT kpi_bucket(t.traded_at, ${width}) AS ts, t.kafka_topic, t.kafka_partition,
-           l.stage * 4096 + 2048 + kpi_lat_key(l.ms) AS key, count(*)::integer AS n, sum(l.ms) AS s
+    SELECT kpi_bucket(t.traded_at, ${width}) AS ts, t.kafka_topic, ${part} AS kafka_partition,
+           ${key} AS key, count(*)::integer AS n, sum(l.ms) AS s
     FROM trades t CROSS JOIN LATERAL ${STAGES} GROUP BY 1, 2, 3, 4
   ),
   maxes AS (
     SELECT ts, kafka_topic, kafka_partition, array_agg(mx ORDER BY stage) AS lat_max
-    FROM (SELECT kpi_bucket(t.traded_at, ${width}) AS ts, t.kafka_topic, t.kafka_partition, l.stage, max(l.ms) AS mx
+    FROM (SELECT kpi_bucket(t.traded_at, ${width}) AS ts, t.kafka_topic, ${part} AS kafka_partition, l.stage, max(l.ms) AS mx
           FROM trades t CROSS JOIN LATERAL ${STAGES} GROUP BY 1, 2, 3, 4) AS x
     GROUP BY 1, 2, 3
   )
@@ -36,6 +45,16 @@ const EXPECTED_LATENCY = (width: number): string => `
          array_agg(c.s ORDER BY c.key) AS hist_sum, min(m.lat_max) AS lat_max
   FROM cells c JOIN maxes m USING (ts, kafka_topic, kafka_partition)
   GROUP BY 1, 2, 3`
+}
+
+/** trades_1h's 3600 bits, spelt out second by second (the trigger ORs single bits). */
+const EXPECTED_HOUR = `
+  SELECT symbol, kpi_bucket(traded_at, 3600) AS ts, count(*)::integer AS trades, sum(volume) AS volume_sum,
+         sum(price) AS price_sum, min(price) AS price_min, max(price) AS price_max,
+         (SELECT string_agg(CASE WHEN g.i = ANY (array_agg(DISTINCT date_part('epoch', kpi_bucket(traded_at, 1)
+                                   - kpi_bucket(traded_at, 3600))::integer)) THEN '1' ELSE '0' END, '' ORDER BY g.i)
+          FROM generate_series(0, 3599) AS g(i))::bit(3600) AS seconds
+  FROM trades GROUP BY 1, 2`
 
 async function mismatches(pool: pg.Pool | pg.ClientBase, sql: string): Promise<unknown[]> {
   return (await pool.query(sql)).rows
@@ -45,15 +64,16 @@ async function mismatches(pool: pg.Pool | pg.ClientBase, sql: string): Promise<u
 export async function rollupMismatches(pool: pg.Pool | pg.ClientBase): Promise<Record<string, unknown[]>> {
   const symbolCheck = (table: string, ts: string, width: number, seconds: boolean): string => `
     SELECT e.symbol, e.ts, e.trades AS expected, r.trades AS actual
-    FROM (${EXPECTED_SYMBOL(width)}) e FULL JOIN ${table} r ON r.symbol = e.symbol AND r.${ts} = e.ts
+    FROM (${width === 3600 ? EXPECTED_HOUR : EXPECTED_SYMBOL(width)}) e FULL JOIN ${table} r ON r.symbol = e.symbol AND r.${ts} = e.ts
     WHERE r.trades IS DISTINCT FROM e.trades OR r.price_min IS DISTINCT FROM e.price_min
        OR r.price_max IS DISTINCT FROM e.price_max OR NOT ${near('r.volume_sum', 'e.volume_sum')}
        OR NOT ${near('r.price_sum', 'e.price_sum')}
        ${seconds ? 'OR r.seconds IS DISTINCT FROM e.seconds' : ''}`
   const latencyCheck = (table: string, ts: string, width: number): string => `
     SELECT e.ts, e.kafka_topic, e.kafka_partition, e.hist_n AS expected, r.hist_n AS actual
-    FROM (${EXPECTED_LATENCY(width)}) e
-    FULL JOIN ${table} r ON r.${ts} = e.ts AND r.kafka_topic = e.kafka_topic AND r.kafka_partition = e.kafka_partition
+    FROM (${EXPECTED_LATENCY(width, width === 3600)}) e
+    FULL JOIN ${width === 3600 ? `(SELECT *, 0 AS kafka_partition FROM ${table})` : table} r
+      ON r.${ts} = e.ts AND r.kafka_topic = e.kafka_topic AND r.kafka_partition = e.kafka_partition
     WHERE r.trades IS DISTINCT FROM e.trades OR r.hist_key IS DISTINCT FROM e.hist_key
        OR r.hist_n IS DISTINCT FROM e.hist_n OR r.lat_max IS DISTINCT FROM e.lat_max
        OR cardinality(r.hist_sum) IS DISTINCT FROM cardinality(e.hist_sum)
@@ -79,6 +99,8 @@ export async function rollupMismatches(pool: pg.Pool | pg.ClientBase): Promise<R
     latency_1s: await mismatches(pool, latencyCheck('latency_1s', 'second', 1)),
     latency_1m: await mismatches(pool, latencyCheck('latency_1m', 'minute', 60)),
     latency_1m_seconds: await mismatches(pool, secondCounts),
+    trades_1h: await mismatches(pool, symbolCheck('trades_1h', 'hour', 3600, true)),
+    latency_1h: await mismatches(pool, latencyCheck('latency_1h', 'hour', 3600)),
   }
 }
 
@@ -88,13 +110,16 @@ export const NO_MISMATCHES = {
   latency_1s: [],
   latency_1m: [],
   latency_1m_seconds: [],
+  trades_1h: [],
+  latency_1h: [],
 }
 
 /** Row counts of the four rollups, to show a test really had something to compare. */
 export async function rollupSizes(pool: pg.Pool | pg.ClientBase): Promise<Record<string, number>> {
   const { rows } = await pool.query<Record<string, number>>(
     `SELECT (SELECT count(*) FROM trades_1s) AS trades_1s, (SELECT count(*) FROM trades_1m) AS trades_1m,
-            (SELECT count(*) FROM latency_1s) AS latency_1s, (SELECT count(*) FROM latency_1m) AS latency_1m`,
+            (SELECT count(*) FROM latency_1s) AS latency_1s, (SELECT count(*) FROM latency_1m) AS latency_1m,
+            (SELECT count(*) FROM trades_1h) AS trades_1h, (SELECT count(*) FROM latency_1h) AS latency_1h`,
   )
   return rows[0]!
 }

@@ -26,11 +26,11 @@ export async function rawSnapshot(db: Database, req: KpiSnapshotRequest): Promis
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b))
 
 /** |estimate - exact| within the histograms' bound (see LATENCY_RELATIVE_ERROR). */
-function expectWithinBound(estimate: number | null, exact: number | null, what: string): void {
+function expectWithinBound(estimate: number | null, exact: number | null, what: string, bound: number): void {
   if (exact === null) return expect(estimate, what).toBeNull()
   expect(estimate, what).not.toBeNull()
   expect(Math.abs(estimate! - exact), `${what}: ${estimate} vs exact ${exact}`).toBeLessThanOrEqual(
-    LATENCY_RELATIVE_ERROR * Math.abs(exact) + 1e-9,
+    bound * Math.abs(exact) + 1e-9,
   )
 }
 
@@ -39,7 +39,7 @@ function expectWithinBound(estimate: number | null, exact: number | null, what: 
  * the KPI 5 buckets with their missing symbols. KPI 8: samples and max exact, avg to 1e-9,
  * percentiles (summary and trend) within the bound, the trend's buckets equal.
  */
-export function expectSameKpis(a: KpiSnapshot, b: KpiSnapshot): void {
+export function expectSameKpis(a: KpiSnapshot, b: KpiSnapshot, bound = LATENCY_RELATIVE_ERROR): void {
   const { symbols, volumeTrend, latency, latencyTrend, ...rest } = a
   const { symbols: bs, volumeTrend: bv, latency: bl, latencyTrend: bt, ...brest } = b
   expect(rest).toEqual(brest)
@@ -63,7 +63,8 @@ export function expectSameKpis(a: KpiSnapshot, b: KpiSnapshot): void {
     const r = bl[i]!
     if (r.avgMs === null) return expect(l).toEqual(r)
     expect(close(l.avgMs!, r.avgMs)).toBe(true)
-    for (const k of ['p50Ms', 'p95Ms', 'p99Ms'] as const) expectWithinBound(l[k], r[k], `${l.stage} ${k}`)
+    for (const k of ['p50Ms', 'p95Ms', 'p99Ms'] as const)
+      expectWithinBound(l[k], r[k], `${l.stage} ${k}`, bound)
   })
   expect(latencyTrend.start).toEqual(bt.start)
   expect(latencyTrend.stages.map((s) => s.stage)).toEqual(bt.stages.map((s) => s.stage))
@@ -73,7 +74,7 @@ export function expectSameKpis(a: KpiSnapshot, b: KpiSnapshot): void {
       expect(s[k]).toHaveLength(latencyTrend.start.length)
       expect(exact).toHaveLength(latencyTrend.start.length)
       s[k].forEach((v, j) =>
-        expectWithinBound(v, exact[j] ?? null, `trend ${s.stage} ${k} @${latencyTrend.start[j]}`),
+        expectWithinBound(v, exact[j] ?? null, `trend ${s.stage} ${k} @${latencyTrend.start[j]}`, bound),
       )
     }
   })

@@ -54,9 +54,12 @@ describe('exportRequestFrom', () => {
     expect(() => exportRequestFrom({ table: 'trades', from: '1', to: '5', symbols: 'A;B' }, '--')).toThrow(
       /^--symbols: symbol must be/,
     )
-    expect(() => exportRequestFrom({ table: 'latency', from: '0', to: String(2 * 86_400_000) })).toThrow(
-      /at most 24 hours/,
+    expect(() => exportRequestFrom({ table: 'latency', from: '0', to: String(401 * 86_400_000) })).toThrow(
+      /at most 400 days/,
     )
+    expect(exportRequestFrom({ table: 'latency', from: '0', to: String(30 * 86_400_000) })).toMatchObject({
+      table: 'latency',
+    })
   })
 })
 

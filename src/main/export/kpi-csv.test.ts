@@ -100,6 +100,18 @@ describe('KPI view tables', () => {
     )
   })
 
+  it('writes the data-loss summary of a window over a day, one row per bucket', () => {
+    const bucket = { start: T, windows: 120, idleWindows: 20, shortWindows: 3, missing: ['A', 'B'] }
+    const long = {
+      ...snap,
+      dataLoss: { lossWindows: 3, buckets: [], summary: { bucketS: 3600, buckets: [bucket] } },
+    }
+    expect(kpiTable('data-loss', long)).toEqual([
+      ['bucket_start', 'windows', 'idle_windows', 'short_windows', 'missing'],
+      [iso(T), 120, 20, 3, 'A;B'],
+    ])
+  })
+
   it('writes latency stats with empty cells for stages without samples, and the trend long', () => {
     expect(csvText(kpiTable('latency', snap).slice(2))).toBe('trade_to_kafka,0,,,,,\r\n')
     expect(kpiTable('latency-trend', snap)).toEqual([

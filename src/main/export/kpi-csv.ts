@@ -70,6 +70,18 @@ export function kpiTable(view: KpiCsvView, s: KpiSnapshot): Table {
       ]
     }
     case 'data-loss':
+      // From a day on, the windows come summed per bucket, as the chart draws them (sql/012).
+      if (s.dataLoss.summary)
+        return [
+          ['bucket_start', 'windows', 'idle_windows', 'short_windows', 'missing'],
+          ...s.dataLoss.summary.buckets.map((b) => [
+            isoCell(b.start),
+            b.windows,
+            b.idleWindows,
+            b.shortWindows,
+            list(b.missing),
+          ]),
+        ]
       return [
         [
           'window_start',

@@ -31,7 +31,7 @@ function rows(partition: number, firstOffset: number, n: number, start: number):
   })
 }
 
-describe('KPI rollups kept by the writer (sql/004)', () => {
+describe('KPI rollups kept by the writer (sql/004, hours since sql/012)', () => {
   let db: Database
   // Trade times end before now, so written_at - consumed_at stays positive.
   const start = Date.now() - 200_000
@@ -77,6 +77,8 @@ describe('KPI rollups kept by the writer (sql/004)', () => {
            UNION ALL SELECT 'm', to_jsonb(r) - 'volume_sum' - 'price_sum', round(volume_sum::numeric, 6), round(price_sum::numeric, 6) FROM trades_1m r
            UNION ALL SELECT 'ls', to_jsonb(r) - 'hist_sum', NULL, (SELECT round(sum(x)::numeric, 3) FROM unnest(hist_sum) x) FROM latency_1s r
            UNION ALL SELECT 'lm', to_jsonb(r) - 'hist_sum', NULL, (SELECT round(sum(x)::numeric, 3) FROM unnest(hist_sum) x) FROM latency_1m r
+           UNION ALL SELECT 'h', to_jsonb(r) - 'volume_sum' - 'price_sum', round(volume_sum::numeric, 6), round(price_sum::numeric, 6) FROM trades_1h r
+           UNION ALL SELECT 'lh', to_jsonb(r) - 'hist_sum', NULL, (SELECT round(sum(x)::numeric, 3) FROM unnest(hist_sum) x) FROM latency_1h r
            ) AS d ORDER BY t, row::text`,
         )
       ).rows
@@ -103,6 +105,13 @@ describe('KPI rollups kept by the writer (sql/004)', () => {
       await count('SELECT count(*) AS n FROM trades'),
     )
     await db.pool.query('TRUNCATE trades')
-    expect(await rollupSizes(db.pool)).toEqual({ trades_1s: 0, trades_1m: 0, latency_1s: 0, latency_1m: 0 })
+    expect(await rollupSizes(db.pool)).toEqual({
+      trades_1s: 0,
+      trades_1m: 0,
+      latency_1s: 0,
+      latency_1m: 0,
+      trades_1h: 0,
+      latency_1h: 0,
+    })
   })
 })

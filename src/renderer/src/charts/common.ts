@@ -122,9 +122,13 @@ export function tooltipBase(ctx: ChartContext, trigger: 'item' | 'axis'): Toolti
   }
 }
 
-/** A time x axis over [min, max], labelled in the chosen zone; a UTC axis says so once, in its name. */
+/**
+ * A time x axis over [min, max], labelled in the chosen zone; a UTC axis says so once, in its name.
+ * Over more than a day the labels carry the date: a week of bare clock times says nothing.
+ */
 export function timeAxis(ctx: ChartContext, min: number, max: number): XAXisComponentOption {
   const c = themeColors(ctx.theme)
+  const withDate = max - min > 86_400_000
   return {
     type: 'time',
     min,
@@ -135,7 +139,7 @@ export function timeAxis(ctx: ChartContext, min: number, max: number): XAXisComp
       color: c.muted,
       fontSize: 10,
       hideOverlap: true,
-      formatter: (v: number) => formatAxisTime(v, ctx),
+      formatter: (v: number) => formatAxisTime(v, ctx, withDate),
     },
     axisLine: { lineStyle: { color: c.axisLine } },
     axisTick: { show: false },

@@ -71,7 +71,9 @@ export const VIEWS: ViewDef[] = [
       'epoch). A window with fewer than symbols_subscribed (the dashed line) is data loss, drawn as a ' +
       'warning; the tooltip names the subscribed symbols that did not trade. A window still open (hatched, ' +
       'in progress) or cut by the range or by the start or stop of the run is drawn but never counted: it may ' +
-      'lack symbols that trade outside the part seen.',
+      'lack symbols that trade outside the part seen. From a day on the bars are hours (or wider): ' +
+      'how many whole windows of each fell short, windows without a single trade (not running) left out, ' +
+      'and the tooltip names the symbols missing from any of them.',
     isEmpty: noTrades,
     build: buildDataLossOption,
   },

@@ -48,6 +48,11 @@ export function Panel({ view, base, maximised }: Props): React.JSX.Element {
   // draws, and when the query of the shown snapshot started (data-snapshot-at).
   const symbols = useMemo(() => snapshot?.kpis.symbols.map((k) => k.symbol).join('|'), [snapshot])
   const threshold = view.id === 'data-loss' && built?.ok ? ctx.symbolsSubscribed : undefined
+  // the data-loss bars: one per window, or one per summary bucket from a day on
+  const lossBars =
+    view.id === 'data-loss' && snapshot
+      ? (snapshot.kpis.dataLoss.summary?.buckets ?? snapshot.kpis.dataLoss.buckets).length
+      : undefined
 
   return (
     <section
@@ -57,6 +62,8 @@ export function Panel({ view, base, maximised }: Props): React.JSX.Element {
       data-updated={updated}
       data-snapshot-at={snapshot?.at}
       data-loss-windows={lossWindows}
+      data-loss-bars={lossBars}
+      data-window-ms={snapshot ? snapshot.kpis.to - snapshot.kpis.from : undefined}
       data-threshold={threshold}
       data-symbols={symbols}
       aria-label={view.title}

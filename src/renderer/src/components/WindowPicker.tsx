@@ -6,7 +6,7 @@ import { useDashboard } from '../hooks/use-dashboard'
 import { useLocale } from '../hooks/use-locale'
 import { CustomRange } from './CustomRange'
 
-/** The time window: a sliding preset, or a custom range of at most a day. */
+/** The time window: a sliding preset, or a custom range of up to MAX_RANGE_DAYS (400 days). */
 export function WindowPicker(): React.JSX.Element {
   const watch = useDashboard((s) => s.watch)
   const timeZone = useDashboard((s) => s.timeZone)

@@ -31,9 +31,11 @@ describe('checkCustomRange', () => {
       ok: false,
       message: 'the end must be after the start',
     })
-    expect(checkCustomRange('2024-05-01T00:00', '2024-05-02T00:01', 'utc')).toEqual({
+    expect(checkCustomRange('2024-05-01T00:00', '2025-06-05T00:01', 'utc')).toEqual({
       ok: false,
-      message: 'a custom range spans at most 24 hours',
+      message: 'a custom range spans at most 400 days',
     })
+    // a month, once refused at 24 hours
+    expect(checkCustomRange('2024-05-01T00:00', '2024-05-31T00:00', 'utc')).toMatchObject({ ok: true })
   })
 })

@@ -1,4 +1,4 @@
-import { MAX_RANGE_MS } from '../../../shared/windows'
+import { MAX_RANGE_DAYS, MAX_RANGE_MS } from '../../../shared/windows'
 
 /** Times show in the browser's zone by default, or in UTC. */
 export type TimeZoneMode = 'local' | 'utc'
@@ -30,13 +30,14 @@ export function fromInputValue(value: string, tz: TimeZoneMode): number | null {
 
 export type RangeCheck = { ok: true; from: number; to: number } | { ok: false; message: string }
 
-/** Checks the custom range the user typed: both set, end after start, at most 24 hours. */
+/** Checks the custom range the user typed: both set, end after start, at most MAX_RANGE_DAYS. */
 export function checkCustomRange(fromText: string, toText: string, tz: TimeZoneMode): RangeCheck {
   const from = fromInputValue(fromText, tz)
   const to = fromInputValue(toText, tz)
   if (from === null) return { ok: false, message: 'set the start date and time' }
   if (to === null) return { ok: false, message: 'set the end date and time' }
   if (to <= from) return { ok: false, message: 'the end must be after the start' }
-  if (to - from > MAX_RANGE_MS) return { ok: false, message: 'a custom range spans at most 24 hours' }
+  if (to - from > MAX_RANGE_MS)
+    return { ok: false, message: `a custom range spans at most ${MAX_RANGE_DAYS} days` }
   return { ok: true, from, to }
 }

@@ -14,6 +14,7 @@ import {
   type ViewOption,
 } from '../common'
 import type { ChartContext } from '../types'
+import { buildDataLossSummaryOption } from './summary'
 
 /** Missing symbols named in a tooltip before the rest are counted. */
 const MAX_NAMED_MISSING = 10
@@ -59,6 +60,8 @@ export function judgeWindow(
 
 /** The windows that fell short of symbols_subscribed, as drawn: whole, ended windows only. */
 export function lossWindowCount(snapshot: WindowSnapshot): number {
+  const { summary } = snapshot.kpis.dataLoss
+  if (summary) return summary.buckets.reduce((sum, b) => sum + b.shortWindows, 0)
   const width = snapshot.kpis.dataLossWindowS * 1000
   return snapshot.kpis.dataLoss.buckets.filter((b) => judgeWindow(b, width, snapshot).short).length
 }
@@ -89,6 +92,8 @@ export function buildDataLossOption(
   snapshot: WindowSnapshot,
   ctx: ChartContext,
 ): ViewOption<BarSeriesOption> {
+  // a day or more: a bar per hour or more, not per window
+  if (snapshot.kpis.dataLoss.summary) return buildDataLossSummaryOption(snapshot, ctx)
   const { buckets } = snapshot.kpis.dataLoss
   const c = themeColors(ctx.theme)
   const width = snapshot.kpis.dataLossWindowS * 1000

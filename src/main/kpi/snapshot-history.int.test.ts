@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openTestDatabase } from '../../../test/setup/test-database'
+import { NO_MISMATCHES, rollupMismatches } from '../../../test/helpers/rollup-checks'
+import { expectSameKpis, rawSnapshot } from '../../../test/helpers/snapshot-compare'
+import {
+  LATENCY_RELATIVE_ERROR_HOURS,
+  type DataLossBucket,
+  type DataLossSummaryBucket,
+  type KpiSnapshot,
+} from '../../shared/kpi'
+import { bucketSecondsFor } from '../../shared/windows'
+import type { Database } from '../postgres/database'
+import { setThreshold } from '../postgres/thresholds'
+import { kpiSnapshot } from './snapshot'
+
+const H = 3_600_000
+const TS = Date.UTC(2024, 0, 3, 0, 0, 0)
+const ms = (i: number): string => `timestamptz 'epoch' + ${i}::bigint * interval '1 ms'`
+// NEVER never trades; S5 only in hours 30 and 31; FX every 37 s until hour 40, so with 4 symbols
+// subscribed some 30 s windows are short, and every window after hour 40.
+const SYMBOLS = ['S0', 'S1', 'S2', 'FX', 'S5', 'NEVER']
+
+/**
+ * Trades of one symbol every `periodMs` over [fromH, toH) hours after TS, none in hours 20-23 (the
+ * pipeline was off), with latencies from 1 ms to ~9 s, keyed so that a second insert is a no-op.
+ */
+const insert = (symbol: string, no: number, periodMs: number, fromH: number, toH: number): string => `
+  INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at,
+                      kafka_topic, kafka_partition, kafka_offset, trade_key)
+  SELECT '${symbol}', 50 + (h % 997) / 10.0, (h % 13) / 8.0, t, r, r + (h % 23) * interval '1 ms',
+         r + (h % 23 + h % 41) * interval '1 ms', 'x', h % 3, i, i * 10 + ${no}
+  FROM (SELECT i, h, t, t + floor(exp((h % 1000) / 110.0)) * interval '1 ms' AS r
+        FROM (SELECT i, (i * 2654435761 + ${no}) % 4294967291 AS h,
+                     ${ms(TS)} + (${fromH * H} + i * ${periodMs} + ${no * 3001}) * interval '1 ms' AS t
+              FROM generate_series(0, ${Math.floor(((toH - fromH) * H) / periodMs) - 1}) AS i) AS g) AS x
+  WHERE t < ${ms(TS + toH * H)} AND NOT (t >= ${ms(TS + 20 * H)} AND t < ${ms(TS + 24 * H)})
+  ON CONFLICT (traded_at, trade_key) DO NOTHING`
+
+/** The data-loss summary as kpi_snapshot() should send it, from the raw snapshot's windows. */
+function summarise(raw: KpiSnapshot, bucketMs: number): DataLossSummaryBucket[] {
+  const out = new Map<number, DataLossSummaryBucket & { set: Set<string> }>()
+  for (let b = Math.floor(raw.from / bucketMs) * bucketMs; b < raw.to; b += bucketMs)
+    out.set(b, { start: b, windows: 0, idleWindows: 0, shortWindows: 0, missing: [], set: new Set() })
+  raw.dataLoss.buckets
+    .filter((w: DataLossBucket) => !w.partial)
+    .forEach((w) => {
+      const s = out.get(Math.floor(w.start / bucketMs) * bucketMs)!
+      s.windows++
+      if (w.symbolsSeen === 0) return void s.idleWindows++
+      if (w.dataLoss) s.shortWindows++
+      w.missing.forEach((m) => s.set.add(m))
+    })
+  return [...out.values()].map(({ set, ...s }) => ({ ...s, missing: [...set].sort() }))
+}
+
+describe('kpi_snapshot over days, from the hour rollups (sql/012)', () => {
+  let db: Database
+  beforeAll(async () => {
+    db = await openTestDatabase()
+    await setThreshold(db.pool, 'symbols_subscribed', 4)
+    // Day 2 first, then day 1, then day 2 again: hours merge across inserts, late and redelivered.
+    const inserts = [
+      insert('S0', 0, 20_000, 24, 50),
+      insert('S1', 1, 20_000, 0, 50),
+      insert('FX', 3, 37_000, 0, 40),
+      insert('S0', 0, 20_000, 0, 30),
+      insert('S2', 2, 19_000, 0, 50),
+      insert('S5', 5, 5_000, 30, 32),
+      insert('S0', 0, 20_000, 24, 50), // a redelivery: no new rows
+    ]
+    for (const sql of inserts) await db.pool.query(sql)
+  })
+  afterAll(async () => {
+    await db?.close()
+  })
+
+  it('keeps the hour rollups equal to an aggregate over raw trades', async () => {
+    const { rows } = await db.pool.query<{ n: string; h: string }>(
+      'SELECT (SELECT count(*) FROM trades) AS n, (SELECT count(*) FROM trades_1h) AS h',
+    )
+    expect(Number(rows[0]!.n)).toBeGreaterThan(25_000)
+    expect(Number(rows[0]!.h)).toBeGreaterThan(150)
+    expect(await rollupMismatches(db.pool)).toEqual(NO_MISMATCHES)
+  })
+
+  const WINDOWS: [string, number, number, number | undefined][] = [
+    ['ragged edges, hour buckets', TS + 1234, TS + 49 * H + 17 * 60_000 + 3500, undefined],
+    ['whole hours, 2 h buckets', TS, TS + 48 * H, 7200],
+    ['10 min buckets: minute rollups, still a summary', TS + 1_810_000, TS + 26 * H, 600],
+    ['exactly a day (Last 24 hours), hour buckets', TS + 5 * H + 123, TS + 29 * H + 123, undefined],
+  ]
+  // 30 s and 45 s windows divide an hour (judged on its bits), 7 s ones do not (minute rollups),
+  // 300 s is past the regex's 255 (strpos only).
+  it.each(
+    WINDOWS.flatMap(([name, from, to, b]) => [30, 45, 7, 300].map((w) => [name, w, from, to, b] as const)),
+  )(
+    '%s, %i s data-loss windows: as from raw trades, latency within the hour bound',
+    async (_, win, from, to, bucket) => {
+      await setThreshold(db.pool, 'data_loss_window_s', win)
+      const bucketS = bucket ?? bucketSecondsFor(to - from, 1)
+      const req = { from, to, bucketS, symbols: SYMBOLS }
+      const [a, raw] = [await kpiSnapshot(db.pool, req), await rawSnapshot(db, req)]
+      expect(a.dataLoss.buckets).toEqual([])
+      // summary buckets are whole hours, at least the series' width
+      const summaryS = Math.ceil(Math.max(bucketS, 3600) / 3600) * 3600
+      const expected = summarise(raw, summaryS * 1000)
+      expect(a.dataLoss.summary).toEqual({ bucketS: summaryS, buckets: expected })
+      expect(a.dataLoss.lossWindows).toBe(expected.reduce((n, b) => n + b.shortWindows, 0))
+      // the data really has idle hours, and short windows where FX (every 37 s, until hour 40) misses
+      if (win < 37 || to > TS + 40 * H) expect(a.dataLoss.lossWindows).toBeGreaterThan(0)
+      expect(expected.some((b) => b.idleWindows === b.windows && b.windows > 0)).toBe(true)
+      expectSameKpis({ ...a, dataLoss: raw.dataLoss }, raw, LATENCY_RELATIVE_ERROR_HOURS)
+    },
+  )
+})
