@@ -49,7 +49,8 @@ describe('migration 012 on existing rollups', () => {
     expect((await pool.query(`SELECT count(*)::int AS n FROM trades`)).rows[0]).toEqual({ n: 6000 })
 
     const { applied } = await migrate(pool, { schema })
-    expect(applied.map((f) => f.fileName)).toEqual(['012_history_rollups.sql'])
+    // 012 first, then the later ones (which this test does not read)
+    expect(applied[0]?.fileName).toBe('012_history_rollups.sql')
 
     // The dropped day: hours equal the sums of their minutes (counts, sums, extremes, seconds).
     const { rows: goneHours } = await pool.query<{ bad: number; hours: number; trades: number }>(

@@ -119,7 +119,8 @@ describe('disk use in the status, and a previewed retention change', () => {
     const { rows } = await db.pool.query<{ def: number; rollups: number }>(
       `SELECT pg_total_relation_size('trades_default')::float8 AS def,
               (pg_total_relation_size('trades_1s') + pg_total_relation_size('trades_1m')
-               + pg_total_relation_size('latency_1s') + pg_total_relation_size('latency_1m'))::float8 AS rollups`,
+               + pg_total_relation_size('trades_1h') + pg_total_relation_size('latency_1s')
+               + pg_total_relation_size('latency_1m') + pg_total_relation_size('latency_1h'))::float8 AS rollups`,
     )
     expect(s.tradesBytes).toBe(days + rows[0]!.def)
     expect(s.tradesBytes).toBeGreaterThan(PER_DAY * AGES.length * 50)

@@ -4,6 +4,7 @@ import {
   MAX_RANGE_MS,
   MAX_RUN_WINDOW_MS,
   MAX_SERIES_POINTS,
+  needsMinutes,
   resolveWindow,
   watchKey,
   WINDOW_PRESET_LABELS,
@@ -87,6 +88,16 @@ describe('dashboard windows', () => {
       expect(b % 3600, `${days} d`).toBe(0)
       expect((days * DAY) / 1000 / b, `${days} d`).toBeLessThanOrEqual(MAX_SERIES_POINTS)
     }
+  })
+
+  it('reads a window in whole minutes when it starts before the 1 s rollups kept', () => {
+    const oldest = 40 * DAY + 5 * 3_600_000 // a trade at 05:00 of day 40: its day is kept whole
+    expect(needsMinutes(40 * DAY, oldest)).toBe(false)
+    expect(needsMinutes(40 * DAY - 1, oldest)).toBe(true)
+    expect(needsMinutes(0, null)).toBe(false)
+    expect(bucketSecondsFor(300_000, 1, true)).toBe(60)
+    expect(bucketSecondsFor(300_000, 7, true)).toBe(420)
+    expect(bucketSecondsFor(DAY, 1, true)).toBe(3600)
   })
 
   it('gives clients that watch the same thing one key', () => {

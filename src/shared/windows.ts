@@ -115,14 +115,24 @@ export const HOUR_BUCKETS_FROM_MS = DAY_MS
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
 
 /**
+ * Whether a window must be read in whole minutes: it starts before the 1 s rollups kept, which go
+ * with the raw trades (postgres/rollup-retention.ts), so only the minute rollups hold it.
+ * `oldestTradeAt` is the oldest trade kept (the storage status); null: nothing is known to be gone.
+ */
+export function needsMinutes(from: number, oldestTradeAt: number | null): boolean {
+  return oldestTradeAt !== null && from < Math.floor(oldestTradeAt / DAY_MS) * DAY_MS
+}
+
+/**
  * The narrowest nice bucket width, a whole multiple of rate_interval_s (and of 60 s for a window
- * over MINUTE_BUCKETS_ABOVE_MS, of 3600 s from HOUR_BUCKETS_FROM_MS), that cuts the window into at
+ * over MINUTE_BUCKETS_ABOVE_MS or when `minutesOnly`, of 3600 s from HOUR_BUCKETS_FROM_MS), that cuts the window into at
  * most MAX_SERIES_POINTS buckets: 1 s for 5 minutes, 60 s for an hour, 5 min for 23 hours, 1 h for
  * a day or a week, 2 h for 30 days. Without a nice fit, the least multiple that is wide enough.
  */
-export function bucketSecondsFor(windowMs: number, rateIntervalS: number): number {
+export function bucketSecondsFor(windowMs: number, rateIntervalS: number, minutesOnly = false): number {
   const need = Math.max(rateIntervalS, windowMs / 1000 / MAX_SERIES_POINTS)
-  const base = windowMs >= HOUR_BUCKETS_FROM_MS ? 3600 : windowMs > MINUTE_BUCKETS_ABOVE_MS ? 60 : 1
+  const base =
+    windowMs >= HOUR_BUCKETS_FROM_MS ? 3600 : windowMs > MINUTE_BUCKETS_ABOVE_MS || minutesOnly ? 60 : 1
   const unit = (rateIntervalS * base) / gcd(rateIntervalS, base)
   const least = Math.ceil(need / unit) * unit
   // a nice width only when it is near: a week is a multiple of 7 s, but no bucket for 5 minutes

@@ -128,6 +128,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     run: () => pipeline?.run() ?? null,
     lag,
     onError: (err) => alerts.notice('warn', `KPI snapshot failed: ${err.message}`, Date.now()),
+    oldestTradeAt: () => services.storage.status()?.oldestTradeAt ?? null,
   })
   const monitor = new AlertMonitor({
     db: db.pool,

@@ -26,9 +26,9 @@ const SYMBOLS = ['S0', 'S1', 'S2', 'FX', 'S5', 'NEVER']
  */
 const insert = (symbol: string, no: number, periodMs: number, fromH: number, toH: number): string => `
   INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at,
-                      kafka_topic, kafka_partition, kafka_offset, trade_key)
+                      kafka_topic, kafka_partition, trade_key)
   SELECT '${symbol}', 50 + (h % 997) / 10.0, (h % 13) / 8.0, t, r, r + (h % 23) * interval '1 ms',
-         r + (h % 23 + h % 41) * interval '1 ms', 'x', h % 3, i, i * 10 + ${no}
+         r + (h % 23 + h % 41) * interval '1 ms', 'x', h % 3, i * 10 + ${no}
   FROM (SELECT i, h, t, t + floor(exp((h % 1000) / 110.0)) * interval '1 ms' AS r
         FROM (SELECT i, (i * 2654435761 + ${no}) % 4294967291 AS h,
                      ${ms(TS)} + (${fromH * H} + i * ${periodMs} + ${no * 3001}) * interval '1 ms' AS t

@@ -151,6 +151,15 @@ describe('SnapshotHub', () => {
     hub.stop()
   })
 
+  it('reads a window older than the trades kept in whole minutes, where only minute rollups hold it', async () => {
+    const { hub, calls } = setup({ oldestTradeAt: () => T0 + 86_400_000 })
+    await hub.watch('a', FIVE)
+    expect(calls[0]?.req.bucketS).toBe(60)
+    const recent = setup({ oldestTradeAt: () => T0 - 86_400_000 })
+    await recent.hub.watch('a', FIVE)
+    expect(recent.calls[0]?.req.bucketS).toBe(1)
+  })
+
   it('reads rate_interval_s at every tick', async () => {
     const { hub, calls, setRate } = setup()
     await hub.watch('a', FIVE)

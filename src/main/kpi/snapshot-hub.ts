@@ -2,6 +2,7 @@ import type { WindowSnapshot } from '../../shared/contract'
 import type { KpiSnapshot, KpiSnapshotRequest } from '../../shared/kpi'
 import {
   bucketSecondsFor,
+  needsMinutes,
   resolveWindow,
   watchKey,
   type RunSpan,
@@ -21,6 +22,8 @@ export interface SnapshotHubOptions {
   now?: () => number
   /** a failing query is reported here, not thrown; the next tick tries again */
   onError?(err: Error): void
+  /** the oldest trade kept (null: unknown): older windows are read in minutes (needsMinutes) */
+  oldestTradeAt?(): number | null
 }
 
 export type SnapshotListener = (clientIds: string[], snap: WindowSnapshot) => void
@@ -170,7 +173,8 @@ export class SnapshotHub {
     const at = this.now()
     const run = this.opts.run()
     const { from, to } = resolveWindow(req.window, at, run)
-    const bucketS = bucketSecondsFor(to - from, this.opts.rateIntervalS())
+    const minutes = needsMinutes(from, this.opts.oldestTradeAt?.() ?? null)
+    const bucketS = bucketSecondsFor(to - from, this.opts.rateIntervalS(), minutes)
     const kpis = await this.opts.query({
       from,
       to,
