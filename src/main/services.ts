@@ -7,7 +7,7 @@ import { createKafka, describeConnection, type KafkaConnection } from './kafka/c
 import { appLog } from './log/logger'
 import { levelOfLine } from './log/service-lines'
 import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
-import { settlesWithin } from './pipeline/time-limit'
+import { settlesWithin } from './base/time-limit'
 import { openDatabase, type Database } from './postgres/database'
 import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
 import { retentionJobFor } from './postgres/retention-job'

@@ -2,7 +2,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { acquirePidLock } from '../supervise/pid-lock'
 
-export { isProcessAlive, parseProcState, processCommandLine } from '../supervise/process-info'
+export { isProcessAlive, parseProcState, processCommandLine } from '../base/process-info'
 
 /** What a detached broker leaves in <dataDir>/kafka/broker.json so that later CLI calls can find it. */
 export const brokerStateSchema = z.object({

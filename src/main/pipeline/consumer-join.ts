@@ -1,7 +1,7 @@
 import type { AlertLevel, ConsumerHealth } from '../../shared/status'
 import { restartDelay } from './consumer-health'
 import type { ConsumerThread } from './consumer-thread'
-import { settlesWithin, Sleeper } from './time-limit'
+import { settlesWithin, Sleeper } from '../base/time-limit'
 
 /** The writer's health before it was ever started. */
 export const NO_CONSUMER_HEALTH: Readonly<ConsumerHealth> = {

@@ -4,7 +4,7 @@ import type { AlertLevel } from '../../shared/status'
 import type { Reject } from '../../shared/trade'
 import { lagOf, nextOffset } from './offsets'
 import { decodeRecord, type TradeRow } from './record-codec'
-import { Sleeper } from './time-limit'
+import { Sleeper } from '../base/time-limit'
 import { writeBatch } from './writer'
 
 export interface ConsumerOptions {

@@ -17,7 +17,7 @@ import { RejectSink } from './reject-sink'
 import { roleParts, type PipelineRole } from './role'
 import { createRecorder, type Recorder } from './sources/recorder'
 import type { TradeSource } from './sources/source'
-import { settlesWithin } from './time-limit'
+import { settlesWithin } from '../base/time-limit'
 
 /** A failure in words, raised once (conditions such as drops are the alert rules' job). */
 export interface Notice {

@@ -29,7 +29,7 @@ let log: LogHandle | null = null
 
 async function boot(): Promise<Core> {
   const paths = shellPaths(app.getPath('userData'))
-  process.env.TICKFLOW_CACHE_DIR = paths.cacheDir // read by the broker's jar cache (kafka/paths.ts)
+  process.env.TICKFLOW_CACHE_DIR = paths.cacheDir // read by the broker's jar cache (base/data-dirs.ts)
   const trusted = appLocation({
     devUrl: process.env.ELECTRON_RENDERER_URL,
     packaged: app.isPackaged,

@@ -1,5 +1,5 @@
 import type { AlertLevel } from '../../shared/status'
-import { settlesWithin, Sleeper } from '../pipeline/time-limit'
+import { settlesWithin, Sleeper } from '../base/time-limit'
 import {
   describeExit,
   nextAttempt,
