@@ -40,7 +40,7 @@ function setup(failLaunches = 0) {
     },
     where: () => '127.0.0.1:9092',
     notify: (n) => notices.push(n),
-    backoff: { initialMs: 10, maxMs: 40, stableMs: 60_000 },
+    backoff: { initialMs: 10, maxMs: 40, factor: 2, stableMs: 60_000 },
     random: () => 1,
   })
   return { sup, started, notices }

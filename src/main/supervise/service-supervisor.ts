@@ -1,14 +1,7 @@
 import type { AlertLevel } from '../../shared/status'
+import { backoffDelay, nextAttempt, type BackoffOptions } from '../base/backoff'
 import { settlesWithin, Sleeper } from '../base/time-limit'
-import {
-  describeExit,
-  nextAttempt,
-  restartDelayMs,
-  seconds,
-  SERVICE_BACKOFF,
-  type ExitInfo,
-  type RestartBackoff,
-} from './restart-policy'
+import { describeExit, seconds, SERVICE_BACKOFF, type ExitInfo } from './restart-policy'
 
 export type { ExitInfo }
 
@@ -38,7 +31,7 @@ export interface ServiceSupervisorOptions<P extends SupervisedProcess> {
   /** where it listens, for the restart notice: "127.0.0.1:9092" */
   where(p: P): string
   notify(n: ServiceNotice): void
-  backoff?: RestartBackoff
+  backoff?: BackoffOptions
   random?: () => number
 }
 
@@ -103,7 +96,7 @@ export class ServiceSupervisor<P extends SupervisedProcess> {
     await settlesWithin(dead.stop(), 10_000)
     while (!this.stopping) {
       this.restarts++
-      const delay = restartDelayMs(this.attempt, this.opts.backoff, this.opts.random)
+      const delay = backoffDelay(this.attempt, this.opts.backoff ?? SERVICE_BACKOFF, this.opts.random)
       this.say('error', `${why}; restarting it in ${seconds(delay)} (restart ${this.restarts})`)
       await this.pause.sleep(delay)
       if (this.stopping) return

@@ -1,6 +1,6 @@
 import WebSocket from 'ws'
 import { MAX_SYMBOLS, symbolSchema } from '../../../shared/symbols'
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../base/backoff'
 import { StatusHub, type FrameSink, type SourceKind, type SourceStatus, type TradeSource } from './source'
 
 export const FINNHUB_URL = 'wss://ws.finnhub.io'
