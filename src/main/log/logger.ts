@@ -92,6 +92,11 @@ export function appLog(component: string): Logger {
   return child
 }
 
+/** What an emitter does with a listener that threw: logs it under `component`, naming the event. */
+export function logListenerError(component: string, event: string): (err: unknown) => void {
+  return (err) => appLog(component).error({ err }, `a ${event} listener threw`)
+}
+
 /** The level logs are kept at; 'silent' when no log is open. */
 export function appLogLevel(): LogLevel | 'silent' {
   return current().level
