@@ -2,8 +2,8 @@ import { join } from 'node:path'
 import { ZodError } from 'zod'
 import { describeSettingsError, envSecrets, parseFlags, resolveSettings, type Settings } from './config'
 import { defaultDataDir } from './base/data-dirs'
-import { appLog, maskSecrets, openLog, type LogHandle } from './log/logger'
-import { redactText, secretsOf } from './log/redact'
+import { appLog, openLog, type LogHandle } from './log/logger'
+import { maskSecrets, redactText, secretsOf } from './log/redact'
 import { openSettingsStore, type SettingsStore } from './settings/store'
 
 export interface FaceOptions {
