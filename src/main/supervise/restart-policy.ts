@@ -8,7 +8,12 @@ export interface ExitInfo {
 }
 
 /** Soon after the first death, at most every 30 s while it keeps failing; a minute's run is stable. */
-export const SERVICE_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 30_000, factor: 2, stableMs: 60_000 }
+export const SERVICE_BACKOFF: BackoffOptions = {
+  initialMs: 1_000,
+  maxMs: 30_000,
+  factor: 2,
+  stableMs: 60_000,
+}
 
 /** "was killed by SIGKILL", "exited with code 1", "exited" */
 export function describeExit(e: ExitInfo): string {
