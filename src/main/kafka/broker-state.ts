@@ -3,8 +3,6 @@ import { z } from 'zod'
 import { writeFileAtomic } from '../base/atomic-file'
 import { acquirePidLock } from '../supervise/pid-lock'
 
-export { isProcessAlive, parseProcState, processCommandLine } from '../base/process-info'
-
 /** What a detached broker leaves in <dataDir>/kafka/broker.json so that later CLI calls can find it. */
 export const brokerStateSchema = z.object({
   pid: z.number().int().positive(),
