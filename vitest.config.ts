@@ -10,6 +10,8 @@ const FAULTS = [
   'test/cli-interrupt.int.test.ts',
   'test/consumer-restart.int.test.ts',
   'test/embedded-pg-restart.int.test.ts',
+  'test/full-disk.int.test.ts',
+  'test/full-kafka-disk.int.test.ts',
   'test/ingest-before-join.int.test.ts',
   'test/kafka-cluster.int.test.ts',
   'test/pipeline-sigkill.int.test.ts',
@@ -37,6 +39,9 @@ const EXERCISES_SQL = [
   'test/day-partitions-migration.int.test.ts',
   'test/retention.int.test.ts', // retention drops day partitions (sql/011)
   'test/retention-job.int.test.ts',
+  'test/narrow-rows.int.test.ts', // narrow rows, packed finished days (sql/013)
+  'test/rollup-retention.int.test.ts', // rollups past their own retention
+  'test/storage.int.test.ts', // disk use in the status, a previewed retention change
   'test/pipeline.int.test.ts', // the pipeline
   'test/postgres-restart.int.test.ts', // sessions ended under the writer
 ]

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 
 /** The phases `--only` can run alone. */
-export const ONLY_PHASES = ['ui', 'recovery', 'idempotence'] as const
+export const ONLY_PHASES = ['ui', 'recovery', 'idempotence', 'storage'] as const
 export type OnlyPhase = (typeof ONLY_PHASES)[number]
 
 export interface BenchArgs {
@@ -28,6 +28,9 @@ export interface BenchArgs {
   /** runs of each variant (with and without the unique trade_id) */
   idempotenceRepeats: number
   skipIdempotence: boolean
+  /** trades a day of the storage phase's simulated month holds */
+  storageDayTrades: number
+  skipStorage: boolean
   /** run only this phase and merge its keys into the previous latest.json */
   only?: OnlyPhase
   brokers?: string[]
@@ -54,7 +57,9 @@ const HELP = `npm run bench -- [flags]
   --idempotence-trades N  trades per run of the idempotence phase (default 300000)
   --idempotence-repeats N runs of each variant, with and without the unique trade_id (default 3)
   --skip-idempotence    skip the idempotence phase
-  --only PHASE          run only ui, recovery or idempotence; its keys replace those of the previous
+  --storage-day-trades N  trades per day of the storage phase's simulated month of 30 days (default 1000000)
+  --skip-storage        skip the storage phase (bytes per trade, removing a day under load)
+  --only PHASE          run only ui, recovery, idempotence or storage; its keys replace those of the previous
                         latest.json
   --brokers h:p,…       an existing Kafka cluster instead of a local broker
   --database-url URL    an existing PostgreSQL (default DATABASE_URL, else embedded)
@@ -89,6 +94,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       'idempotence-trades': { type: 'string' },
       'idempotence-repeats': { type: 'string' },
       'skip-idempotence': { type: 'boolean' },
+      'storage-day-trades': { type: 'string' },
+      'skip-storage': { type: 'boolean' },
       only: { type: 'string' },
       brokers: { type: 'string' },
       'database-url': { type: 'string' },
@@ -133,6 +140,8 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
     idempotenceTrades: int('idempotence-trades', values['idempotence-trades'], 300_000, 1000),
     idempotenceRepeats: int('idempotence-repeats', values['idempotence-repeats'], 3),
     skipIdempotence: values['skip-idempotence'] ?? false,
+    storageDayTrades: int('storage-day-trades', values['storage-day-trades'], 1_000_000, 1000),
+    skipStorage: values['skip-storage'] ?? false,
     ...(only ? { only } : {}),
     brokers: brokers?.trim() ? brokers.split(',').map((b) => b.trim()) : undefined,
     databaseUrl: values['database-url'] ?? (process.env['DATABASE_URL'] || undefined),

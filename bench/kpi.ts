@@ -25,9 +25,9 @@ const END_MS = Date.UTC(2024, 3, 25, 0, 0, 0)
  */
 const LOAD = `
 INSERT INTO trades (symbol, price, volume, conditions, traded_at, received_at, consumed_at, written_at,
-                    kafka_topic, kafka_partition, kafka_offset)
+                    kafka_topic, kafka_partition)
 SELECT sym, base * (1 + 0.002 * sin(i / 5000.0)), vol, cond, ts, ts + interval '4 ms', ts + interval '9 ms',
-       ts + interval '15 ms', 'bench-kpi', (i % 3)::int, i
+       ts + interval '15 ms', 'bench-kpi', (i % 3)::int
 FROM (
   SELECT i, timestamptz 'epoch' + ($3::bigint + (i * $4::float8)::bigint) * interval '1 ms' AS ts,
          (i * 2654435761) % 10000 AS r
@@ -37,7 +37,7 @@ FROM (
        ELSE 'IC MARKETS:1' END AS sym,
   CASE WHEN r < 5960 THEN 60000.0 WHEN r < 7948 THEN 171.46 WHEN r < 9936 THEN 181.08 ELSE 1.085 END AS base,
   CASE WHEN r < 5960 THEN (i % 1000) / 100000.0 WHEN r < 9936 THEN 1 + i % 500 ELSE 0 END AS vol,
-  CASE WHEN r >= 5960 AND r < 9936 THEN ARRAY['1', '12'] END AS cond) s`
+  CASE WHEN r >= 5960 AND r < 9936 THEN '1 12' ELSE '' END AS cond) s`
 
 interface RebuildFn {
   name: string

@@ -10,7 +10,7 @@ import { fmt, log } from './log'
 import type { BenchServices } from './services'
 
 const COLUMNS =
-  'symbol, price, volume, conditions, traded_at, received_at, consumed_at, written_at, kafka_topic, kafka_partition, kafka_offset'
+  'symbol, price, volume, conditions, traded_at, received_at, consumed_at, written_at, kafka_topic, kafka_partition'
 
 export interface PerRowResult {
   trades: number
@@ -67,18 +67,17 @@ export async function runPerRow(
         const r = d.row
         await client.query(
           `INSERT INTO trades (${COLUMNS}) VALUES ($1, $2, $3, $4, to_timestamp($5 / 1000.0), to_timestamp($6 / 1000.0),
-             to_timestamp($7 / 1000.0), now(), $8, $9, $10)`,
+             to_timestamp($7 / 1000.0), now(), $8, $9)`,
           [
             r.symbol,
             r.price,
             r.volume,
-            r.conditions,
+            r.conditions?.join(' ') ?? '',
             r.tradedAt,
             r.receivedAt,
             r.consumedAt,
             t,
             partition,
-            r.offset,
           ],
         )
         n++

@@ -6,6 +6,7 @@ import type { KpiResult } from './kpi'
 import type { LatencyResult } from './latency'
 import { fmt } from './log'
 import { faultRows, type FaultKeys } from './report-faults'
+import { storageRows, type StorageKeys } from './report-storage'
 import type { UiResult } from './ui'
 
 type Target = { goal: string; value: number | null; met: boolean | null }
@@ -38,9 +39,9 @@ export interface UiKeys {
 }
 
 /** `--only <phase>` with no earlier full latest.json: that phase's keys alone. */
-export type UiOnlyReport = ReportBase & Partial<UiKeys> & FaultKeys
+export type UiOnlyReport = ReportBase & Partial<UiKeys> & FaultKeys & StorageKeys
 
-export interface BenchReport extends ReportBase, UiKeys, FaultKeys {
+export interface BenchReport extends ReportBase, UiKeys, FaultKeys, StorageKeys {
   e2e_trades_per_s: number
   e2e_steady_trades_per_s: number
   e2e_seconds: number
@@ -72,6 +73,7 @@ export interface Parts {
   uiError?: string | null
   /** the recovery and idempotence phases' keys (empty when skipped) */
   faults: FaultKeys
+  storage: StorageKeys
 }
 
 const round = (n: number, d = 2): number => Math.round(n * 10 ** d) / 10 ** d
@@ -166,16 +168,24 @@ export function mergeUi(
   }
 }
 
-function faultKeysOf(r: FaultKeys | null): FaultKeys {
+function faultKeysOf(r: (FaultKeys & StorageKeys) | null): FaultKeys & StorageKeys {
   if (!r) return {}
   const { recovery_s, recovery_detail, idempotent_write_trades_per_s, idempotence_detail } = r
-  return { recovery_s, recovery_detail, idempotent_write_trades_per_s, idempotence_detail }
+  const { storage, storage_detail } = r
+  return {
+    recovery_s,
+    recovery_detail,
+    idempotent_write_trades_per_s,
+    idempotence_detail,
+    storage,
+    storage_detail,
+  }
 }
 
-/** `--only recovery|idempotence`: the earlier report with that phase's keys replaced, or them alone. */
+/** `--only recovery|idempotence|storage`: the earlier report with that phase's keys replaced, or them alone. */
 export function mergeFaults(
   previous: BenchReport | UiOnlyReport | null,
-  keys: FaultKeys,
+  keys: FaultKeys & StorageKeys,
   base: Omit<ReportBase, 'targets'>,
 ): BenchReport | UiOnlyReport {
   if (!previous) return { ...base, ...keys, targets: {} }
@@ -219,6 +229,7 @@ export function buildReport(p: Parts): BenchReport {
     },
     detail: { e2e, per_row: p.perRow, copy: p.copy },
     ...p.faults,
+    ...p.storage,
     ...ui,
     ...(p.uiError ? { ui_error: p.uiError } : {}),
     targets: {
@@ -252,6 +263,8 @@ export function renderMarkdown(r: BenchReport | UiOnlyReport): string {
     ...('e2e_trades_per_s' in r ? pipelineRows(r) : ['Only single phases have run (`--only`).']),
     '',
     ...faultRows(r),
+    '',
+    ...storageRows(r),
     '',
     ...uiRows(r),
     '',

@@ -12,6 +12,8 @@ import { fmt, log } from './log'
 import { runRecovery } from './recovery'
 import { runCopy, runPerRow } from './references'
 import { idempotenceKeys, recoveryKeys, type FaultKeys } from './report-faults'
+import { storageKeys, type StorageKeys } from './report-storage'
+import { runStorageMonth } from './storage-month'
 import { CHROMIUM } from '../test/e2e/browser'
 import {
   buildReport,
@@ -92,8 +94,11 @@ function previousReport(out: string, phase: string): BenchReport | UiOnlyReport 
 }
 
 /** `--only <phase>`: that phase alone; its keys replace those of the previous latest.json, if any. */
-async function onlyPhase(args: BenchArgs, phase: 'ui' | 'recovery' | 'idempotence'): Promise<void> {
-  if (phase !== 'idempotence' && (args.brokers || args.databaseUrl))
+async function onlyPhase(
+  args: BenchArgs,
+  phase: 'ui' | 'recovery' | 'idempotence' | 'storage',
+): Promise<void> {
+  if ((phase === 'ui' || phase === 'recovery') && (args.brokers || args.databaseUrl))
     log(`${phase}: --brokers and --database-url do not apply: it runs managed services of its own`)
   const load: Record<string, number[]> = { start: loadavg() }
   const base = (versions: Record<string, string>) => ({
@@ -107,15 +112,18 @@ async function onlyPhase(args: BenchArgs, phase: 'ui' | 'recovery' | 'idempotenc
     const b = base({ 'playwright-core': packageVersion('playwright-core') })
     return writeReport(args.out, mergeUi(previousReport(args.out, phase), ui, args.uiMinutes, b))
   }
-  let keys: FaultKeys
+  let keys: FaultKeys & StorageKeys
   if (phase === 'recovery') {
     keys = recoveryKeys(await runRecovery(args.recoveryRate, args.recoveryRepeats))
   } else {
     const s = await startBenchServices(args)
     try {
-      keys = idempotenceKeys(
-        await runIdempotence(s, args.idempotenceTrades, args.idempotenceRepeats, args.partitions),
-      )
+      keys =
+        phase === 'storage'
+          ? storageKeys(await runStorageMonth(s, args.storageDayTrades))
+          : idempotenceKeys(
+              await runIdempotence(s, args.idempotenceTrades, args.idempotenceRepeats, args.partitions),
+            )
     } finally {
       await s.close()
     }
@@ -167,6 +175,11 @@ async function main(): Promise<void> {
       Object.assign(faults, idempotenceKeys(r))
       load['after_idempotence'] = loadavg()
     }
+    let storage: StorageKeys = {}
+    if (!args.skipStorage) {
+      storage = storageKeys(await runStorageMonth(s, args.storageDayTrades))
+      load['after_storage'] = loadavg()
+    }
     // serve brings its own broker and PostgreSQL: free the machine of ours first.
     log('stopping the bench services before the ui phase')
     closed = true
@@ -201,6 +214,7 @@ async function main(): Promise<void> {
       uiMinutes: args.uiMinutes,
       uiError,
       faults,
+      storage,
     })
     await writeReport(args.out, report)
   } finally {

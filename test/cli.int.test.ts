@@ -54,6 +54,8 @@ describe('npm run pipeline (headless CLI)', () => {
     expect(run.code).toBe(0)
     // The last status line shows every trade written and the bad frames rejected.
     expect(run.stdout.trim().split('\n').at(-1)).toMatch(/stopped .* rows 5000 · rejects \d+ · dropped 0/)
+    // …and the data dir's disk use (the logs only: broker and database are external, so no budget).
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/ · disk \d+(\.\d)? [kMGT]B, \d+\.\d [MGT]B free$/)
     const db = await openTestDatabase({ schema })
     try {
       const n = await db.pool.query<{ n: number }>('SELECT count(*) AS n FROM trades')

@@ -44,9 +44,9 @@ describe('npm run export (headless)', () => {
     const at = (ms: string): string => `timestamptz 'epoch' + (${ms}) * interval '1 millisecond'`
     await db.pool.query(
       `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at,
-                           kafka_topic, kafka_partition, kafka_offset)
+                           kafka_topic, kafka_partition)
        SELECT (ARRAY['AAPL','=cmd|'' /C calc''!A0'])[i % 2 + 1], 171.46, i, ${at(`${T0} + i * 1000`)},
-              ${at(`${T0} + i * 1000`)}, ${at(`${T0} + i * 1000`)}, ${at(`${T0} + i * 1000`)}, 'cli', 0, i
+              ${at(`${T0} + i * 1000`)}, ${at(`${T0} + i * 1000`)}, ${at(`${T0} + i * 1000`)}, 'cli', 0
        FROM generate_series(0, 9) AS i`,
     )
   })
@@ -94,8 +94,8 @@ describe('npm run export (headless)', () => {
     const T1 = T0 + 86_400_000
     await db.pool.query(
       `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at,
-                           kafka_topic, kafka_partition, kafka_offset)
-       SELECT 'AAPL', 1, 1, t, t, t, t, 'cli-big', 0, i
+                           kafka_topic, kafka_partition)
+       SELECT 'AAPL', 1, 1, t, t, t, t, 'cli-big', 0
        FROM generate_series(0, 299999) AS i, LATERAL (SELECT timestamptz 'epoch' + (${T1} + i) * interval '1 millisecond' AS t) AS x`,
     )
     const out = join(dir, 'interrupted', 'trades.csv')

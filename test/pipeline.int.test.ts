@@ -79,6 +79,13 @@ describe('simulator → Kafka → PostgreSQL', () => {
     expect(symbols.rows.map((r) => r.symbol)).toEqual([...SYMBOLS].sort())
     const st = pipeline.status().counters
     expect(st).toMatchObject({ received: sent, produced: sent, written: sent, dropped: 0, rejected: 0 })
+    // The backlog against the topic's size (the kafka_backlog alert's input): none left, the
+    // default budget's 1 GiB per partition, and a record's size in the log from what was read.
+    expect(pipeline.status().backlog).toEqual({
+      partitionLag: 0,
+      recordBytes: expect.closeTo(130, -2) as number,
+      retentionBytes: 1024 ** 3,
+    })
   })
 
   it('stores malformed frames in rejects with their raw text while the stream goes on', async () => {

@@ -8,7 +8,8 @@ import { createServices, type ServiceNotice } from '../src/main/services'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
 import { writeBatch } from '../src/main/pipeline/writer'
 import { createPool, type Database } from '../src/main/postgres/database'
-import { retentionJobFor, RetentionJob } from '../src/main/postgres/retention-job'
+import { RetentionJob } from '../src/main/postgres/retention-job'
+import { createStorageControl } from '../src/main/postgres/storage-control'
 import { tradeDaySizes } from '../src/main/postgres/retention'
 import { DAY_MS, dayOf } from '../src/main/postgres/trade-days'
 import type { AlertLevel } from '../src/shared/status'
@@ -110,19 +111,20 @@ describe('the retention job', () => {
 
   it('is off on an external database unless the user set the retention days', () => {
     const dataDir = os.tmpdir()
-    const external = resolveSettings({ dataDir, databaseUrl: 'postgres://u@elsewhere/theirs' }, {})
-    expect(retentionJobFor(external, db.pool, { postgres: false, kafka: true }, () => {})).toBeNull()
-    const optedIn = resolveSettings(
-      { dataDir, databaseUrl: 'postgres://u@elsewhere/theirs', retentionDays: 90 },
-      {},
-    )
-    expect(retentionJobFor(optedIn, db.pool, { postgres: false, kafka: true }, () => {})).toBeInstanceOf(
-      RetentionJob,
-    )
-    const ours = resolveSettings({ dataDir }, {})
-    expect(retentionJobFor(ours, db.pool, { postgres: true, kafka: true }, () => {})).toBeInstanceOf(
-      RetentionJob,
-    )
+    const policyOf = (settings: Parameters<typeof resolveSettings>[0], postgres: boolean) =>
+      createStorageControl({
+        settings: resolveSettings(settings, {}),
+        pool: db.pool,
+        own: { postgres, kafka: true },
+        notify: () => {},
+      }).policy()
+    const databaseUrl = 'postgres://u@elsewhere/theirs'
+    expect(policyOf({ dataDir, databaseUrl }, false)).toBeNull()
+    expect(policyOf({ dataDir, databaseUrl, retentionDays: 90 }, false)).toEqual({
+      retentionDays: 90,
+      budgetBytes: null,
+    })
+    expect(policyOf({ dataDir }, true)).toEqual({ retentionDays: 30, budgetBytes: 20_000_000_000 })
   })
 
   it('is run by the services, and its notice comes out with theirs', async () => {

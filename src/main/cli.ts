@@ -1,4 +1,5 @@
 import type { PipelineStatus } from '../shared/status'
+import { formatDiskUse } from '../shared/storage'
 import { createCore, type Core } from './api/handlers'
 import { EventHub } from './api/events'
 import type { Settings } from './config'
@@ -61,6 +62,7 @@ export function formatStatus(s: PipelineStatus, role: PipelineRole = 'all'): str
       `writer ${s.consumer.state}`,
     ),
     ...only(writer && s.consumer.restarts > 0, `consumer restarts ${s.consumer.restarts}`),
+    ...only(s.storage !== null, `disk ${s.storage ? formatDiskUse(s.storage) : ''}`),
   ].join(' · ')
 }
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
+import { diskBudgetGbSchema, retentionDaysSchema } from '../shared/storage'
 import { DEFAULT_SYMBOLS, parseSymbolList, symbolListSchema } from '../shared/symbols'
 import { brokerAddressSchema, kafkaConnectionSchema, parseBrokerList } from './kafka/client'
 import { defaultDataDir } from './base/data-dirs'
@@ -54,18 +55,9 @@ const settingsObject = z.object({
    * Days of raw trades kept (rollups outlive them); 30 when unset. Optional rather than defaulted:
    * against an external database retention runs only when the user set it (postgres/retention.ts).
    */
-  retentionDays: z
-    .number()
-    .int('retention days must be a whole number')
-    .min(1, 'retention days must be at least 1 (today is never removed)')
-    .max(36_500, 'retention days must be at most 36500')
-    .optional(),
+  retentionDays: retentionDaysSchema.optional(),
   /** what the data dir (PostgreSQL, Kafka log, logs) may take, in GB; 20 when unset, see retentionDays */
-  diskBudgetGb: z
-    .number()
-    .positive('the disk budget must be more than 0 GB')
-    .max(1_000_000, 'the disk budget must be at most 1000000 GB')
-    .optional(),
+  diskBudgetGb: diskBudgetGbSchema.optional(),
 })
 
 /** What a settings file may hold: any setting, nothing else (a typo is an error, not a silent no-op). */

@@ -8,9 +8,11 @@ import { appLog } from './log/logger'
 import { levelOfLine } from './log/service-lines'
 import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
 import { settlesWithin } from './base/time-limit'
+import { brokerDirs } from './kafka/paths'
 import { openDatabase, type Database } from './postgres/database'
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
-import { retentionJobFor } from './postgres/retention-job'
+import { LastWords, withDiskSpace } from './postgres/disk-full'
+import { clusterDirOf, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
+import { createStorageControl, type StorageControl } from './postgres/storage-control'
 import { acquirePidLock } from './supervise/pid-lock'
 import { ServiceSupervisor, type ServiceNotice } from './supervise/service-supervisor'
 
@@ -28,6 +30,8 @@ export interface Services {
   /** true when Tickflow runs the broker itself */
   kafkaManaged: boolean
   db: Database
+  /** disk use in the status, retention hourly, and the user's live change of it */
+  storage: StorageControl
   /** Deaths and restarts of the managed broker and embedded PostgreSQL, and what retention removed, in words. Returns unsubscribe. */
   onNotice(listener: (n: ServiceNotice) => void): () => void
   /** Stops what Tickflow runs; call after the pipeline has drained (the writer needs both). */
@@ -58,23 +62,35 @@ async function closeDatabase(db: Database): Promise<void> {
 function superviseBroker(settings: Settings, progress: (m: string) => void, notify: Notify) {
   let port = settings.kafkaPort
   let started = false
+  // A full disk fails the only log dir, and the broker shuts itself down (exit code 1); a restart
+  // fails until space returns. Measured with Kafka 4.4 on a tmpfs: every acknowledged record was
+  // still there once it came back.
+  const lastWords = new LastWords()
+  const disk = brokerDirs(settings.dataDir).logDirs
   return new ServiceSupervisor<LocalBrokerHandle>({
     service: 'kafka',
     name: 'Kafka broker',
     launch: async () => {
       if (started && port !== undefined && !(await isPortFree(port)))
         throw new Error(`port ${port} is taken by another program, and clients look for the broker there`)
+      lastWords.clear()
       const b = await startLocalBroker({
         dataDir: settings.dataDir,
         port,
         onProgress: progress,
-        onLog: (line) => appLog('kafka-broker')[levelOfLine(line)](line),
+        onLog: (line) => {
+          appLog('kafka-broker')[levelOfLine(line)](line)
+          lastWords.add(line)
+        },
+      }).catch(async (err: unknown) => {
+        throw await withDiskSpace(err, disk)
       })
       port = b.port
       started = true
       return b
     },
     where: (b) => b.bootstrap,
+    explainDeath: () => lastWords.diskFull(disk),
     notify,
   })
 }
@@ -82,20 +98,30 @@ function superviseBroker(settings: Settings, progress: (m: string) => void, noti
 /** Embedded PostgreSQL, restarted when it dies, on the port in the pool's URL. */
 function supervisePostgres(settings: Settings, progress: (m: string) => void, notify: Notify) {
   let port: number | undefined
+  const lastWords = new LastWords()
+  const disk = clusterDirOf(settings.dataDir)
   return new ServiceSupervisor<EmbeddedPostgres>({
     service: 'postgres',
     name: 'embedded PostgreSQL',
     launch: async () => {
+      lastWords.clear()
+      // A full disk keeps it from starting (its recovery must write WAL): the notice says how full.
       const pg = await startEmbeddedPostgres({
         dataDir: settings.dataDir,
         port,
         onProgress: progress,
-        onLog: (line) => appLog('postgres')[levelOfLine(line)](line),
+        onLog: (line) => {
+          appLog('postgres')[levelOfLine(line)](line)
+          lastWords.add(line)
+        },
+      }).catch(async (err: unknown) => {
+        throw await withDiskSpace(err, disk)
       })
       port = pg.port
       return pg
     },
     where: (pg) => `127.0.0.1:${pg.port}`,
+    explainDeath: () => lastWords.diskFull(disk),
     notify,
   })
 }
@@ -167,13 +193,14 @@ export async function createServices(
     clusterId: b.value?.clusterId,
   }
   // Retention (issue 13): at start and every hour; its notices reach the status as the services' do.
-  const retention = retentionJobFor(
+  // Disk use is measured every minute and after each run.
+  const storage = createStorageControl({
     settings,
-    d.value.pool,
-    { postgres: embedded !== null, kafka: broker !== null },
-    (level, message) => notify({ service: 'storage', level, message, at: Date.now() }),
-  )
-  retention?.start()
+    pool: d.value.pool,
+    own: { postgres: embedded !== null, kafka: broker !== null },
+    notify: (level, message) => notify({ service: 'storage', level, message, at: Date.now() }),
+  })
+  storage.start()
   let closing: Promise<void> | undefined
   return {
     settings,
@@ -182,6 +209,7 @@ export async function createServices(
     kafkaTarget: describeConnection(conn),
     kafkaManaged: broker !== null,
     db: { ...d.value, embedded: embedded !== null },
+    storage,
     onNotice(listener) {
       listeners.add(listener)
       for (const n of early.splice(0)) listener(n)
@@ -189,7 +217,7 @@ export async function createServices(
     },
     close: () =>
       (closing ??= (async () => {
-        await retention?.stop()
+        await storage.stop()
         await closeDatabase(d.value)
         // Independent of each other once the pipeline is gone, so side by side.
         await Promise.all([broker?.stop(), embedded?.stop()])

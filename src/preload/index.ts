@@ -38,6 +38,8 @@ const api = {
   getAlerts: command('getAlerts'),
   kpiSnapshot: command('kpiSnapshot'),
   exportCsv: command('exportCsv'),
+  previewRetention: command('previewRetention'),
+  setRetention: command('setRetention'),
   on(event, listener) {
     if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event: ${event}`)
     const channel = eventChannel(event)

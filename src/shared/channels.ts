@@ -20,6 +20,8 @@ export const COMMAND_NAMES = [
   'getAlerts',
   'kpiSnapshot',
   'exportCsv',
+  'previewRetention',
+  'setRetention',
 ] as const
 export type CommandName = (typeof COMMAND_NAMES)[number]
 

@@ -2,6 +2,12 @@ import { z } from 'zod'
 import type { CommandName, EventName } from './channels'
 import type { KpiSnapshot } from './kpi'
 import type { Alert, PipelineStatus, SourceKind } from './status'
+import {
+  retentionSettingsSchema,
+  setRetentionSchema,
+  type RetentionApplied,
+  type RetentionPreview,
+} from './storage'
 import { symbolListSchema, symbolSchema } from './symbols'
 import type { Thresholds } from './thresholds'
 import { MAX_RANGE_MS, watchRequestSchema, type RunSpan, type WatchRequest } from './windows'
@@ -134,6 +140,10 @@ export const commandSchemas = {
   getAlerts: z.undefined(),
   kpiSnapshot: windowRequestSchema,
   exportCsv: exportRequestSchema,
+  /** what a change of retentionDays / diskBudgetGb would remove now; removes nothing */
+  previewRetention: retentionSettingsSchema,
+  /** saves the change, puts it in force and runs retention now, removing only the previewed days */
+  setRetention: setRetentionSchema,
 } as const satisfies Record<CommandName, z.ZodType>
 
 export type CommandRequest<K extends CommandName> = z.infer<(typeof commandSchemas)[K]>
@@ -202,6 +212,8 @@ export interface CommandResponses {
   kpiSnapshot: KpiSnapshot
   /** null: the user closed the save dialog without choosing a file */
   exportCsv: ExportResult | null
+  previewRetention: RetentionPreview
+  setRetention: RetentionApplied
 }
 
 /** Pushed from main: throttled status and snapshots, alerts as they rise and clear, settings as they change. */

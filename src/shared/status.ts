@@ -1,3 +1,5 @@
+import type { StorageStatus } from './storage'
+
 /** What the pipeline reports about itself: the status line of the CLI and the status bar of the UI. */
 
 export type SourceKind = 'finnhub' | 'demo' | 'replay'
@@ -34,14 +36,31 @@ export interface PipelineStatus {
   rates: { received: number; written: number }
   /** Kafka records not yet committed by the writer; null until known */
   lag: number | null
+  /** the writer's lag against what the topic keeps; null until known */
+  backlog: TopicBacklog | null
   /** Finnhub's error frames, newest last (at most 20); `symbol` when the message names one */
   feedErrors: FeedError[]
   /** the Kafka → PostgreSQL writer's health, as its supervisor sees it */
   consumer: ConsumerHealth
   kafka: { bootstrap: string; managed: boolean; topic: string }
   postgres: { target: string; embedded: boolean }
+  /** disk use, measured every minute and after each retention run; null until first measured */
+  storage: StorageStatus | null
   /** ms epoch */
   at: number
+}
+
+/**
+ * The writer's backlog against the topic's size limit: retention.bytes applies per partition, and
+ * beyond it Kafka deletes the oldest records whether the writer has read them or not.
+ */
+export interface TopicBacklog {
+  /** records not yet committed on the partition furthest behind */
+  partitionLag: number
+  /** estimated bytes a record takes in the log; null before the writer has read any */
+  recordBytes: number | null
+  /** the topic's retention.bytes per partition; null when unlimited or not known */
+  retentionBytes: number | null
 }
 
 export type ConsumerState = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed'
@@ -76,6 +95,7 @@ export const ALERT_RULES = [
   'rejects',
   'drops',
   'feed',
+  'kafka_backlog',
   'notice',
 ] as const
 export type AlertRule = (typeof ALERT_RULES)[number]

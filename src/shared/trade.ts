@@ -14,8 +14,14 @@ export const finnhubTradeSchema = z.object({
   // 0 is legal: FX and crypto price updates carry no volume.
   v: z.number().finite().nonnegative(),
   // PostgreSQL text cannot hold NUL: such a code would fail the whole batch's insert, again and again.
+  // Codes are stored as one text separated by spaces (sql/013), so a code is one non-empty word.
   c: z
-    .array(z.string().refine((s) => !s.includes('\u0000'), 'condition codes must not contain NUL'))
+    .array(
+      z
+        .string()
+        .refine((s) => !s.includes('\u0000'), 'condition codes must not contain NUL')
+        .refine((s) => /^\S+$/.test(s), 'a condition code is one word: not empty, no spaces'),
+    )
     .nullish(),
 })
 

@@ -2,7 +2,8 @@
 // producer would, run a writer until its group has committed everything, recreate a topic.
 import type { Kafka, ProducerRecord } from 'kafkajs'
 import { ensureTopic } from '../../src/main/kafka/topics'
-import { consumerLag, TradeConsumer, type ConsumerStats } from '../../src/main/pipeline/consumer'
+import { TradeConsumer, type ConsumerStats } from '../../src/main/pipeline/consumer'
+import { consumerLag } from '../../src/main/pipeline/consumer-lag'
 import { TradeProducer } from '../../src/main/pipeline/producer'
 import type { FinnhubTrade } from '../../src/shared/trade'
 import { waitFor, type Harness } from './harness'

@@ -30,19 +30,17 @@ const TRADES: [string, number, number, number, number, number][] = [
 ]
 
 export async function insertTrades(pool: pg.Pool): Promise<void> {
-  const rows = TRADES.map(([symbol, dt, price, volume, r, w], i) => {
+  const rows = TRADES.map(([symbol, dt, price, volume, r, w]) => {
     const t = T0 + dt
-    return { symbol, price, volume, t, rcv: t + r, con: t + r + 10, wrt: t + r + 10 + w, off: i }
+    return { symbol, price, volume, t, rcv: t + r, con: t + r + 10, wrt: t + r + 10 + w }
   })
   const ms = (col: string): string => `timestamptz 'epoch' + ${col} * interval '1 millisecond'`
   await pool.query(
-    `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at, kafka_topic, kafka_partition, kafka_offset)
-     SELECT s, p, v, ${ms('t')}, ${ms('rcv')}, ${ms('con')}, ${ms('wrt')}, 'kpi', 0, off
-     FROM unnest($1::text[], $2::float8[], $3::float8[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[], $8::bigint[])
-       AS x(s, p, v, t, rcv, con, wrt, off)`,
-    (['symbol', 'price', 'volume', 't', 'rcv', 'con', 'wrt', 'off'] as const).map((k) =>
-      rows.map((row) => row[k]),
-    ),
+    `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at, kafka_topic, kafka_partition)
+     SELECT s, p, v, ${ms('t')}, ${ms('rcv')}, ${ms('con')}, ${ms('wrt')}, 'kpi', 0
+     FROM unnest($1::text[], $2::float8[], $3::float8[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
+       AS x(s, p, v, t, rcv, con, wrt)`,
+    (['symbol', 'price', 'volume', 't', 'rcv', 'con', 'wrt'] as const).map((k) => rows.map((row) => row[k])),
   )
 }
 

@@ -45,10 +45,12 @@ function status(over: Partial<PipelineStatus> = {}): PipelineStatus {
     },
     rates: { received: 0, written: 0 },
     lag: 0,
+    backlog: null,
     feedErrors: [],
     consumer: { state: 'running', lastBatchAt: null, lastError: null, restarts: 0 },
     kafka: { bootstrap: '127.0.0.1:9092', managed: true, topic: 't' },
     postgres: { target: 'pg', embedded: true },
+    storage: null,
     at: NOW,
     ...over,
   }
@@ -272,6 +274,47 @@ describe('evaluateAlerts', () => {
       }
       expect(rules(input({ status: status({ source: null }) }))).toEqual([])
     })
+  })
+})
+
+describe('the Kafka backlog rule', () => {
+  const MiB = 1024 ** 2
+  const backlog = (partitionLag: number, over: Partial<PipelineStatus['backlog']> = {}): AlertInput =>
+    input({
+      status: status({ backlog: { partitionLag, recordBytes: 128, retentionBytes: 64 * MiB, ...over } }),
+    })
+  const found = (i: AlertInput) => evaluateAlerts(i).filter((c) => c.rule === 'kafka_backlog')
+
+  it('is quiet below half of what a partition keeps', () => {
+    // 262,143 records of 128 bytes: just under 32 MiB of a 64 MiB partition
+    expect(found(backlog(262_143))).toEqual([])
+    expect(found(backlog(0))).toEqual([])
+  })
+
+  it('warns from half, naming the records, the bytes and the limit; an error from 80 %', () => {
+    expect(found(backlog(262_144))).toEqual([
+      {
+        rule: 'kafka_backlog',
+        level: 'warn',
+        message:
+          'Kafka backlog: the writer is 262144 records (~33.6 MB) behind on a partition, 50 % of the ' +
+          '67.1 MB it keeps (retention.bytes); beyond that Kafka deletes records not yet written',
+      },
+    ])
+    expect(found(backlog(420_000))[0]).toMatchObject({
+      level: 'error',
+      message: expect.stringContaining('80 %'),
+    })
+  })
+
+  it('says nothing when a size is unknown or the topic is unlimited', () => {
+    expect(found(backlog(10_000_000, { recordBytes: null }))).toEqual([])
+    expect(found(backlog(10_000_000, { retentionBytes: null }))).toEqual([])
+    expect(found(input({ status: status({ backlog: null }) }))).toEqual([])
+  })
+
+  it('clears with the rest when the pipeline stops', () => {
+    expect(found({ ...backlog(10_000_000), running: false })).toEqual([])
   })
 })
 

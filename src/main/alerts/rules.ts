@@ -1,6 +1,7 @@
 import type { KpiSnapshot } from '../../shared/kpi'
 import type { AlertLevel, AlertRule, PipelineStatus } from '../../shared/status'
 import type { Thresholds } from '../../shared/thresholds'
+import { formatBytes } from '../../shared/storage'
 
 /**
  * The alert conditions as pure functions of what the core already knows: the status, the
@@ -38,6 +39,7 @@ export const CONDITION_RULES = [
   'rejects',
   'drops',
   'feed',
+  'kafka_backlog',
 ] as const satisfies readonly AlertRule[]
 
 const MINUTE_MS = 60_000
@@ -57,6 +59,7 @@ export function evaluateAlerts(input: AlertInput): AlertCondition[] {
     ...rejects(input),
     ...drops(input),
     ...feed(input),
+    ...kafkaBacklog(input),
   ]
 }
 
@@ -186,6 +189,33 @@ function feed({ status }: AlertInput): AlertCondition[] {
   const detail = src.detail ?? src.state
   const tries = src.reconnects > 0 ? ` (${src.reconnects} reconnects so far)` : ''
   return [{ rule: 'feed', level: 'error', message: `Feed disconnected: ${detail}${tries}` }]
+}
+
+/** Share of retention.bytes at which the writer's backlog warns, and at which it is an error. */
+export const BACKLOG_WARN_SHARE = 0.5
+export const BACKLOG_ERROR_SHARE = 0.8
+
+/**
+ * The writer's lag near what the topic keeps: size retention deletes the oldest segments of a
+ * partition beyond retention.bytes, read or not, so a backlog that reaches it loses records. The
+ * bytes are an estimate (records behind × the mean record's size in the log); warn at half.
+ */
+function kafkaBacklog({ status }: AlertInput): AlertCondition[] {
+  const b = status.backlog
+  if (!b || b.recordBytes === null || b.retentionBytes === null) return []
+  const bytes = b.partitionLag * b.recordBytes
+  const share = bytes / b.retentionBytes
+  if (share < BACKLOG_WARN_SHARE) return []
+  return [
+    {
+      rule: 'kafka_backlog',
+      level: share >= BACKLOG_ERROR_SHARE ? 'error' : 'warn',
+      message:
+        `Kafka backlog: the writer is ${b.partitionLag} records (~${formatBytes(bytes)}) behind on a ` +
+        `partition, ${Math.round(share * 100)} % of the ${formatBytes(b.retentionBytes)} it keeps ` +
+        `(retention.bytes); beyond that Kafka deletes records not yet written`,
+    },
+  ]
 }
 
 /**

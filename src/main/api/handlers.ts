@@ -13,7 +13,9 @@ import { Pipeline } from '../pipeline/pipeline'
 import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
 import { redactUrl } from '../log/redact'
+import { clusterDirOf } from '../postgres/embedded'
 import type { Services } from '../services'
+import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
 import { AlertMonitor } from './alert-monitor'
 import { createChoices } from './choices'
@@ -110,9 +112,11 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
     rates: { received: 0, written: 0 },
     lag: null,
+    backlog: null,
     feedErrors: [],
     consumer: { state: 'stopped', lastBatchAt: null, lastError: null, restarts: 0 },
     ...describe,
+    storage: services.storage.status(),
     at: Date.now(),
   })
   const status = (): PipelineStatus => pipeline?.status() ?? idleStatus()
@@ -135,6 +139,29 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   })
   alerts.onChange((a) => events.emit('alert', a))
   services.onNotice((n) => alerts.notice(n.level, n.message, n.at)) // broker or PostgreSQL died, restarted
+  // A running pipeline carries the newest disk use in its next tick; a stopped one has no ticks.
+  services.storage.onMeasured(() => {
+    if (!running()) events.emit('status', status())
+  })
+  // The managed broker's topic follows the disk budget: at each start (below) and when the user
+  // changes the budget while the pipeline runs.
+  const budgetGb = (): number | undefined => {
+    const bytes = services.storage.policy()?.budgetBytes
+    return bytes ? bytes / 1e9 : settings.diskBudgetGb
+  }
+  services.storage.onPolicyChange((policy) => {
+    const gb = policy.budgetBytes === null ? undefined : policy.budgetBytes / 1e9
+    if (gb === undefined || !pipeline || !running()) return
+    pipeline
+      .applyDiskBudget(gb)
+      .catch((err: unknown) =>
+        alerts.notice(
+          'warn',
+          `The topic could not follow the new disk budget: ${(err as Error).message}`,
+          Date.now(),
+        ),
+      )
+  })
 
   // Exports hold a pooled connection each while they stream; the exporter caps how many run.
   const exporter = new CsvExporter(db.pool, { defaultSymbols: () => next.symbols })
@@ -164,15 +191,21 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       kafka: services.kafka,
       pool: db.pool,
       connection: services.kafkaConnection,
-      database: { url: db.url, schema: db.schema },
+      database: {
+        url: db.url,
+        schema: db.schema,
+        diskDir: db.embedded ? clusterDirOf(settings.dataDir) : undefined,
+      },
       source,
       topic: settings.topic,
       partitions: settings.partitions,
       groupId: settings.groupId,
       role: settings.role,
       bufferCapacity: settings.bufferCapacity,
+      diskBudgetGb: budgetGb(),
       recordFile: settings.recordFile,
       describe,
+      storage: () => services.storage.status(),
     })
     p.onStatus((s) => {
       if (s.lag !== null) lag.add(s.at, s.lag)
@@ -245,6 +278,23 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
 
     async kpiSnapshot(req) {
       return kpiSnapshot(db.pool, req)
+    },
+
+    async previewRetention(req) {
+      return services.storage.preview(req)
+    },
+
+    async setRetention({ previewed, ...change }) {
+      try {
+        // Saved first, then in force: a change that cannot be saved is refused, not lost at restart.
+        const applied = await services.storage.apply(change, previewed, async (c) => {
+          await store?.update(c)
+        })
+        events.emit('status', status())
+        return applied
+      } catch (err) {
+        throw err instanceof StorageChangeError ? new ApiRequestError(err.message, 'previewed') : err
+      }
     },
 
     async exportCsv(req) {

@@ -46,13 +46,7 @@ export function tradesCopyQuery(q: TradesQuery, escape: (s: string) => string): 
     throw new RangeError('from/to must be ms epochs')
   const where = [`traded_at >= ${at(q.from)}`, `traded_at < ${at(q.to)}`]
   if (q.symbols && q.symbols.length > 0) where.push(`symbol IN (${q.symbols.map(escape).join(', ')})`)
-  const cols = [
-    'symbol',
-    'price',
-    'volume',
-    `array_to_string(conditions, ' ')`,
-    ...TRADE_COLUMNS.slice(4).map(stamp),
-  ]
+  const cols = ['symbol', 'price', 'volume', 'conditions', ...TRADE_COLUMNS.slice(4).map(stamp)]
   return `COPY (SELECT ${cols.join(', ')} FROM trades WHERE ${where.join(' AND ')} ORDER BY traded_at, trade_key) TO STDOUT`
 }
 

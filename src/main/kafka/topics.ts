@@ -1,4 +1,5 @@
 import type { Admin, ConfigResourceTypes, Kafka } from 'kafkajs'
+import { applyTopicSize, partitionRetentionBytes, topicRetentionBytes, topicSizeConfig } from './topic-size'
 
 // kafkajs's ConfigResourceTypes.TOPIC. Its enums exist only on the CommonJS export object, which
 // Node's ESM loader (tsx, serve) cannot import by name.
@@ -7,12 +8,23 @@ const TOPIC_RESOURCE = 2 as ConfigResourceTypes
 export interface EnsureTopicOptions {
   /** How long to wait for every partition to have a leader; default 30 s. */
   timeoutMs?: number
+  /** size the topic from this disk budget (topic-size.ts) instead of TOPIC_CONFIG's fixed 1 GiB */
+  diskBudgetGb?: number
+  /**
+   * The topic is Tickflow's (on the broker Tickflow runs): an existing one is resized to the
+   * budget too. Someone else's topic is only warned about.
+   */
+  owned?: boolean
 }
 
 export interface EnsureTopicResult {
   created: boolean
   /** an existing topic's settings that put records at risk, in words */
   warnings: string[]
+  /** what an existing topic of ours had changed to fit the budget, "name: old → new" */
+  resized: string[]
+  /** retention.bytes per partition as the broker has it now; null when unlimited or not told */
+  retentionBytes: number | null
 }
 
 /**
@@ -127,10 +139,15 @@ export async function ensureTopic(
         const { replicationFactor, configs } = topicReplication(
           (await admin.describeCluster()).brokers.length,
         )
-        const configEntries = Object.entries({ ...TOPIC_CONFIG, ...configs }).map(([name, value]) => ({
-          name,
-          value,
-        }))
+        const size = opts.diskBudgetGb
+          ? topicSizeConfig(partitionRetentionBytes(opts.diskBudgetGb, partitions))
+          : {}
+        const configEntries = Object.entries({ ...TOPIC_CONFIG, ...size, ...configs }).map(
+          ([name, value]) => ({
+            name,
+            value,
+          }),
+        )
         await admin.createTopics({
           topics: [{ topic, numPartitions: partitions, replicationFactor, configEntries }],
           waitForLeaders: false,
@@ -145,7 +162,44 @@ export async function ensureTopic(
       await new Promise((r) => setTimeout(r, 100))
     }
     const warning = created ? null : await checkRetention(admin, topic)
-    return { created, warnings: warning ? [warning] : [] }
+    const resized =
+      !created && opts.owned && opts.diskBudgetGb
+        ? (await resizeToBudget(admin, topic, opts.diskBudgetGb)).changed
+        : []
+    const retentionBytes = await topicRetentionBytes(admin, topic).catch(() => null)
+    return { created, warnings: warning ? [warning] : [], resized, retentionBytes }
+  } finally {
+    await admin.disconnect()
+  }
+}
+
+/** An existing topic of ours sized to the budget, over the partitions it really has. */
+export async function resizeToBudget(
+  admin: Admin,
+  topic: string,
+  diskBudgetGb: number,
+): Promise<{ retentionBytes: number; changed: string[] }> {
+  const meta = await admin.fetchTopicMetadata({ topics: [topic] })
+  const partitions = meta.topics.find((t) => t.name === topic)?.partitions.length ?? 0
+  if (partitions < 1) throw new Error(`topic ${topic} has no partitions`)
+  const retentionBytes = partitionRetentionBytes(diskBudgetGb, partitions)
+  const { changed } = await applyTopicSize(admin, topic, retentionBytes)
+  return { retentionBytes, changed }
+}
+
+/**
+ * Resizes our topic to a disk budget that changed while running: call it after a live edit of the
+ * budget. Returns the new retention.bytes per partition and what changed.
+ */
+export async function applyDiskBudget(
+  kafka: Kafka,
+  topic: string,
+  diskBudgetGb: number,
+): Promise<{ retentionBytes: number; changed: string[] }> {
+  const admin = kafka.admin()
+  await admin.connect()
+  try {
+    return await resizeToBudget(admin, topic, diskBudgetGb)
   } finally {
     await admin.disconnect()
   }

@@ -21,8 +21,8 @@ describe('kpi_snapshot on rollups', () => {
     for (let k = 0; k < 6; k++) {
       await db.pool.query(
         `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at,
-                             kafka_topic, kafka_partition, kafka_offset)
-         SELECT 'S' || (h % 6), 50 + (h % 997) / 10.0, (h % 13) / 8.0, t, r, c, c + (h % 41) * interval '1 ms', 'x', h % 3, i
+                             kafka_topic, kafka_partition)
+         SELECT 'S' || (h % 6), 50 + (h % 997) / 10.0, (h % 13) / 8.0, t, r, c, c + (h % 41) * interval '1 ms', 'x', h % 3
          FROM (SELECT i, h, ${ms(TS)} + (i * 7) * interval '1 ms' AS t,
                       ${ms(TS)} + (i * 7) * interval '1 ms' + floor(exp((h % 1000) / 110.0)) * interval '1 ms' AS r,
                       ${ms(TS)} + (i * 7 + h % 23) * interval '1 ms' + floor(exp((h % 1000) / 110.0)) * interval '1 ms' AS c

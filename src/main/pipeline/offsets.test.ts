@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { lagOf, nextOffset } from './offsets'
+import { lagOf, nextOffset, partitionLagsOf } from './offsets'
 
 describe('offset bookkeeping', () => {
   it('commits the offset after the last one written', () => {
@@ -25,5 +25,17 @@ describe('offset bookkeeping', () => {
       ),
     ).toBe(10n + 40n)
     expect(lagOf(ends, new Map())).toBe(100n + 40n + 7n)
+  })
+
+  it('gives each partition its own lag, never below zero', () => {
+    const ends = [
+      { partition: 0, high: '100', low: '0' },
+      { partition: 1, high: '50', low: '10' },
+    ]
+    // a commit past the end (a recreated topic) is no negative lag
+    expect(partitionLagsOf(ends, new Map([[0, 120n]]))).toEqual([
+      { partition: 0, lag: 0n },
+      { partition: 1, lag: 40n },
+    ])
   })
 })

@@ -10,12 +10,18 @@ export function lagOf(
   ends: { partition: number; high: string; low: string }[],
   committed: Map<number, bigint>,
 ): bigint {
-  let lag = 0n
-  for (const e of ends) {
+  return partitionLagsOf(ends, committed).reduce((sum, p) => sum + p.lag, 0n)
+}
+
+/** The lag of each partition (retention applies per partition, so the furthest behind matters). */
+export function partitionLagsOf(
+  ends: { partition: number; high: string; low: string }[],
+  committed: Map<number, bigint>,
+): { partition: number; lag: bigint }[] {
+  return ends.map((e) => {
     const c = committed.get(e.partition)
     const from = c === undefined || c < 0n ? BigInt(e.low) : c
     const d = BigInt(e.high) - from
-    if (d > 0n) lag += d
-  }
-  return lag
+    return { partition: e.partition, lag: d > 0n ? d : 0n }
+  })
 }

@@ -4,11 +4,13 @@ import type { AlertLevel, FeedError, PipelineState, PipelineStatus } from '../..
 import type { RunSpan } from '../../shared/windows'
 import { Emitter } from '../base/emitter'
 import { settlesWithin } from '../base/time-limit'
-import { ensureTopic } from '../kafka/topics'
+import { applyDiskBudget, ensureTopic } from '../kafka/topics'
 import { createKafka, type KafkaConnection } from '../kafka/client'
 import { appLog, logListenerError } from '../log/logger'
 import { maskSecrets } from '../log/redact'
-import { consumerLag, NO_CONSUMER_STATS } from './consumer'
+import { DEFAULT_DISK_BUDGET_GB } from '../postgres/retention-plan'
+import { NO_CONSUMER_STATS, recordBytesOf } from './consumer'
+import { consumerLags } from './consumer-lag'
 import { clusterChange, pinCluster } from './cluster-pin'
 import { ConsumerJoin, NO_CONSUMER_HEALTH } from './consumer-join'
 import { ConsumerThread } from './consumer-thread'
@@ -37,7 +39,8 @@ export interface PipelineOptions {
    * cluster `kafka` reported at start: `connection.clusterId` if set, else whatever answered.
    */
   connection: KafkaConnection
-  database: { url: string; schema: string }
+  /** diskDir: the embedded cluster's directory, named when its disk is full; none for an external server */
+  database: { url: string; schema: string; diskDir?: string }
   source: TradeSource
   topic: string
   partitions: number
@@ -45,9 +48,13 @@ export interface PipelineOptions {
   /** which half this process runs (role.ts); default 'all' */
   role?: PipelineRole
   bufferCapacity: number
+  /** sizes a topic on the broker Tickflow runs (kafka/topic-size.ts); default DEFAULT_DISK_BUDGET_GB */
+  diskBudgetGb?: number
   /** also record every received frame to this JSONL file */
   recordFile?: string
   describe: { kafka: PipelineStatus['kafka']; postgres: PipelineStatus['postgres'] }
+  /** the latest disk use, measured elsewhere on a timer of its own (never per status) */
+  storage?: () => PipelineStatus['storage']
   statusIntervalMs?: number
   /** no batch for this long while records wait: the consumer is restarted (default 30 s) */
   consumerStallMs?: number
@@ -79,6 +86,9 @@ export class Pipeline {
   private state: PipelineState = 'stopped'
   private detail: string | null = null
   private lag: number | null = null
+  private maxPartitionLag: number | null = null
+  /** the topic's retention.bytes per partition, as ensureTopic found or made it */
+  private retentionBytes: number | null = null
   private timer: NodeJS.Timeout | null = null
   private last = { at: Date.now(), received: 0, written: 0 }
   private rates = { received: 0, written: 0 }
@@ -130,8 +140,19 @@ export class Pipeline {
     try {
       const where = this.opts.describe.kafka.bootstrap
       this.clusterId = await pinCluster(this.opts.kafka, this.opts.connection.clusterId, where)
-      const topic = await ensureTopic(this.kafka, this.opts.topic, this.opts.partitions)
+      // The broker Tickflow runs keeps its log in the data dir, under the disk budget: its topic is
+      // sized to it. A cluster of someone else's is not ours to size, nor is its disk in the budget.
+      const owned = this.opts.describe.kafka.managed
+      const topic = await ensureTopic(this.kafka, this.opts.topic, this.opts.partitions, {
+        diskBudgetGb: owned ? (this.opts.diskBudgetGb ?? DEFAULT_DISK_BUDGET_GB) : undefined,
+        owned,
+      })
       for (const w of topic.warnings) this.alert('warn', w)
+      if (topic.resized.length > 0)
+        appLog('pipeline').info(
+          `topic ${this.opts.topic} sized to the disk budget: ${topic.resized.join(', ')}`,
+        )
+      this.retentionBytes = topic.retentionBytes
       await this.admin.connect()
       const parts = roleParts(this.role)
       if (parts.writer) {
@@ -143,6 +164,7 @@ export class Pipeline {
               topic: this.opts.topic,
               groupId: this.opts.groupId,
               concurrency: this.opts.partitions,
+              diskDir: this.opts.database.diskDir,
             },
             stallMs: this.opts.consumerStallMs,
           },
@@ -196,6 +218,19 @@ export class Pipeline {
     this.setState('stopped', null)
   }
 
+  /**
+   * Resizes the topic to a disk budget changed while running (a live settings edit calls this);
+   * only the broker Tickflow runs. Returns the new retention.bytes per partition, null if not ours.
+   */
+  async applyDiskBudget(diskBudgetGb: number): Promise<number | null> {
+    if (!this.opts.describe.kafka.managed) return null
+    const { retentionBytes, changed } = await applyDiskBudget(this.kafka, this.opts.topic, diskBudgetGb)
+    if (changed.length > 0)
+      appLog('pipeline').info(`topic ${this.opts.topic} sized to the disk budget: ${changed.join(', ')}`)
+    this.retentionBytes = retentionBytes
+    return retentionBytes
+  }
+
   /** When this run started, and stopped unless it still runs; null before start(). */
   run(): RunSpan | null {
     return this.span && { ...this.span }
@@ -207,9 +242,11 @@ export class Pipeline {
     for (;;) {
       const produced = this.producer.stats().produced
       try {
-        this.lag = await consumerLag(this.admin, this.opts.groupId, this.opts.topic)
+        const lags = await consumerLags(this.admin, this.opts.groupId, this.opts.topic)
+        this.lag = lags.lag
+        this.maxPartitionLag = lags.maxPartitionLag
       } catch {
-        this.lag = null
+        this.lag = this.maxPartitionLag = null
       }
       if (this.lag === 0 && this.producer.stats().produced === produced) return true
       if (Date.now() >= deadline) return false
@@ -239,10 +276,19 @@ export class Pipeline {
       },
       rates: { ...this.rates },
       lag: this.lag,
+      backlog:
+        this.maxPartitionLag === null
+          ? null
+          : {
+              partitionLag: this.maxPartitionLag,
+              recordBytes: recordBytesOf(c),
+              retentionBytes: this.retentionBytes,
+            },
       feedErrors: [...this.feedErrors],
       consumer: this.consumer?.health() ?? { ...NO_CONSUMER_HEALTH },
       kafka: this.opts.describe.kafka,
       postgres: this.opts.describe.postgres,
+      storage: this.opts.storage?.() ?? null,
       at: Date.now(),
     }
   }
@@ -317,7 +363,9 @@ export class Pipeline {
         const where = this.opts.describe.kafka.bootstrap
         const wrong = this.clusterId ? await clusterChange(this.admin, this.clusterId, where) : null
         if (wrong) return this.wrongCluster(wrong)
-        this.lag = await consumerLag(this.admin, this.opts.groupId, this.opts.topic)
+        const lags = await consumerLags(this.admin, this.opts.groupId, this.opts.topic)
+        this.lag = lags.lag
+        this.maxPartitionLag = lags.maxPartitionLag
       } catch {
         // lag is informative only; a broker hiccup shows as unknown
       } finally {

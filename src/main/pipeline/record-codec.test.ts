@@ -92,6 +92,9 @@ describe('record codec', () => {
     ['{"s":"AAPL","p":171,"t":1700000000000,"v":-1}', 'v'],
     ['{"s":"AAPL","p":171,"t":99999999999999,"v":1}', 'after 2100'],
     ['{"s":"AAPL","p":171,"t":1700000000000,"v":1,"c":["1\\u0000"]}', 'NUL'],
+    // conditions are stored as one space-separated text (sql/013): a code must be one word
+    ['{"s":"AAPL","p":171,"t":1700000000000,"v":1,"c":["1 2"]}', 'one word'],
+    ['{"s":"AAPL","p":171,"t":1700000000000,"v":1,"c":["12",""]}', 'one word'],
   ])('rejects %s with a reason and its Kafka coordinates', (value, reasonPart) => {
     const d = decodeRecord('trades', 1, msg(value, '1', '42'), 5)
     expect(d.ok).toBe(false)

@@ -20,14 +20,16 @@ export interface WriteResult {
 // A trade's identity is its tf_id, or for a record without one trade_fallback_id() of its
 // coordinates, stamp and content (sql/007); trade_key() stores it as 64 bits (sql/010). Both in SQL,
 // so the migrations' backfills name older rows the same way. ON CONFLICT on (traded_at, trade_key)
-// makes a redelivered or resent trade a no-op: it carries the same trade time. A statement trigger
-// (sql/004) adds the rows it really inserted to the KPI rollups, inside this same transaction.
+// makes a redelivered or resent trade a no-op: it carries the same trade time. The offset only
+// names another producer's record and is not stored; conditions are stored as one text, separated
+// by spaces (sql/013). A statement trigger (sql/004) adds the rows it really inserted to the KPI
+// rollups, inside this same transaction.
 const INSERT_TRADES = `
 INSERT INTO trades (trade_key, symbol, price, volume, conditions, traded_at, received_at, consumed_at,
-                    written_at, kafka_topic, kafka_partition, kafka_offset)
+                    written_at, kafka_topic, kafka_partition)
 SELECT trade_key(coalesce(i, trade_fallback_id($3, part, off, ts, s, t::bigint, p, v, c))),
-       s, p, v, c, to_timestamp(t / 1000.0), to_timestamp(r / 1000.0), to_timestamp(k / 1000.0),
-       to_timestamp($2 / 1000.0), $3, part, off
+       s, p, v, coalesce(array_to_string(c, ' '), ''), to_timestamp(t / 1000.0), to_timestamp(r / 1000.0),
+       to_timestamp(k / 1000.0), to_timestamp($2 / 1000.0), $3, part
 FROM json_to_recordset($1::json)
   AS u(i text, ts bigint, s text, p float8, v float8, c text[], t float8, r float8, k float8, part int, off bigint)
 ON CONFLICT (traded_at, trade_key) DO NOTHING`

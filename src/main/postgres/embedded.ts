@@ -142,10 +142,15 @@ async function ensureDatabase(url: string): Promise<void> {
   }
 }
 
+/** Where the cluster of a data dir lives: <dataDir>/postgres. */
+export function clusterDirOf(dataDir: string): string {
+  return path.join(path.resolve(dataDir), 'postgres')
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
   const progress = opts.onProgress ?? ((): void => {})
   const dataDir = path.resolve(opts.dataDir)
-  const clusterDir = path.join(dataDir, 'postgres')
+  const clusterDir = clusterDirOf(dataDir)
   const passwordFile = path.join(dataDir, 'postgres.password')
   const bin = await binaries()
   await fs.mkdir(dataDir, { recursive: true })

@@ -1,6 +1,8 @@
 import type { AlertLevel } from '../../shared/status'
+import { formatBytes } from '../../shared/storage'
 import type { Settings } from '../config'
 import { DAY_MS, dayOf } from './trade-days'
+import type { PrunedRollups } from './rollup-retention'
 
 /**
  * Which day partitions of trades retention removes: a pure choice, so that its rules (never today,
@@ -93,12 +95,6 @@ export function describeDrop(d: DaySize): string {
   return `${date} (${formatBytes(d.bytes)})`
 }
 
-export function formatBytes(n: number): string {
-  if (n >= GB) return `${(n / GB).toFixed(1)} GB`
-  if (n >= 1_000_000) return `${(n / 1_000_000).toFixed(1)} MB`
-  return `${Math.round(n / 1000)} kB`
-}
-
 export interface RetentionResult {
   /** the days dropped, oldest first, with how long each DROP transaction took */
   dropped: (DropChoice & { ms: number })[]
@@ -108,6 +104,8 @@ export interface RetentionResult {
   usedBytes: number
   /** bytes still over the budget after every past day was considered; 0 when within it */
   overBudgetBytes: number
+  /** rollup rows past their own retention, removed after the days (rollup-retention.ts) */
+  rollupsPruned?: PrunedRollups[]
 }
 
 /** What a run says in the log and the status, or null when it removed nothing and all is well. */

@@ -1,7 +1,14 @@
 import { lstat, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type pg from 'pg'
-import { chooseDaysToDrop, type RetentionPolicy, type RetentionResult } from './retention-plan'
+import {
+  chooseDaysToDrop,
+  type DaySize,
+  type DropChoice,
+  type RetentionPolicy,
+  type RetentionResult,
+} from './retention-plan'
+import { pruneRollups } from './rollup-retention'
 import { DAY_MS, forgetTradeDays } from './trade-days'
 
 /**
@@ -35,7 +42,7 @@ export async function diskUsage(paths: readonly string[]): Promise<number> {
 }
 
 /** The day partitions of trades and their sizes, as UTC day numbers. */
-export async function tradeDaySizes(pool: pg.Pool): Promise<{ day: number; bytes: number }[]> {
+export async function tradeDaySizes(pool: pg.Pool): Promise<DaySize[]> {
   // date - date is an integer: the day number, free of the driver's local-time Date parsing.
   const { rows } = await pool.query<{ day: number; bytes: number }>(
     `SELECT day - date '1970-01-01' AS day, bytes FROM trades_day_sizes()`,
@@ -78,6 +85,28 @@ export async function dropTradeDay(
   return detached !== null ? 'dropped' : 'absent'
 }
 
+/** What a run would remove now: the days, the data dir's bytes, and the choice over them. */
+export interface RetentionPlan {
+  days: DaySize[]
+  usedBytes: number
+  chosen: DropChoice[]
+}
+
+/**
+ * Measures and chooses, removing nothing: the first half of a run, and the Storage section's
+ * preview of a change (the same numbers and the same rules, so a preview names what a run removes).
+ */
+export async function planRetention(opts: {
+  pool: pg.Pool
+  policy: RetentionPolicy
+  ownedPaths: readonly string[]
+  nowMs?: number
+}): Promise<RetentionPlan> {
+  const nowMs = opts.nowMs ?? Date.now()
+  const [days, usedBytes] = await Promise.all([tradeDaySizes(opts.pool), diskUsage(opts.ownedPaths)])
+  return { days, usedBytes, chosen: chooseDaysToDrop({ days, nowMs, policy: opts.policy, usedBytes }) }
+}
+
 /** One retention pass: choose, drop, and make the writer forget the days it knew. */
 export async function runRetention(opts: {
   pool: pg.Pool
@@ -85,13 +114,21 @@ export async function runRetention(opts: {
   /** what of the data dir Tickflow owns: the embedded cluster, the managed broker's dir, the logs */
   ownedPaths: readonly string[]
   nowMs?: number
+  /** drop none but these days (a confirmed preview's); the others wait for the next run */
+  onlyDays?: ReadonlySet<number>
 }): Promise<RetentionResult> {
-  const nowMs = opts.nowMs ?? Date.now()
   // First what a run that died between detach and drop left behind (sql/011), before measuring.
   await opts.pool.query('SELECT trades_drop_detached()')
-  const [days, usedBytes] = await Promise.all([tradeDaySizes(opts.pool), diskUsage(opts.ownedPaths)])
-  const chosen = chooseDaysToDrop({ days, nowMs, policy: opts.policy, usedBytes })
-  const result: RetentionResult = { dropped: [], deferred: [], usedBytes, overBudgetBytes: 0 }
+  const { usedBytes, chosen: plan } = await planRetention(opts)
+  const only = opts.onlyDays
+  const chosen = only ? plan.filter((d) => only.has(d.day)) : plan
+  const result: RetentionResult = {
+    dropped: [],
+    deferred: [],
+    usedBytes,
+    overBudgetBytes: 0,
+    rollupsPruned: [],
+  }
   try {
     for (const d of chosen) {
       const t0 = performance.now()
@@ -105,6 +142,7 @@ export async function runRetention(opts: {
     // themselves: trade-days.ts.)
     if (chosen.length > 0) forgetTradeDays(opts.pool)
   }
+  result.rollupsPruned = await pruneRollups(opts.pool, opts.nowMs)
   if (opts.policy.budgetBytes !== null) {
     const freed = result.dropped.reduce((n, d) => n + d.bytes, 0)
     result.overBudgetBytes = Math.max(0, usedBytes - freed - opts.policy.budgetBytes)

@@ -18,6 +18,7 @@ describe('schema', () => {
     await db?.close()
   })
 
+  // The Kafka offset is not stored (sql/013); it only names the trade here.
   const insertTrade = (
     offset: number,
     symbol = 'AAPL',
@@ -25,11 +26,11 @@ describe('schema', () => {
   ): Promise<{ rowCount: number | null }> =>
     db.pool.query(
       `INSERT INTO trades (trade_key, symbol, price, volume, conditions, traded_at, received_at, consumed_at,
-                           written_at, kafka_topic, kafka_partition, kafka_offset)
-       VALUES (trade_key($3), $1, 171.46, 0, ARRAY['1','12'], ${ts(T)}, ${ts(T + 5)}, ${ts(T + 7)}, ${ts(T + 9)},
-               'trades', 2, $2)
+                           written_at, kafka_topic, kafka_partition)
+       VALUES (trade_key($2), $1, 171.46, 0, '1 12', ${ts(T)}, ${ts(T + 5)}, ${ts(T + 7)}, ${ts(T + 9)},
+               'trades', 2)
        ON CONFLICT (traded_at, trade_key) DO NOTHING`,
-      [symbol, offset, id],
+      [symbol, id],
     )
 
   it('stores a trade once per trade_id (ON CONFLICT DO NOTHING), not once per Kafka offset', async () => {
@@ -42,20 +43,23 @@ describe('schema', () => {
     const { rows } = await db.pool.query(
       `SELECT CASE trade_key WHEN trade_key('s.7') THEN 's.7' WHEN trade_key('s.8') THEN 's.8'
                              WHEN trade_key('other.7') THEN 'other.7' ELSE trade_key::text END AS id,
-              symbol, kafka_offset
+              symbol
        FROM trades WHERE kafka_partition = 2 ORDER BY 1`,
     )
     expect(rows).toEqual([
-      { id: 'other.7', symbol: 'AAPL', kafka_offset: 7 },
-      { id: 's.7', symbol: 'AAPL', kafka_offset: 7 },
-      { id: 's.8', symbol: 'AAPL', kafka_offset: 8 },
+      { id: 'other.7', symbol: 'AAPL' },
+      { id: 's.7', symbol: 'AAPL' },
+      { id: 's.8', symbol: 'AAPL' },
     ])
   })
 
   it('gives a row inserted without a trade_key a key of its own', async () => {
-    const insert = `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, kafka_topic, kafka_partition, kafka_offset)
-                    VALUES ('H', 1, 1, ${ts(T)}, now(), now(), 'by-hand', 0, 1) RETURNING trade_key::text AS k`
-    const a = (await db.pool.query<{ k: string }>(insert)).rows[0]!.k
+    const insert = `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, kafka_topic, kafka_partition)
+                    VALUES ('H', 1, 1, ${ts(T)}, now(), now(), 'by-hand', 0) RETURNING trade_key::text AS k, conditions`
+    const first = (await db.pool.query<{ k: string; conditions: string }>(insert)).rows[0]!
+    // No conditions given: none, as '' (sql/013), not NULL.
+    expect(first.conditions).toBe('')
+    const a = first.k
     const b = (await db.pool.query<{ k: string }>(insert)).rows[0]!.k
     // Named sql/<hex> from a sequence, as sql/007 named them, so two such rows in one ms both go in.
     expect(a).not.toBe(b)
@@ -80,14 +84,14 @@ describe('schema', () => {
           received_at: T + 5,
           consumed_at: T + 7,
           written_at: T + 9,
-          conditions: ['1', '12'],
+          conditions: '1 12',
         })
       }
       // Written in a non-UTC session as local text, read back as the same instant.
       await client.query(`SET TimeZone = 'Asia/Kolkata'`)
       await client.query(
-        `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at, kafka_topic, kafka_partition, kafka_offset)
-         VALUES ('X', 1, 1, '2024-01-02 15:30:00.123', now(), now(), now(), 'tz', 0, 1)`,
+        `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, written_at, kafka_topic, kafka_partition)
+         VALUES ('X', 1, 1, '2024-01-02 15:30:00.123', now(), now(), now(), 'tz', 0)`,
       )
       await client.query(`RESET TimeZone`)
       const { rows } = await client.query(`SELECT traded_at FROM trades WHERE kafka_topic = 'tz'`)
@@ -99,8 +103,8 @@ describe('schema', () => {
 
   it('keeps millisecond precision: sub-ms input rounds to the ms', async () => {
     await db.pool.query(
-      `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, kafka_topic, kafka_partition, kafka_offset)
-       VALUES ('Y', 1, 1, '2024-01-02 10:00:00.1234+00', '2024-01-02 10:00:00.1236+00', now(), 'prec', 0, 1)`,
+      `INSERT INTO trades (symbol, price, volume, traded_at, received_at, consumed_at, kafka_topic, kafka_partition)
+       VALUES ('Y', 1, 1, '2024-01-02 10:00:00.1234+00', '2024-01-02 10:00:00.1236+00', now(), 'prec', 0)`,
     )
     const { rows } = await db.pool.query(
       `SELECT traded_at, received_at, written_at, to_char(traded_at AT TIME ZONE 'UTC', 'US') AS us FROM trades WHERE kafka_topic = 'prec'`,

@@ -54,7 +54,14 @@ export async function acquirePidLock(path: string, what: string): Promise<() => 
   for (let attempt = 0; ; attempt++) {
     try {
       const fh = await open(path, 'wx')
-      await fh.writeFile(me)
+      try {
+        await fh.writeFile(me)
+      } catch (err) {
+        // A full disk: leave no open handle and no empty lock behind for the next attempt.
+        await fh.close().catch(() => undefined)
+        await rm(path, { force: true })
+        throw err
+      }
       await fh.close()
       return async () => {
         // Only our own lock: never one a later run took over.

@@ -25,7 +25,7 @@ const until = async (what: string, ok: () => boolean): Promise<void> => {
   throw new Error(`timed out waiting for ${what}`)
 }
 
-function setup(failLaunches = 0) {
+function setup(failLaunches = 0, explainDeath?: (p: FakeProcess) => Promise<string | null>) {
   const started: FakeProcess[] = []
   const notices: ServiceNotice[] = []
   let failures = failLaunches
@@ -40,6 +40,7 @@ function setup(failLaunches = 0) {
     },
     where: () => '127.0.0.1:9092',
     notify: (n) => notices.push(n),
+    explainDeath,
     backoff: { initialMs: 10, maxMs: 40, factor: 2, stableMs: 60_000 },
     random: () => 1,
   })
@@ -59,6 +60,17 @@ describe('ServiceSupervisor', () => {
     ])
     await sup.stop()
     expect(started[1]!.stopped).toBe(1)
+  })
+
+  it('adds what the service tells of a death (a full disk) to the exit status', async () => {
+    const { sup, started, notices } = setup(0, async (p) => (p.pid === 100 ? 'its disk is full' : null))
+    await sup.start()
+    started[0]!.kill()
+    await until('a restart', () => started.length === 2)
+    expect(notices[0]!.message).toBe(
+      'Kafka broker (pid 100) was killed by SIGKILL: its disk is full; restarting it in 0.0 s (restart 1)',
+    )
+    await sup.stop()
   })
 
   it('keeps trying, with a growing pause, while the restart fails', async () => {

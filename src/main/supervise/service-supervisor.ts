@@ -31,6 +31,8 @@ export interface ServiceSupervisorOptions<P extends SupervisedProcess> {
   /** where it listens, for the restart notice: "127.0.0.1:9092" */
   where(p: P): string
   notify(n: ServiceNotice): void
+  /** why it died, where the service can tell more than its exit status ("its disk is full: …") */
+  explainDeath?(p: P): Promise<string | null>
   backoff?: BackoffOptions
   random?: () => number
 }
@@ -92,6 +94,8 @@ export class ServiceSupervisor<P extends SupervisedProcess> {
   private async restart(dead: P, e: ExitInfo): Promise<void> {
     const { name } = this.opts
     let why = `${name} (pid ${dead.pid}) ${describeExit(e)}`
+    const more = await this.opts.explainDeath?.(dead).catch(() => null)
+    if (more) why += `: ${more}`
     // Releases what the dead process held here: its state file, exit hook and watchdog.
     await settlesWithin(dead.stop(), 10_000)
     while (!this.stopping) {

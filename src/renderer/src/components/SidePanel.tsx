@@ -4,10 +4,11 @@ import { useKeydown } from '../hooks/use-keydown'
 import { isFocusSymbolShortcut } from '../state/pipeline-view'
 import { ConnectionsSection } from './ConnectionsSection'
 import { SourceSection } from './SourceSection'
+import { StorageSection } from './StorageSection'
 import { SymbolsSection } from './SymbolsSection'
 import { ThresholdsSection } from './ThresholdsSection'
 
-/** The settings: symbols, thresholds, source and connections. Folds to a thin rail. */
+/** The settings: symbols, thresholds, source, storage and connections. Folds to a thin rail. */
 export function SidePanel(): React.JSX.Element {
   const collapsed = useDashboard((s) => s.sideCollapsed)
   const symbolInput = useRef<HTMLInputElement>(null)
@@ -43,6 +44,7 @@ export function SidePanel(): React.JSX.Element {
         <SymbolsSection inputRef={symbolInput} />
         <ThresholdsSection />
         <SourceSection />
+        <StorageSection />
         <ConnectionsSection />
       </div>
     </aside>

@@ -1,8 +1,9 @@
+import { describeStorage, formatDiskUse } from '../../../shared/storage'
 import { formatNumber } from '../format/format'
 import { useDashboard } from '../hooks/use-dashboard'
 import { useLocale } from '../hooks/use-locale'
 
-/** The feed and the pipeline's counters, in the user's number format. */
+/** The feed, the pipeline's counters in the user's number format, and the data dir's disk use. */
 export function StatusBar(): React.JSX.Element {
   const status = useDashboard((s) => s.status)
   const locale = useLocale()
@@ -13,6 +14,9 @@ export function StatusBar(): React.JSX.Element {
     ? `${source.kind} ${source.state}${source.reconnects > 0 ? ` · ${n(source.reconnects)} reconnects` : ''}`
     : 'idle'
   const c = status?.counters
+  const storage = status?.storage ?? null
+  const overBudget =
+    storage !== null && storage.diskBudgetGb !== null && storage.usedBytes > storage.diskBudgetGb * 1e9
 
   return (
     <footer className="status-bar" data-testid="status-bar">
@@ -50,6 +54,14 @@ export function StatusBar(): React.JSX.Element {
         value={n(c?.dropped)}
         raw={c?.dropped}
         warn={(c?.dropped ?? 0) > 0}
+      />
+      <Item
+        label="Disk"
+        testId="status-disk"
+        value={storage ? formatDiskUse(storage) : '–'}
+        raw={storage?.usedBytes}
+        title={storage ? describeStorage(storage).join('\n') : 'Not measured yet'}
+        warn={overBudget}
       />
     </footer>
   )
