@@ -118,3 +118,79 @@ describe('the renderer imports only shared, and the preload only shared', () => 
     expect(await layerErrors(file, source)).toEqual([])
   })
 })
+
+describe('base imports nothing of ours', () => {
+  it.each([
+    '../log/logger',
+    '../supervise/pid-lock',
+    '../pipeline/pipeline',
+    '../config',
+    '../../shared/status',
+  ])('src/main/base/x.ts may not import %s', async (source) => {
+    expect(await layerErrors('src/main/base/x.ts', source)).toHaveLength(1)
+  })
+
+  it.each([
+    ['src/main/base/x.ts', './emitter'],
+    ['src/main/base/x.ts', 'node:fs'],
+    ['src/main/log/x.ts', '../base/emitter'],
+    ['src/main/kpi/x.ts', '../base/emitter'],
+    ['src/main/shell/x.ts', '../base/time-limit'],
+    ['src/main/cli.ts', './base/data-dirs'],
+  ])('%s may import %s', async (file, source) => {
+    expect(await layerErrors(file, source)).toEqual([])
+  })
+})
+
+// One element per folder of main: a lower layer may not import a higher one, nor a domain a
+// domain it does not use today.
+describe('each folder of main imports only the layers below it', () => {
+  it.each([
+    ['src/main/log/x.ts', '../kafka/client'],
+    ['src/main/supervise/x.ts', '../kafka/client'],
+    ['src/main/kafka/x.ts', '../pipeline/pipeline'],
+    ['src/main/kafka/x.ts', '../postgres/database'],
+    ['src/main/postgres/x.ts', '../pipeline/pipeline'],
+    ['src/main/postgres/x.ts', '../kpi/snapshot'],
+    ['src/main/pipeline/x.ts', '../kpi/snapshot'],
+    ['src/main/pipeline/x.ts', '../settings/store'],
+    ['src/main/kpi/x.ts', '../postgres/thresholds'],
+    ['src/main/kpi/x.ts', '../pipeline/pipeline'],
+    ['src/main/alerts/x.ts', '../kpi/snapshot-hub'],
+    ['src/main/export/x.ts', '../pipeline/pipeline'],
+    ['src/main/settings/x.ts', '../postgres/database'],
+    ['src/main/config.ts', './services'],
+    ['src/main/config.ts', './postgres/database'],
+    ['src/main/services.ts', './api/handlers'],
+    ['src/main/services.ts', './pipeline/pipeline'],
+    ['src/main/server/x.ts', '../pipeline/pipeline'],
+    ['src/main/shell/x.ts', '../pipeline/pipeline'],
+    ['src/main/cli.ts', './kafka/client'],
+    // a file or folder with no element of its own gets only base, log and shared
+    ['src/main/x.ts', './services'],
+    ['src/main/newfolder/x.ts', '../pipeline/pipeline'],
+  ])('%s may not import %s', async (file, source) => {
+    expect(await layerErrors(file, source)).toHaveLength(1)
+  })
+
+  it.each([
+    ['src/main/supervise/x.ts', '../../shared/status'],
+    ['src/main/kafka/x.ts', '../supervise/pid-lock'],
+    ['src/main/kafka/x.ts', '../log/logger'],
+    ['src/main/postgres/x.ts', '../kafka/paths'],
+    ['src/main/postgres/x.ts', '../config'],
+    ['src/main/pipeline/x.ts', '../postgres/database'],
+    ['src/main/export/x.ts', '../kpi/snapshot'],
+    ['src/main/settings/x.ts', '../config'],
+    ['src/main/config.ts', './pipeline/role'],
+    ['src/main/services.ts', './supervise/service-supervisor'],
+    ['src/main/services.ts', './config'],
+    ['src/main/api/x.ts', '../services'],
+    ['src/main/server/x.ts', '../api/handlers'],
+    ['src/main/cli.ts', './services'],
+    // a test sets up what it tests with the real services beside it
+    ['src/main/kpi/x.test.ts', '../postgres/thresholds'],
+  ])('%s may import %s', async (file, source) => {
+    expect(await layerErrors(file, source)).toEqual([])
+  })
+})

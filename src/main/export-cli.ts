@@ -5,8 +5,8 @@ import { EXPORT_USAGE, parseExportArgs, type ExportCommand } from './export/cli-
 import { ExportArgError } from './export/export-args'
 import { CsvExporter } from './export/exporter'
 import { DEFAULT_LOG_LEVEL } from './log/levels'
-import { appLog, maskSecrets, openLog } from './log/logger'
-import { redactText, secretsOf } from './log/redact'
+import { appLog, openLog } from './log/logger'
+import { maskSecrets, redactText, secretsOf } from './log/redact'
 import { openDatabase } from './postgres/database'
 import { openSettingsStore } from './settings/store'
 

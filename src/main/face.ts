@@ -1,9 +1,9 @@
 import { join } from 'node:path'
 import { ZodError } from 'zod'
 import { describeSettingsError, envSecrets, parseFlags, resolveSettings, type Settings } from './config'
-import { defaultDataDir } from './kafka/paths'
-import { appLog, maskSecrets, openLog, type LogHandle } from './log/logger'
-import { redactText, secretsOf } from './log/redact'
+import { defaultDataDir } from './base/data-dirs'
+import { appLog, openLog, type LogHandle } from './log/logger'
+import { maskSecrets, redactText, secretsOf } from './log/redact'
 import { openSettingsStore, type SettingsStore } from './settings/store'
 
 export interface FaceOptions {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { resolveSettings, type SettingsInput } from '../../src/main/config'
 import { Pipeline } from '../../src/main/pipeline/pipeline'
 import type { TradeSource } from '../../src/main/pipeline/sources/source'
-import { redactUrl } from '../../src/main/postgres/database'
+import { redactUrl } from '../../src/main/log/redact'
 import { createServices, type ServiceNotice, type Services } from '../../src/main/services'
 
 /** A temp data dir the postgres OS user can enter (embedded PostgreSQL runs as it under root). */

@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process'
 import { readFile } from 'node:fs/promises'
-import { isProcessAlive } from '../../src/main/supervise/process-info'
+import { isProcessAlive } from '../../src/main/base/process-info'
 
 export interface StopOptions {
   /** the first signal; SIGKILL follows after graceMs. Default SIGKILL. */

@@ -1,4 +1,6 @@
 import type { Alert, AlertLevel, AlertRule } from '../../shared/status'
+import { Emitter } from '../base/emitter'
+import { logListenerError } from '../log/logger'
 import type { AlertCondition } from './rules'
 
 /** How many cleared alerts and notices list() keeps after the active ones. */
@@ -18,7 +20,8 @@ export class AlertBook {
   private readonly active = new Map<string, Alert>()
   /** oldest first; bounded */
   private history: Alert[] = []
-  private readonly listeners = new Set<(a: Alert) => void>()
+  // a broken listener (a closed socket) must not stop the others or the book
+  private readonly listeners = new Emitter<Alert>(logListenerError('alerts', 'alert'))
   private seq = 0
 
   constructor(private readonly historyLimit = ALERT_HISTORY_LIMIT) {}
@@ -81,8 +84,7 @@ export class AlertBook {
 
   /** Called for each raise, update, clear and notice. Returns the unsubscribe function. */
   onChange(listener: (a: Alert) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+    return this.listeners.on(listener)
   }
 
   private remember(alert: Alert): void {
@@ -91,12 +93,6 @@ export class AlertBook {
   }
 
   private emit(alert: Alert): void {
-    for (const l of this.listeners) {
-      try {
-        l(alert)
-      } catch {
-        // a broken listener (a closed socket) must not stop the others or the book
-      }
-    }
+    this.listeners.fire(alert)
   }
 }

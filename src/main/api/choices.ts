@@ -6,7 +6,7 @@ import { DEFAULT_THRESHOLDS, parseThreshold, type Thresholds } from '../../share
 import type { Settings } from '../config'
 import type { TradeSource } from '../pipeline/sources/source'
 import { getThresholds, setThreshold } from '../postgres/thresholds'
-import { serialize } from '../settings/serial'
+import { serialize } from '../base/serial'
 import type { SettingsPatch, SettingsStore } from '../settings/store'
 import { ApiRequestError } from './dispatch'
 

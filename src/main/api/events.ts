@@ -1,25 +1,21 @@
 import type { EventName, EventPayloads } from '../../shared/contract'
+import { Emitter } from '../base/emitter'
+import { logListenerError } from '../log/logger'
 
 type Listener<E extends EventName> = (payload: EventPayloads[E]) => void
 
 /** Pushed events for whichever faces are listening (Electron window, browser-mode sockets, CLI). */
 export class EventHub {
-  private readonly listeners = new Map<EventName, Set<Listener<EventName>>>()
+  // One emitter per event: one broken listener (a closed socket, say) must not starve the others.
+  private readonly emitters = new Map<EventName, Emitter<EventPayloads[EventName]>>()
 
   on<E extends EventName>(event: E, listener: Listener<E>): () => void {
-    let set = this.listeners.get(event)
-    if (!set) this.listeners.set(event, (set = new Set()))
-    set.add(listener as Listener<EventName>)
-    return () => set.delete(listener as Listener<EventName>)
+    let emitter = this.emitters.get(event)
+    if (!emitter) this.emitters.set(event, (emitter = new Emitter(logListenerError('api', event))))
+    return emitter.on(listener as Listener<EventName>)
   }
 
   emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {
-    for (const l of this.listeners.get(event) ?? []) {
-      try {
-        l(payload)
-      } catch {
-        // one broken listener (a closed socket, say) must not starve the others
-      }
-    }
+    this.emitters.get(event)?.fire(payload)
   }
 }

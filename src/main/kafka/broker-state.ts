@@ -1,8 +1,7 @@
-import { readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { readFile, rm } from 'node:fs/promises'
 import { z } from 'zod'
+import { writeFileAtomic } from '../base/atomic-file'
 import { acquirePidLock } from '../supervise/pid-lock'
-
-export { isProcessAlive, parseProcState, processCommandLine } from '../supervise/process-info'
 
 /** What a detached broker leaves in <dataDir>/kafka/broker.json so that later CLI calls can find it. */
 export const brokerStateSchema = z.object({
@@ -35,9 +34,8 @@ export async function readBrokerState(path: string): Promise<BrokerState | undef
 }
 
 export async function writeBrokerState(path: string, state: BrokerState): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify(state, null, 2) + '\n')
-  await rename(tmp, path)
+  // 0o644 as before: it holds a pid and a port, no secret
+  await writeFileAtomic(path, JSON.stringify(state, null, 2) + '\n', { mode: 0o644 })
 }
 
 export async function removeBrokerState(path: string): Promise<void> {

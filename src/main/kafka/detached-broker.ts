@@ -11,14 +11,8 @@ import {
   waitForBroker,
   type LaunchOptions,
 } from './broker-launch'
-import {
-  acquireStartLock,
-  isOurBrokerCommand,
-  isProcessAlive,
-  processCommandLine,
-  readBrokerState,
-  removeBrokerState,
-} from './broker-state'
+import { isProcessAlive, processCommandLine } from '../base/process-info'
+import { acquireStartLock, isOurBrokerCommand, readBrokerState, removeBrokerState } from './broker-state'
 import { brokerDirs } from './paths'
 
 export type BrokerStatus =

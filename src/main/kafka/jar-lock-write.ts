@@ -1,9 +1,10 @@
 // `npm run kafka -- lock`: resolves pom.xml with Maven and pins the result in jars.lock.json, each
 // jar's SHA-1 cross-checked with the one the Maven repository publishes. A version bump is an edit
 // of pom.xml and this one command.
-import { mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
+import { writeFileAtomic } from '../base/atomic-file'
 import {
   jarFileName,
   jarUrl,
@@ -86,8 +87,8 @@ export async function writeJarLock(opts: WriteLockOptions): Promise<JarLock> {
     const text = `${JSON.stringify(lock, null, 2)}\n`
     parseJarLock(text) // what we write must be what we accept
     const target = join(opts.resourcesDir, LOCK_FILE)
-    await writeFile(`${target}.tmp`, text)
-    await rename(`${target}.tmp`, target)
+    // 0o644: a file of the repository, read by everyone who builds
+    await writeFileAtomic(target, text, { mode: 0o644 })
     const mb = (jars.reduce((s, j) => s + j.size, 0) / 1e6).toFixed(1)
     progress(`Pinned ${jars.length} jars (${mb} MB) in ${target}`)
     return lock

@@ -17,7 +17,8 @@ import {
   startDetachedCluster,
   stopDetachedCluster,
 } from './local-cluster'
-import { defaultDataDir, kafkaResourcesDir } from './paths'
+import { defaultDataDir } from '../base/data-dirs'
+import { kafkaResourcesDir } from './paths'
 
 const USAGE =
   'usage: npm run kafka -- start|stop|status|resolve|lock|run [--data-dir DIR] [--port N] [--heap-mb N] [--nodes N] [--dest DIR]'

@@ -8,7 +8,7 @@ import { Partitioners } from 'kafkajs'
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
 import { Teardown } from '../../../test/helpers/teardown'
 import { isPortFree, prepareBroker } from './broker-launch'
-import { isProcessAlive } from './broker-state'
+import { isProcessAlive } from '../base/process-info'
 import { createKafka, parseBrokerList } from './client'
 import {
   brokerStatus,

@@ -2,9 +2,10 @@
 // each a detached broker (detached-broker.ts) with its own data dir <dataDir>/kafka-cluster/node-N.
 // Every node's static voter list names every controller's port, so the ports are chosen for all
 // nodes at once and kept in cluster.json, with the cluster id they were formatted with.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { z } from 'zod'
+import { writeFileAtomic } from '../base/atomic-file'
 import { clusterNodeOverrides, newClusterId, parseMetaProperties } from './broker-config'
 import { DEFAULT_PORT, freePort, isPortFree, type LaunchOptions } from './broker-launch'
 import { acquireStartLock } from './broker-state'
@@ -66,9 +67,8 @@ async function readLayout(path: string): Promise<ClusterLayout | undefined> {
 }
 
 async function writeLayout(path: string, layout: ClusterLayout): Promise<void> {
-  const tmp = `${path}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify(layout, null, 2) + '\n')
-  await rename(tmp, path)
+  // 0o644 as before: ports and ids, no secret
+  await writeFileAtomic(path, JSON.stringify(layout, null, 2) + '\n', { mode: 0o644 })
 }
 
 async function freePortNotIn(used: Set<number>): Promise<number> {

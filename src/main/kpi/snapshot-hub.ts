@@ -8,6 +8,8 @@ import {
   type RunSpan,
   type WatchRequest,
 } from '../../shared/windows'
+import { Emitter } from '../base/emitter'
+import { logListenerError } from '../log/logger'
 import type { LagHistory } from './lag-history'
 
 export interface SnapshotHubOptions {
@@ -48,7 +50,10 @@ interface KeyState {
 export class SnapshotHub {
   private readonly keys = new Map<string, KeyState>()
   private readonly clientKeys = new Map<string, string>()
-  private readonly listeners = new Set<SnapshotListener>()
+  // one broken face must not stop the others
+  private readonly listeners = new Emitter<{ clientIds: string[]; snap: WindowSnapshot }>(
+    logListenerError('kpi', 'snapshot'),
+  )
   private readonly now: () => number
   private timer: NodeJS.Timeout | null = null
   private running = false
@@ -92,8 +97,7 @@ export class SnapshotHub {
   }
 
   onSnapshot(listener: SnapshotListener): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+    return this.listeners.on(({ clientIds, snap }) => listener(clientIds, snap))
   }
 
   start(): void {
@@ -189,12 +193,6 @@ export class SnapshotHub {
 
   private push(clientIds: string[], snap: WindowSnapshot): void {
     if (clientIds.length === 0) return
-    for (const l of this.listeners) {
-      try {
-        l(clientIds, snap)
-      } catch {
-        // one broken face must not stop the others
-      }
-    }
+    this.listeners.fire({ clientIds, snap })
   }
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import pinoRoll from 'pino-roll'
-import { appLog, appLogLevel, createLogger, endStream, maskSecrets, openLog, type LogHandle } from './logger'
+import { appLog, appLogLevel, createLogger, endStream, openLog, type LogHandle } from './logger'
+import { maskSecrets } from './redact'
 
 const SECRET = 'fh-token-0123456789'
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r))

@@ -11,7 +11,7 @@ import { pino, type DestinationStream, type Logger } from 'pino'
 import pinoRoll from 'pino-roll'
 import type SonicBoom from 'sonic-boom'
 import type { LogLevel } from './levels'
-import { redactText, redactValue } from './redact'
+import { redactText, redactValue, setSecretSource } from './redact'
 
 /**
  * A pino logger whose output is masked twice: the fields (secret-named keys, strings, errors) before
@@ -66,6 +66,8 @@ function current(): Root {
   root ??= (isMainThread ? null : threadRoot()) ?? SILENT
   return root
 }
+// maskSecrets (redact.ts) masks what the open log knows, in a worker thread too.
+setSecretSource(() => current().secrets)
 
 function threadRoot(): Root | null {
   const env = getEnvironmentData(ENV_KEY) as { level: LogLevel; secrets: string[] } | undefined
@@ -92,14 +94,14 @@ export function appLog(component: string): Logger {
   return child
 }
 
+/** What an emitter does with a listener that threw: logs it under `component`, naming the event. */
+export function logListenerError(component: string, event: string): (err: unknown) => void {
+  return (err) => appLog(component).error({ err }, `a ${event} listener threw`)
+}
+
 /** The level logs are kept at; 'silent' when no log is open. */
 export function appLogLevel(): LogLevel | 'silent' {
   return current().level
-}
-
-/** The text with the open log's known secrets (and any URL password or token=) masked, for stdout and errors. */
-export function maskSecrets(text: string): string {
-  return redactText(text, current().secrets)
 }
 
 export interface LogOptions {

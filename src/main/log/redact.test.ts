@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { REDACTED, redactText, redactValue, secretsOf } from './redact'
+import { REDACTED, redactText, redactUrl, redactValue, secretsOf } from './redact'
 
 const TOKEN = 'd0fin-Hub+tok/en"1'
 
@@ -91,5 +91,25 @@ describe('secretsOf', () => {
       }),
     ).toEqual(['tok', 'kpw', 'p@ss'])
     expect(secretsOf({ databaseUrl: 'postgres://me@db/x' })).toEqual([])
+  })
+})
+
+describe('redactUrl', () => {
+  it('hides a password and keeps the rest', () => {
+    expect(redactUrl('postgres://bob:s3cr%40t@db.example:6543/app?sslmode=require')).toBe(
+      'postgres://bob:***@db.example:6543/app?sslmode=require',
+    )
+    expect(redactUrl('postgres://bob@h/app')).toBe('postgres://bob@h/app')
+  })
+
+  it('hides a token parameter (Finnhub puts its key there)', () => {
+    const token = 'tok-SECRET-4f9a'
+    expect(redactUrl(`wss://ws.finnhub.io?token=${token}`)).toBe('wss://ws.finnhub.io/?token=***')
+    expect(redactUrl(`not a url?token=${token}&x=1`)).toBe('not a url?token=***&x=1')
+  })
+
+  it('hides both where a URL holds both, parsed or not', () => {
+    expect(redactUrl('wss://u:pw@h/?token=t')).toBe('wss://u:***@h/?token=***')
+    expect(redactUrl('not a url //u:pw@h?token=t')).toBe('not a url //u:***@h?token=***')
   })
 })

@@ -1,4 +1,5 @@
-// Secrets out of every text Tickflow writes: log lines, status details, error messages.
+// Secrets out of every text Tickflow writes: log lines, status details, error messages, the CLI's
+// output. The one place that knows how a secret is masked.
 
 export const REDACTED = '[redacted]'
 
@@ -81,4 +82,32 @@ export function redactValue(value: unknown, secrets: readonly string[] = [], dep
       SECRET_KEY.test(k) && v !== undefined && v !== null ? REDACTED : redactValue(v, secrets, depth + 1)
   }
   return out
+}
+
+/**
+ * A URL for messages and status: its password and its `token` parameter (Finnhub's) become ***.
+ * Not a URL at all: the same two masked by pattern.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url)
+    if (u.password) u.password = '***'
+    if (u.searchParams.has('token')) u.searchParams.set('token', '***')
+    return u.toString()
+  } catch {
+    return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@').replace(/([?&]token=)[^&#]*/gi, '$1***')
+  }
+}
+
+// Which secrets the process knows now: the open log's (log/logger.ts says, as it opens and closes).
+let knownSecrets: () => readonly string[] = () => []
+
+/** For log/logger.ts: where maskSecrets finds the secrets of the open log. */
+export function setSecretSource(source: () => readonly string[]): void {
+  knownSecrets = source
+}
+
+/** The text with the open log's known secrets (and any URL password or token=) masked, for stdout and errors. */
+export function maskSecrets(text: string): string {
+  return redactText(text, knownSecrets())
 }

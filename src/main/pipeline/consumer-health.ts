@@ -2,7 +2,7 @@
 // without a broker: when a consumer counts as stalled, how long to wait before a restart, and how
 // to recognise kafkajs's silent skip past deleted records.
 import type { KafkaLogEntry } from '../kafka/client'
-import { backoffDelay, type BackoffOptions } from './sources/backoff'
+import { backoffDelay, type BackoffOptions } from '../base/backoff'
 
 /** Restarts of a consumer (or its thread): soon after the first failure, at most every 30 s after. */
 export const RESTART_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 30_000, factor: 2 }

@@ -1,7 +1,9 @@
 import type { AlertLevel, ConsumerHealth } from '../../shared/status'
+import { Emitter } from '../base/emitter'
+import { settlesWithin, Sleeper } from '../base/time-limit'
+import { logListenerError } from '../log/logger'
 import { restartDelay } from './consumer-health'
 import type { ConsumerThread } from './consumer-thread'
-import { settlesWithin, Sleeper } from './time-limit'
 
 /** The writer's health before it was ever started. */
 export const NO_CONSUMER_HEALTH: Readonly<ConsumerHealth> = {
@@ -22,7 +24,8 @@ export class ConsumerJoin {
   private done: Promise<void> | null = null
   private readonly pause = new Sleeper()
   private joined = false
-  private onJoined = new Set<(joined: boolean) => void>()
+  // whenJoined's waiters: each hears once, then all are cleared
+  private readonly onJoined = new Emitter<boolean>(logListenerError('consumer', 'joined'))
 
   constructor(
     private readonly consumer: ConsumerThread,
@@ -39,10 +42,9 @@ export class ConsumerJoin {
     if (this.joined) return true
     if (ms <= 0 || this.stopping) return false
     let timer: NodeJS.Timeout | undefined
-    let waiter: ((joined: boolean) => void) | undefined
+    let forget: (() => void) | undefined
     const settled = new Promise<boolean>((resolve) => {
-      waiter = resolve
-      this.onJoined.add(resolve)
+      forget = this.onJoined.on(resolve)
       timer = setTimeout(() => resolve(false), ms)
     })
     try {
@@ -50,7 +52,7 @@ export class ConsumerJoin {
     } finally {
       // A waiter that timed out must not stay behind; stop() answers the rest with false.
       clearTimeout(timer)
-      if (waiter) this.onJoined.delete(waiter)
+      forget?.()
     }
   }
 
@@ -61,7 +63,7 @@ export class ConsumerJoin {
   async stop(): Promise<void> {
     this.stopping = true
     this.pause.wake()
-    for (const w of this.onJoined) w(false)
+    this.onJoined.fire(false)
     this.onJoined.clear()
     await this.consumer.stop().catch(() => undefined)
     if (this.done) await settlesWithin(this.done, 10_000)
@@ -75,7 +77,7 @@ export class ConsumerJoin {
         await this.consumer.start()
         if (this.stopping) return
         this.joined = true
-        for (const w of this.onJoined) w(true)
+        this.onJoined.fire(true)
         this.onJoined.clear()
         if (attempt > 1) this.notice('info', `the writer joined consumer group ${this.groupId}`)
         return

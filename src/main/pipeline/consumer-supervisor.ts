@@ -8,7 +8,7 @@ import {
   restartDelay,
   type OffsetReset,
 } from './consumer-health'
-import { settlesWithin, Sleeper } from './time-limit'
+import { settlesWithin, Sleeper } from '../base/time-limit'
 
 /** The part of TradeConsumer a supervisor drives (a fake in the unit tests). */
 export interface SupervisedConsumer {

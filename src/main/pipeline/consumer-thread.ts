@@ -6,7 +6,7 @@ import type { AlertLevel, ConsumerHealth } from '../../shared/status'
 import type { KafkaConnection } from '../kafka/client'
 import { addStats, NO_CONSUMER_STATS, type ConsumerOptions, type ConsumerStats } from './consumer'
 import { restartDelay } from './consumer-health'
-import { settlesWithin, Sleeper } from './time-limit'
+import { settlesWithin, Sleeper } from '../base/time-limit'
 
 /** What the consumer thread is started with: plain data, since a Kafka client or pool cannot cross. */
 export interface ConsumerThreadInit {

@@ -13,7 +13,7 @@ import {
   type FromConsumerThread,
   type ToConsumerThread,
 } from './consumer-thread'
-import { settlesWithin } from './time-limit'
+import { settlesWithin } from '../base/time-limit'
 
 const port = parentPort!
 const init = workerData as ConsumerThreadInit

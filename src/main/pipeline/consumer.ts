@@ -5,7 +5,7 @@ import type { Reject } from '../../shared/trade'
 import { diskFullNotice, isDiskFullError } from '../postgres/disk-full'
 import { nextOffset } from './offsets'
 import { decodeRecord, type TradeRow } from './record-codec'
-import { Sleeper } from './time-limit'
+import { Sleeper } from '../base/time-limit'
 import { writeBatch } from './writer'
 
 export interface ConsumerOptions {

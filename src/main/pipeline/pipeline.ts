@@ -2,9 +2,12 @@ import type { Admin, Kafka } from 'kafkajs'
 import type pg from 'pg'
 import type { AlertLevel, FeedError, PipelineState, PipelineStatus } from '../../shared/status'
 import type { RunSpan } from '../../shared/windows'
+import { Emitter } from '../base/emitter'
+import { settlesWithin } from '../base/time-limit'
 import { applyDiskBudget, ensureTopic } from '../kafka/topics'
 import { createKafka, type KafkaConnection } from '../kafka/client'
-import { appLog, maskSecrets } from '../log/logger'
+import { appLog, logListenerError } from '../log/logger'
+import { maskSecrets } from '../log/redact'
 import { DEFAULT_DISK_BUDGET_GB } from '../postgres/retention-plan'
 import { NO_CONSUMER_STATS, recordBytesOf } from './consumer'
 import { consumerLags } from './consumer-lag'
@@ -19,7 +22,6 @@ import { RejectSink } from './reject-sink'
 import { roleParts, type PipelineRole } from './role'
 import { createRecorder, type Recorder } from './sources/recorder'
 import type { TradeSource } from './sources/source'
-import { settlesWithin } from './time-limit'
 
 /** A failure in words, raised once (conditions such as drops are the alert rules' job). */
 export interface Notice {
@@ -92,8 +94,9 @@ export class Pipeline {
   private rates = { received: 0, written: 0 }
   private feedErrors: FeedError[] = []
   private span: RunSpan | null = null
-  private statusListeners = new Set<(s: PipelineStatus) => void>()
-  private alertListeners = new Set<(a: Notice) => void>()
+  // A listener that throws is logged; it must not abort start() or stop() halfway.
+  private readonly statusListeners = new Emitter<PipelineStatus>(logListenerError('pipeline', 'status'))
+  private readonly alertListeners = new Emitter<Notice>(logListenerError('pipeline', 'alert'))
 
   constructor(private readonly opts: PipelineOptions) {
     this.source = opts.source
@@ -291,13 +294,11 @@ export class Pipeline {
   }
 
   onStatus(listener: (s: PipelineStatus) => void): () => void {
-    this.statusListeners.add(listener)
-    return () => this.statusListeners.delete(listener)
+    return this.statusListeners.on(listener)
   }
 
   onAlert(listener: (a: Notice) => void): () => void {
-    this.alertListeners.add(listener)
-    return () => this.alertListeners.delete(listener)
+    return this.alertListeners.on(listener)
   }
 
   /** Once per run: a stop after a failure (or a second stop) waits for the same shutdown. */
@@ -391,12 +392,12 @@ export class Pipeline {
   }
 
   private emitStatus(s: PipelineStatus): void {
-    for (const l of this.statusListeners) l(s)
+    this.statusListeners.fire(s)
   }
 
   private alert(level: AlertLevel, message: string): void {
     const a: Notice = { level, message: maskSecrets(message), at: Date.now() }
     appLog('pipeline')[level](a.message)
-    for (const l of this.alertListeners) l(a)
+    this.alertListeners.fire(a)
   }
 }

@@ -12,7 +12,7 @@ import { assertSchemaName, migrate } from './migrate'
 
 export interface Database {
   pool: pg.Pool
-  /** connection URL; holds the password, so log redactUrl(url) instead */
+  /** connection URL; holds the password, so log redactUrl(url) (log/redact.ts) instead */
   url: string
   schema: string
   embedded: boolean
@@ -58,17 +58,6 @@ export const typeParsers: pg.CustomTypesConfig = {
     }
     return pg.types.getTypeParser(oid, format ?? 'text')
   }) as pg.CustomTypesConfig['getTypeParser'],
-}
-
-/** The URL with its password replaced by ***, for messages and logs. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.password) u.password = '***'
-    return u.toString()
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@')
-  }
 }
 
 export class DatabaseUnavailableError extends Error {

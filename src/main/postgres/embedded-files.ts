@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import fs from 'node:fs/promises'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { isProcessAlive, processCommandLine } from '../supervise/process-info'
+import { isProcessAlive, processCommandLine } from '../base/process-info'
 
 /** File-system and process chores around the embedded cluster: the OS user, the lock file. */
 

@@ -6,7 +6,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Teardown } from '../../../test/helpers/teardown'
-import { isProcessAlive } from '../supervise/process-info'
+import { isProcessAlive } from '../base/process-info'
 import { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded'
 
 /** These start their own servers, not the run's shared one. */

@@ -8,8 +8,9 @@ import {
   type StorageStatus,
 } from '../../shared/storage'
 import type { Settings } from '../config'
-import { appLog } from '../log/logger'
-import { serialize } from '../settings/serial'
+import { Emitter } from '../base/emitter'
+import { serialize } from '../base/serial'
+import { appLog, logListenerError } from '../log/logger'
 import { planRetention } from './retention'
 import { ownedDataPaths, ownedDirs, RetentionJob } from './retention-job'
 import { retentionPolicy, type RetentionPolicy } from './retention-plan'
@@ -72,7 +73,8 @@ export function createStorageControl(opts: {
   let job: RetentionJob | null = policy ? newJob(policy) : null
   if (!policy)
     appLog('retention').info('retention is off: the database is external and --retention-days was not given')
-  const policyListeners = new Set<(p: RetentionPolicy) => void>()
+  // a follower that fails must not undo the change, nor starve the others
+  const policyListeners = new Emitter<RetentionPolicy>(logListenerError('retention', 'policy'))
   const changing = serialize()
 
   // retentionDays is always given, so the policy is never off.
@@ -87,8 +89,7 @@ export function createStorageControl(opts: {
     onMeasured: (l) => meter.onMeasured(l),
     policy: () => policy,
     onPolicyChange(listener) {
-      policyListeners.add(listener)
-      return () => policyListeners.delete(listener)
+      return policyListeners.on(listener)
     },
 
     async preview(change) {
@@ -116,13 +117,7 @@ export function createStorageControl(opts: {
           job = newJob(next)
           job.start({ runNow: false })
         }
-        for (const l of policyListeners) {
-          try {
-            l(next)
-          } catch {
-            // a follower that fails must not undo the change, nor starve the others
-          }
-        }
+        policyListeners.fire(next)
         const r = await job.runOnce({ onlyDays: new Set(previewed.map(dayOfIso)) })
         const storage = await meter.refresh()
         if (!r)

@@ -2,7 +2,8 @@ import { statfs } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import type pg from 'pg'
 import type { StoragePart, StorageStatus } from '../../shared/storage'
-import { appLog } from '../log/logger'
+import { Emitter } from '../base/emitter'
+import { appLog, logListenerError } from '../log/logger'
 import { diskUsage } from './retention'
 import type { RetentionPolicy } from './retention-plan'
 import type { OwnedDirs } from './retention-job'
@@ -103,7 +104,8 @@ export class StorageMeter {
   private timer: NodeJS.Timeout | null = null
   private stopped = false
   private tail: Promise<StorageStatus | null> = Promise.resolve(null)
-  private readonly listeners = new Set<(s: StorageStatus) => void>()
+  // one broken listener must not stop the others, nor the next measurement
+  private readonly listeners = new Emitter<StorageStatus>(logListenerError('storage', 'storage'))
 
   constructor(
     private readonly measure: () => Promise<StorageStatus>,
@@ -126,13 +128,7 @@ export class StorageMeter {
       if (this.stopped) return this.last // the pool may be gone
       try {
         const s = (this.last = await this.measure())
-        for (const l of this.listeners) {
-          try {
-            l(s)
-          } catch {
-            // one broken listener must not stop the others, nor the next measurement
-          }
-        }
+        this.listeners.fire(s)
         return s
       } catch (err) {
         appLog('storage').warn(`disk use could not be measured: ${(err as Error).message}`)
@@ -143,8 +139,7 @@ export class StorageMeter {
   }
 
   onMeasured(listener: (s: StorageStatus) => void): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
+    return this.listeners.on(listener)
   }
 
   async stop(): Promise<void> {

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises'
 import { z } from 'zod'
-import { writeFileAtomic } from './atomic-file'
+import { writeFileAtomic } from '../base/atomic-file'
 import { readJsonFile } from './json-file'
-import { serialize } from './serial'
+import { serialize } from '../base/serial'
 
 export const SECRET_NAMES = ['finnhubToken', 'kafkaSaslPassword', 'databasePassword'] as const
 export type SecretName = (typeof SECRET_NAMES)[number]

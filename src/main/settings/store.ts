@@ -1,11 +1,11 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SettingsInput } from '../config'
-import { removeCrashedTemps, writeFileAtomic } from './atomic-file'
+import { removeCrashedTemps, writeFileAtomic } from '../base/atomic-file'
 import { readJsonFile } from './json-file'
 import { joinSecrets, splitSecrets, storedSettingsSchema, type StoredSettings } from './schema'
 import { openSecretBox, type SecretBox, type SecretValues, type StringCipher } from './secret-box'
-import { serialize } from './serial'
+import { serialize } from '../base/serial'
 
 export const SETTINGS_FILE = 'settings.json'
 export const SECRETS_FILE = 'secrets.json'

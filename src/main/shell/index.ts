@@ -4,8 +4,8 @@ import { ZodError } from 'zod'
 import { EventHub } from '../api/events'
 import { createCore, type Core } from '../api/handlers'
 import { describeSettingsError, resolveSettings } from '../config'
-import { maskSecrets, openLog, type LogHandle } from '../log/logger'
-import { secretsOf } from '../log/redact'
+import { openLog, type LogHandle } from '../log/logger'
+import { maskSecrets, secretsOf } from '../log/redact'
 import { createServices } from '../services'
 import { openSettingsStore } from '../settings/store'
 import { saveDialogChooser } from './export-dialog'
@@ -29,7 +29,7 @@ let log: LogHandle | null = null
 
 async function boot(): Promise<Core> {
   const paths = shellPaths(app.getPath('userData'))
-  process.env.TICKFLOW_CACHE_DIR = paths.cacheDir // read by the broker's jar cache (kafka/paths.ts)
+  process.env.TICKFLOW_CACHE_DIR = paths.cacheDir // read by the broker's jar cache (base/data-dirs.ts)
   const trusted = appLocation({
     devUrl: process.env.ELECTRON_RENDERER_URL,
     packaged: app.isPackaged,

@@ -1,5 +1,5 @@
 import { app, type BrowserWindow } from 'electron'
-import { settlesWithin } from '../pipeline/time-limit'
+import { settlesWithin } from '../base/time-limit'
 
 /**
  * How long quitting may take: the pipeline drains what is in flight (bounded by its own limits),

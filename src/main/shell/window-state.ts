@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
-import { writeFileAtomic } from '../settings/atomic-file'
+import { writeFileAtomic } from '../base/atomic-file'
 
 /** The window's size and place between runs: <userData>/window-state.json. */
 export const WINDOW_STATE_FILE = 'window-state.json'

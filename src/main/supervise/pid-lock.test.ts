@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { acquirePidLock, formatLock, holderStillHolds, parseLock } from './pid-lock'
-import { processStartTime } from './process-info'
+import { processStartTime } from '../base/process-info'
 
 describe('lock text', () => {
   it("round-trips pid and start time, and reads an older run's bare pid", () => {

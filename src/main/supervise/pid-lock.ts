@@ -2,7 +2,7 @@
 // (which cannot clean up) leaves a lock the next run recognises as stale and takes over, while a
 // live holder, even one whose pid a crashed run also used, keeps it.
 import { open, readFile, rm } from 'node:fs/promises'
-import { isProcessAlive, processStartTime } from './process-info'
+import { isProcessAlive, processStartTime } from '../base/process-info'
 
 export interface LockHolder {
   pid: number

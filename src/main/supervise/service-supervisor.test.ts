@@ -41,7 +41,7 @@ function setup(failLaunches = 0, explainDeath?: (p: FakeProcess) => Promise<stri
     where: () => '127.0.0.1:9092',
     notify: (n) => notices.push(n),
     explainDeath,
-    backoff: { initialMs: 10, maxMs: 40, stableMs: 60_000 },
+    backoff: { initialMs: 10, maxMs: 40, factor: 2, stableMs: 60_000 },
     random: () => 1,
   })
   return { sup, started, notices }

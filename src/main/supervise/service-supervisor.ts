@@ -1,14 +1,7 @@
 import type { AlertLevel } from '../../shared/status'
-import { settlesWithin, Sleeper } from '../pipeline/time-limit'
-import {
-  describeExit,
-  nextAttempt,
-  restartDelayMs,
-  seconds,
-  SERVICE_BACKOFF,
-  type ExitInfo,
-  type RestartBackoff,
-} from './restart-policy'
+import { backoffDelay, nextAttempt, type BackoffOptions } from '../base/backoff'
+import { settlesWithin, Sleeper } from '../base/time-limit'
+import { describeExit, seconds, SERVICE_BACKOFF, type ExitInfo } from './restart-policy'
 
 export type { ExitInfo }
 
@@ -40,7 +33,7 @@ export interface ServiceSupervisorOptions<P extends SupervisedProcess> {
   notify(n: ServiceNotice): void
   /** why it died, where the service can tell more than its exit status ("its disk is full: …") */
   explainDeath?(p: P): Promise<string | null>
-  backoff?: RestartBackoff
+  backoff?: BackoffOptions
   random?: () => number
 }
 
@@ -107,7 +100,7 @@ export class ServiceSupervisor<P extends SupervisedProcess> {
     await settlesWithin(dead.stop(), 10_000)
     while (!this.stopping) {
       this.restarts++
-      const delay = restartDelayMs(this.attempt, this.opts.backoff, this.opts.random)
+      const delay = backoffDelay(this.attempt, this.opts.backoff ?? SERVICE_BACKOFF, this.opts.random)
       this.say('error', `${why}; restarting it in ${seconds(delay)} (restart ${this.restarts})`)
       await this.pause.sleep(delay)
       if (this.stopping) return

@@ -1,6 +1,7 @@
 import WebSocket from 'ws'
 import { MAX_SYMBOLS, symbolSchema } from '../../../shared/symbols'
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff'
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from '../../base/backoff'
+import { redactUrl } from '../../log/redact'
 import { StatusHub, type FrameSink, type SourceKind, type SourceStatus, type TradeSource } from './source'
 
 export const FINNHUB_URL = 'wss://ws.finnhub.io'
@@ -20,17 +21,6 @@ export interface FinnhubClientOptions {
   /** Receives plain-words log lines, already scrubbed of the token. */
   log?: (line: string) => void
   random?: () => number
-}
-
-/** The URL with any token query parameter masked, for logs and status. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url)
-    if (u.searchParams.has('token')) u.searchParams.set('token', '***')
-    return u.toString()
-  } catch {
-    return url.replace(/([?&]token=)[^&#]*/gi, '$1***')
-  }
 }
 
 /** Settings error: the caller must fix the URL, so this throws (without the token in the message). */

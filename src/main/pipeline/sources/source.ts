@@ -1,4 +1,6 @@
 import type { SourceKind } from '../../../shared/status'
+import { Emitter } from '../../base/emitter'
+import { logListenerError } from '../../log/logger'
 
 /**
  * The one interface every trade source implements. Sources hand RAW frame text to a sink;
@@ -51,7 +53,8 @@ export interface TradeSource {
 /** Holds a source's status and notifies listeners; a throwing listener cannot break the source. */
 export class StatusHub {
   private current: SourceStatus
-  private readonly listeners = new Set<StatusListener>()
+  // A UI listener bug must not stop the stream.
+  private readonly listeners = new Emitter<SourceStatus>(logListenerError('source', 'status'))
 
   constructor(kind: SourceKind, symbols: string[] = []) {
     this.current = { kind, state: 'idle', reconnects: 0, symbols: [...symbols], frames: 0 }
@@ -67,19 +70,10 @@ export class StatusHub {
     if ('detail' in patch && patch.detail === undefined) delete next.detail
     this.current = next
     const snapshot = this.get(frames)
-    for (const listener of this.listeners) {
-      try {
-        listener(snapshot)
-      } catch {
-        // A UI listener bug must not stop the stream.
-      }
-    }
+    this.listeners.fire(snapshot)
   }
 
   on(listener: StatusListener): () => void {
-    this.listeners.add(listener)
-    return () => {
-      this.listeners.delete(listener)
-    }
+    return this.listeners.on(listener)
   }
 }

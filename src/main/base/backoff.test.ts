@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, DEFAULT_BACKOFF } from './backoff'
+import { backoffDelay, DEFAULT_BACKOFF, nextAttempt } from './backoff'
 
 const opts = { initialMs: 100, maxMs: 1_000, factor: 2 }
 
@@ -17,5 +17,17 @@ describe('backoffDelay', () => {
   it('jitters between clients', () => {
     const delays = new Set(Array.from({ length: 20 }, () => backoffDelay(5, opts)))
     expect(delays.size).toBeGreaterThan(1)
+  })
+})
+
+describe('nextAttempt', () => {
+  it('starts over only after a run of stableMs or more', () => {
+    const stable = { ...opts, stableMs: 1_000 }
+    expect(nextAttempt(3, 999, stable)).toBe(4)
+    expect(nextAttempt(3, 1_000, stable)).toBe(1)
+  })
+
+  it('never starts over without a stableMs', () => {
+    expect(nextAttempt(3, 1e9, opts)).toBe(4)
   })
 })

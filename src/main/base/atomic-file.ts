@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { open, readdir, rename, rm, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { isProcessAlive } from '../supervise/process-info'
+import { isProcessAlive } from './process-info'
 
 export interface AtomicWriteOptions {
   /** default 0o600: our files may hold secrets, or point at where they are */

@@ -1,0 +1,55 @@
+import { Kafka, logLevel } from 'kafkajs'
+import pg from 'pg'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { PipelineState } from '../../shared/status'
+import { Pipeline } from './pipeline'
+import { DemoSource } from './sources/demo-source'
+
+// Nothing listens on port 1, so the start fails at its first step (asking the cluster's id), after
+// the 'starting' status: enough to see what a throwing listener does to start() and stop(). The
+// clients are real; they only never reach a server.
+const NOWHERE = '127.0.0.1:1'
+const pools: pg.Pool[] = []
+
+afterEach(async () => {
+  for (const p of pools.splice(0)) await p.end()
+})
+
+function unreachablePipeline(): Pipeline {
+  const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' })
+  pools.push(pool)
+  return new Pipeline({
+    kafka: new Kafka({ brokers: [NOWHERE], logLevel: logLevel.NOTHING, retry: { retries: 0 } }),
+    pool,
+    connection: { brokers: [NOWHERE] },
+    database: { url: 'postgres://nobody@127.0.0.1:1/none', schema: 'public' },
+    source: new DemoSource(),
+    topic: 'trades-nowhere',
+    partitions: 1,
+    groupId: 'writer-nowhere',
+    bufferCapacity: 10,
+    describe: {
+      kafka: { bootstrap: NOWHERE, managed: false, topic: 'trades-nowhere' },
+      postgres: { target: 'postgres://nobody@127.0.0.1:1/none', embedded: false },
+    },
+  })
+}
+
+describe('Pipeline listeners', () => {
+  it('a throwing status listener aborts neither start() nor stop() halfway', async () => {
+    const p = unreachablePipeline()
+    const seen: PipelineState[] = []
+    p.onStatus(() => {
+      throw new Error('a listener bug')
+    })
+    p.onStatus((s) => seen.push(s.state))
+    // The start fails for its own reason (no broker), not the listener's, and says so.
+    await expect(p.start()).rejects.not.toThrow('a listener bug')
+    expect(p.status().state).toBe('failed')
+    await p.stop(0)
+    expect(p.status().state).toBe('stopped')
+    expect(seen[0]).toBe('starting')
+    expect(seen).toContain('failed')
+    expect(seen.at(-1)).toBe('stopped')
+  })
+})
