@@ -121,11 +121,11 @@ describe('replay fixture → KPIs', () => {
     )
     expect(stages.rows[0]!.bad).toBe(0)
 
-    // The three identical trades are three rows, each with its own Kafka coordinates.
-    const same = await h.db.pool.query<{ n: number; conditions: string[] }>(
+    // The three identical trades are three rows; their conditions stored as one text (sql/013).
+    const same = await h.db.pool.query<{ n: number; conditions: string }>(
       `SELECT count(*) AS n, min(conditions) AS conditions FROM trades
        WHERE symbol = 'AAPL' AND price = 171.46 AND volume = 100`,
     )
-    expect(same.rows[0]).toEqual({ n: 3, conditions: ['1', '12'] })
+    expect(same.rows[0]).toEqual({ n: 3, conditions: '1 12' })
   })
 })
