@@ -14,10 +14,7 @@ import {
   type ViewOption,
 } from '../common'
 import type { ChartContext } from '../types'
-import { buildDataLossSummaryOption } from './summary'
-
-/** Missing symbols named in a tooltip before the rest are counted. */
-const MAX_NAMED_MISSING = 10
+import { buildDataLossSummaryOption, namedMissing } from './summary'
 
 type BarItemStyle = NonNullable<BarSeriesOption['itemStyle']>
 
@@ -105,9 +102,7 @@ export function buildDataLossOption(
     const { idle, open, partial, short } = judgeWindow(b, width, snapshot)
     const title = `${formatTime(b.start, ctx)} – ${formatAxisTime(b.start + width, ctx)}`
     if (idle) return tooltipHtml(title, [{ label: 'no trades: the pipeline was not running', value: '' }])
-    const named = b.missing.slice(0, MAX_NAMED_MISSING).join(', ')
-    const more = b.missing.length - MAX_NAMED_MISSING
-    const missing = more > 0 ? `${named} and ${more} more` : named
+    const missing = namedMissing(b.missing)
     return tooltipHtml(title, [
       {
         label: 'symbols seen',

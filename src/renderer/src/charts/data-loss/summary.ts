@@ -18,6 +18,13 @@ import type { ChartContext } from '../types'
 /** Missing symbols named in a tooltip before the rest are counted. */
 const MAX_NAMED_MISSING = 10
 
+/** The missing symbols as a tooltip names them: the first ten, then how many more. */
+export function namedMissing(missing: readonly string[]): string {
+  const named = missing.slice(0, MAX_NAMED_MISSING).join(', ')
+  const more = missing.length - MAX_NAMED_MISSING
+  return more > 0 ? `${named} and ${more} more` : named
+}
+
 /**
  * How one summary bucket is judged. SQL counted its whole windows only (sql/012), the rules of
  * judgeWindow: a window without a trade is idle (the pipeline did not run), never loss; a window
@@ -66,9 +73,7 @@ export function buildDataLossSummaryOption(
     const { idle, open, short } = judgeSummaryBucket(b, width, snapshot)
     const title = `${formatTime(b.start, ctx, true)} – ${formatAxisTime(b.start + width, ctx)}`
     if (idle) return tooltipHtml(title, [{ label: 'no trades: the pipeline was not running', value: '' }])
-    const named = b.missing.slice(0, MAX_NAMED_MISSING).join(', ')
-    const more = b.missing.length - MAX_NAMED_MISSING
-    const missing = more > 0 ? `${named} and ${more} more` : named
+    const missing = namedMissing(b.missing)
     const active = b.windows - b.idleWindows
     return tooltipHtml(title, [
       {
