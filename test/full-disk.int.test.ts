@@ -84,7 +84,12 @@ async function storedInDataDir(dataDir: string): Promise<string[]> {
   }
 }
 
-/** pg_switch_wal() on the data dir's running server: the next WAL record needs a new segment. */
+/**
+ * pg_switch_wal() on the data dir's running server until it dies: each switch makes the next WAL
+ * record need another segment. The first switches may land in segments a checkpoint recycled
+ * (renamed, already allocated), which need no space; only a segment made anew fails on the full
+ * disk, so one switch alone left the server up now and then.
+ */
 async function switchWal(dataDir: string): Promise<void> {
   const port = (await readFile(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8')).split('\n')[3]
   const password = (await readFile(join(dataDir, 'postgres.password'), 'utf8')).trim()
@@ -98,8 +103,10 @@ async function switchWal(dataDir: string): Promise<void> {
   client.on('error', () => undefined) // the PANIC ends the session
   await client.connect()
   try {
-    await client.query('SELECT pg_switch_wal()')
-    await client.query('CREATE TEMP TABLE wal_probe AS SELECT 1 AS one') // writes WAL into the new segment
+    for (let i = 0; i < 32; i++) {
+      await client.query('SELECT pg_switch_wal()')
+      await client.query(`CREATE TEMP TABLE wal_probe_${i} AS SELECT 1 AS one`) // WAL into the new segment
+    }
   } finally {
     await client.end().catch(() => undefined)
   }

@@ -9,7 +9,7 @@ import { tradeIdOf } from '../src/main/pipeline/trade-id'
 import { startEmbeddedPostgres } from '../src/main/postgres/embedded'
 import type { FinnhubTrade } from '../src/shared/trade'
 import { killCliProcesses, spawnCliOnPort, stopWhenSettled, type CliProcess } from './helpers/cli-process'
-import { missingFrom, tradeKey, waitFor } from './helpers/harness'
+import { CONDITIONS_AS_CODES, missingFrom, tradeKey, waitFor } from './helpers/harness'
 import { killMentioning, processesMentioning } from './helpers/processes'
 import { tempDataDir } from './helpers/services-pipeline'
 
@@ -78,7 +78,7 @@ async function storedTrades(dataDir: string): Promise<{ id: string; key: string 
     await client.connect()
     try {
       const { rows } = await client.query<StoredTrade>(
-        `SELECT trade_key::text AS trade_key, symbol, price, volume, conditions,
+        `SELECT trade_key::text AS trade_key, symbol, price, volume, ${CONDITIONS_AS_CODES},
                 (extract(epoch FROM traded_at) * 1000)::bigint::text AS traded_at
            FROM public.trades`,
       )

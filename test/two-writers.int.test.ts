@@ -125,14 +125,14 @@ describe('--role ingest feeding two --role write processes of one group', () => 
     expect(sent).toBeGreaterThan(sentAtKill)
     // The ingest's last line: what it sent to Kafka, and no rows column (it stores none).
     const fed =
-      /^\S+ · stopped \(finnhub closed\) · recv \d+\/s · produced (\d+) · lag \S+ · rejects 0 · dropped 0$/
+      /^\S+ · stopped \(finnhub closed\) · recv \d+\/s · produced (\d+) · lag \S+ · rejects 0 · dropped 0 · disk [^·]+$/
     expect(ingest.lastLine()).toMatch(fed)
     expect(Number(fed.exec(ingest.lastLine())![1])).toBe(sent)
 
     const bEnd = await stopWhenSettled(b, { expected: () => sent, count: () => countStoredTrades(schema!) })
     expect(bEnd, b.out.stderr).toEqual({ code: 0, signal: null })
     expect(b.out.stderr).toContain('terminated: draining')
-    const drained = /^\S+ · stopped \(writer stopped\) · written \d+\/s · lag 0 · rows (\d+) · rejects 0$/
+    const drained = /^\S+ · stopped \(writer stopped\) · written \d+\/s · lag 0 · rows (\d+) · rejects 0 · disk [^·]+$/
     expect(b.lastLine()).toMatch(drained)
     // The survivor took over: it stored what came after the kill.
     expect(Number(drained.exec(b.lastLine())![1])).toBeGreaterThan(bAtKill)

@@ -89,6 +89,9 @@ export function tradeKey(t: { s: string; p: number; v: number; t: number; c?: st
   return JSON.stringify([t.s, t.p, t.v, t.t, t.c?.length ? t.c : null])
 }
 
+/** The conditions column as the codes it stores (sql/013 keeps them as one text), null for none. */
+export const CONDITIONS_AS_CODES = `nullif(string_to_array(conditions, ' '), '{}') AS conditions`
+
 export async function storedTradeKeys(db: Database): Promise<string[]> {
   // traded_at comes back as a ms epoch number (see postgres/database.ts)
   const { rows } = await db.pool.query<{
@@ -97,9 +100,7 @@ export async function storedTradeKeys(db: Database): Promise<string[]> {
     volume: number
     traded_at: number
     conditions: string[] | null
-  }>(
-    `SELECT symbol, price, volume, traded_at, nullif(string_to_array(conditions, ' '), '{}') AS conditions FROM trades`,
-  )
+  }>(`SELECT symbol, price, volume, traded_at, ${CONDITIONS_AS_CODES} FROM trades`)
   return rows.map((r) => tradeKey({ s: r.symbol, p: r.price, v: r.volume, t: r.traded_at, c: r.conditions }))
 }
 
