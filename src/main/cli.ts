@@ -108,7 +108,15 @@ async function run(settings: Settings, store: SettingsStore): Promise<void> {
       speed: settings.speed,
     })
   } catch (err) {
-    await core.shutdown().catch(() => undefined)
+    // The start's error is what the user sees; a failed shutdown on top of it goes to the log.
+    await core
+      .shutdown()
+      .catch((stopErr: unknown) =>
+        appLog('face').debug(
+          { err: stopErr, startError: (err as Error).message },
+          'shutdown after a failed pipeline start failed',
+        ),
+      )
     throw err
   }
   const pipeline = core.pipeline()!

@@ -50,6 +50,7 @@ async function run(cmd: ExportCommand, signal: AbortSignal): Promise<void> {
     onProgress: (m) => log(`… ${m}`),
   }).catch(async (err: unknown) => {
     appLog('export').error({ err }, 'could not open the database')
+    // close() reports its own failure on stderr; the export's outcome must stand, not the log's.
     await logFile?.close().catch(() => undefined)
     throw err
   })
@@ -75,6 +76,7 @@ async function run(cmd: ExportCommand, signal: AbortSignal): Promise<void> {
     }
   } finally {
     await db.close()
+    // close() reports its own failure on stderr; the export's outcome must stand, not the log's.
     await logFile?.close().catch(() => undefined)
   }
 }

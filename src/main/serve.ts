@@ -48,7 +48,15 @@ async function run(settings: Settings, store: SettingsStore, serve: ServeFlags):
       token: await dashboardToken(settings.dataDir),
     })
   } catch (err) {
-    await core.shutdown().catch(() => undefined)
+    // The start's error is what the user sees; a failed shutdown on top of it goes to the log.
+    await core
+      .shutdown()
+      .catch((stopErr: unknown) =>
+        appLog('face').debug(
+          { err: stopErr, startError: (err as Error).message },
+          'shutdown after a failed server start failed',
+        ),
+      )
     throw err
   }
   console.log(`Tickflow is serving the dashboard at ${server.url}`)

@@ -149,8 +149,9 @@ export async function createServices(
     for (const l of listeners) {
       try {
         l(n)
-      } catch {
-        // one broken listener must not silence the others
+      } catch (err) {
+        // One broken listener must not silence the others; the notice itself is logged above.
+        appLog('services').debug({ err, service: n.service }, 'a service notice listener threw')
       }
     }
   }

@@ -46,6 +46,7 @@ async function testKafka(
   } catch (err) {
     return { ok: false, message: `cannot reach Kafka at ${brokers.join(', ')}: ${(err as Error).message}` }
   } finally {
+    // The test's answer is already made; a failed disconnect loses nothing the user needs.
     await admin.disconnect().catch(() => undefined)
   }
 }
@@ -64,6 +65,7 @@ async function testPostgres(url: string): Promise<ConnectionTest> {
       message: `cannot connect to ${describeTarget(url)}: ${describeConnectError(err, passwordOf(url))}`,
     }
   } finally {
+    // The test's answer is already made; a failed end loses nothing the user needs.
     await client.end().catch(() => undefined)
   }
 }

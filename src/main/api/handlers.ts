@@ -244,6 +244,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
 
     async stopPipeline() {
+      // Only waits for a start to settle: its failure went to the startPipeline caller already.
       await starting?.catch(() => undefined)
       await pipeline?.stop()
       monitor.stop()
@@ -330,6 +331,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     pipeline: () => pipeline,
     async shutdown() {
       snapshots.stop()
+      // Only waits for a start to settle: its failure went to the startPipeline caller already.
       await starting?.catch(() => undefined)
       monitor.stop()
       await pipeline?.stop()

@@ -60,7 +60,7 @@ async function syncDir(dir: string): Promise<void> {
   } catch {
     // some file systems cannot fsync a directory; the rename stands all the same
   } finally {
-    await fh.close().catch(() => undefined)
+    await fh.close().catch(() => undefined) // a read-only handle: a failed close loses no data
   }
 }
 

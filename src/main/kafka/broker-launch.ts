@@ -235,8 +235,9 @@ export async function waitForBroker(
       const ours = prep.clusterId === undefined || cluster.clusterId === prep.clusterId
       if (ours && cluster.brokers.length > 0) return
     } catch {
-      // not up yet
+      // Not up yet; ask again. Past the deadline, the broker's log tail says why, not this refusal.
     } finally {
+      // A poll's client; a failed disconnect loses nothing the next poll needs.
       await admin.disconnect().catch(() => {})
     }
     if (Date.now() > deadline) break

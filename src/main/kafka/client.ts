@@ -148,6 +148,7 @@ export async function identifyCluster(conn: KafkaConnection, timeoutMs = 3_000):
     await admin.connect()
     return (await admin.describeCluster()).clusterId || undefined
   } finally {
+    // The id (or the connect error) is the answer; a failed disconnect loses nothing the caller needs.
     await admin.disconnect().catch(() => undefined)
   }
 }

@@ -103,7 +103,7 @@ async function killAndWait(pid: number, termMs: number): Promise<void> {
     try {
       process.kill(pid, s)
     } catch {
-      // already gone
+      // Already gone (ESRCH): which is what the kill wanted.
     }
   }
   signal('SIGTERM')

@@ -97,7 +97,8 @@ async function launchAttached(prep: PreparedBroker, opts: LocalBrokerOptions): P
       process.kill(pid, 'SIGTERM')
       rmSync(prep.dirs.state, { force: true })
     } catch {
-      // already gone
+      // Already gone, and this process is exiting: nobody is left to tell. A state file left
+      // behind names a dead pid, which its readers check (brokerStatus).
     }
   }
   process.once('exit', onExit)

@@ -270,8 +270,9 @@ async function waitForBrokers(layout: ClusterLayout, timeoutMs: number): Promise
       if (cluster.clusterId === layout.clusterId) seen = cluster.brokers.length
       if (seen === layout.nodes.length) return
     } catch {
-      // a node between elections; ask again
+      // A node between elections; ask again. The deadline's error says how many brokers were live.
     } finally {
+      // A poll's client; a failed disconnect loses nothing the next poll needs.
       await admin.disconnect().catch(() => {})
     }
     if (Date.now() > deadline)

@@ -27,7 +27,7 @@ export function createLogger(
       try {
         dest.write(redactText(line, secrets))
       } catch {
-        // a closed or failing file: logging must never take the app down with it
+        // A closed or failing file loses this line: logging must never take the app down with it.
       }
     },
   }
@@ -173,6 +173,7 @@ export async function openLog(opts: LogOptions): Promise<LogHandle> {
     setEnvironmentData(ENV_KEY, undefined)
     channel.close()
     await endStream(stream, report)
+    // The log is closed, so there is nowhere to say it: old files stay until the next open prunes them.
     await pruneLogs(opts.dir, opts.name, keep).catch(() => undefined)
   }
   return { close: () => (closing ??= close()) }
@@ -193,7 +194,8 @@ export function endStream(stream: SonicBoom, report: (err: Error) => void): Prom
       try {
         stream.destroy()
       } catch {
-        // closing is best effort here
+        // The error that brought us here reaches the stream's 'error' listener; a failed destroy
+        // on top of it loses nothing more.
       }
       resolve()
     })

@@ -1,5 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs'
 import { clusterMismatch } from '../kafka/cluster-gate'
+import { appLog } from '../log/logger'
 
 /**
  * The id of the cluster `kafka` reaches, as a pipeline starts. With `expected` (the managed broker's
@@ -14,6 +15,7 @@ export async function pinCluster(kafka: Kafka, expected: string | undefined, whe
   } catch (err) {
     throw new Error(`cannot reach Kafka at ${where}: ${(err as Error).message}`, { cause: err })
   } finally {
+    // The id (or the connect error) is the answer; a failed disconnect loses nothing the caller needs.
     await admin.disconnect().catch(() => undefined)
   }
   const wrong = expected === undefined ? null : clusterMismatch(expected, found, where)
@@ -28,7 +30,9 @@ export async function pinCluster(kafka: Kafka, expected: string | undefined, whe
 export async function clusterChange(admin: Admin, clusterId: string, where: string): Promise<string | null> {
   try {
     return clusterMismatch(clusterId, (await admin.describeCluster()).clusterId, where)
-  } catch {
+  } catch (err) {
+    // Its own message, apart from the lag's: a check that keeps failing is worth finding later.
+    appLog('pipeline').debug({ err, where }, 'cluster check failed; asking again next tick')
     return null
   }
 }

@@ -1,9 +1,13 @@
 import type { AlertLevel, ConsumerHealth } from '../../shared/status'
 import { Emitter } from '../base/emitter'
 import { settlesWithin, Sleeper } from '../base/time-limit'
-import { logListenerError } from '../log/logger'
+import { appLog, logListenerError } from '../log/logger'
 import { restartDelay } from './consumer-health'
 import type { ConsumerThread } from './consumer-thread'
+
+function stopFailed(err: unknown, when: string): void {
+  appLog('consumer').debug({ err }, `the consumer thread failed while ${when}; the pipeline stops regardless`)
+}
 
 /** The writer's health before it was ever started. */
 export const NO_CONSUMER_HEALTH: Readonly<ConsumerHealth> = {
@@ -65,10 +69,11 @@ export class ConsumerJoin {
     this.pause.wake()
     this.onJoined.fire(false)
     this.onJoined.clear()
-    await this.consumer.stop().catch(() => undefined)
+    // The pipeline stops either way; a thread that would not stop cleanly is worth finding later.
+    await this.consumer.stop().catch((err: unknown) => stopFailed(err, 'stopping'))
     if (this.done) await settlesWithin(this.done, 10_000)
     // A start that lost the race against the stop above leaves its own state behind; settle it.
-    await this.consumer.stop().catch(() => undefined)
+    await this.consumer.stop().catch((err: unknown) => stopFailed(err, 'settling a late start'))
   }
 
   private async run(): Promise<void> {

@@ -254,11 +254,12 @@ export class TradeConsumer {
         // Leaving without a commit is safe: the records are fetched again by whoever owns them next.
         if (this.stopping || !p.isRunning() || p.isStale()) return
         // A pause of up to 10 s in one piece would outlast the session: heartbeat between slices.
+        // A failed heartbeat shows as the rebalance that follows; the retry goes on either way.
         await p.heartbeat().catch(() => undefined)
         for (const slice of pauseSlices(delay, HEARTBEAT_SLICE_MS)) {
           await this.retryPause.sleep(slice)
           if (this.stopping || !p.isRunning() || p.isStale()) return
-          await p.heartbeat().catch(() => undefined)
+          await p.heartbeat().catch(() => undefined) // as above
         }
         delay = Math.min(delay * 2, this.opts.maxRetryDelayMs ?? 10_000)
       }

@@ -176,7 +176,14 @@ export class Pipeline {
       this.join?.start()
     } catch (err) {
       this.setState('failed', (err as Error).message)
-      await this.shutdown(0).catch(() => undefined)
+      // The start's error is what the caller hears; a cleanup that fails too may leave a client or
+      // the consumer thread behind, so it must be seen, beside the error that caused it.
+      await this.shutdown(0).catch((cleanupErr: unknown) =>
+        appLog('pipeline').warn(
+          { err: cleanupErr, startError: (err as Error).message },
+          'cleaning up after a failed start failed too',
+        ),
+      )
       throw err
     }
     // The cluster changed under the start: already failed, with the reason.
@@ -367,7 +374,8 @@ export class Pipeline {
         this.lag = lags.lag
         this.maxPartitionLag = lags.maxPartitionLag
       } catch {
-        // lag is informative only; a broker hiccup shows as unknown
+        // Only the lag can throw here (clusterChange logs its own failure): the lag is informative,
+        // and a broker hiccup shows as the last known value until the next tick asks again.
       } finally {
         this.ticking = false
       }

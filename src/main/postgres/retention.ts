@@ -74,6 +74,8 @@ export async function dropTradeDay(
     await client.query('COMMIT')
     detached = rows[0]!.name
   } catch (err) {
+    // The statement's error is the one that counts; a ROLLBACK fails only on a broken connection,
+    // which ends the transaction all the same.
     await client.query('ROLLBACK').catch(() => undefined)
     if ((err as { code?: string }).code === '55P03') return 'busy' // lock_not_available
     throw err

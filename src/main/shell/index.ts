@@ -4,7 +4,7 @@ import { ZodError } from 'zod'
 import { EventHub } from '../api/events'
 import { createCore, type Core } from '../api/handlers'
 import { describeSettingsError, resolveSettings } from '../config'
-import { openLog, type LogHandle } from '../log/logger'
+import { appLog, openLog, type LogHandle } from '../log/logger'
 import { maskSecrets, secretsOf } from '../log/redact'
 import { createServices } from '../services'
 import { openSettingsStore } from '../settings/store'
@@ -68,7 +68,13 @@ async function boot(): Promise<Core> {
     return core
   } catch (err) {
     // The broker and database are up by now: stop them rather than leave them behind.
-    await (core ? core.shutdown() : services.close()).catch(() => undefined)
+    // The boot's error is what the user sees; a failed stop on top of it goes to the log.
+    await (core ? core.shutdown() : services.close()).catch((stopErr: unknown) =>
+      appLog('shell').debug(
+        { err: stopErr, bootError: (err as Error).message },
+        'stopping after a failed boot failed',
+      ),
+    )
     throw err
   }
 }

@@ -58,6 +58,7 @@ export async function acquirePidLock(path: string, what: string): Promise<() => 
         await fh.writeFile(me)
       } catch (err) {
         // A full disk: leave no open handle and no empty lock behind for the next attempt.
+        // The write's error is the one thrown; a close that fails too loses nothing more.
         await fh.close().catch(() => undefined)
         await rm(path, { force: true })
         throw err

@@ -51,7 +51,7 @@ export function startWatchdog(o: WatchdogOptions): Watchdog {
       try {
         process.kill(dog.pid, 'SIGTERM')
       } catch {
-        // it noticed the service's exit first
+        // It noticed the service's exit first and is gone: nothing is left to dismiss.
       }
     },
   }

@@ -68,7 +68,7 @@ export async function writeFrameFile(
 ): Promise<{ frames: number; bytes: number }> {
   const out = createWriteStream(path)
   const failed = once(out, 'error').then(([err]) => Promise.reject(err as Error))
-  failed.catch(() => undefined)
+  failed.catch(() => undefined) // only marks it handled: the writes below race it and see the error
   let batch = ''
   let count = 0
   let bytes = 0

@@ -63,6 +63,6 @@ export function writePrefs(storage: () => Pick<Storage, 'setItem'> | undefined, 
   try {
     storage()?.setItem(PREFS_KEY, JSON.stringify(prefsOf(s)))
   } catch {
-    // nothing to do: the prefs are a convenience
+    // Only the prefs are lost (the next start uses the defaults): they are a convenience.
   }
 }
