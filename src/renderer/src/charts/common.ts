@@ -302,3 +302,13 @@ export function baseBarSeries(id: string, stack: string, data: (number | null)[]
 export function categoryLabelWidth(count: number): number {
   return Math.max(36, Math.min(90, Math.floor(PANEL_PLOT_PX / Math.max(1, count)) - 6))
 }
+
+/**
+ * Whether a line with gaps has a point with no neighbour to join (the only bucket of a long window,
+ * or one between two gaps): ECharts draws such a point only as a symbol, so without one it is lost.
+ */
+export function hasLonePoint(values: readonly (number | null)[]): boolean {
+  return values.some(
+    (v, i) => v !== null && (values[i - 1] ?? null) === null && (values[i + 1] ?? null) === null,
+  )
+}

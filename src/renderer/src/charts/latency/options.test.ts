@@ -53,6 +53,17 @@ describe('latency options', () => {
     ])
   })
 
+  it('shows a point with no neighbour as a symbol, else it is not drawn at all', () => {
+    const kpis = makeKpis()
+    // samples in the first two buckets and, after a gap, one more: that one stands alone
+    const trend = { ...kpis.latencyTrend, start: [T0, T0 + 30 * S, T0 + 60 * S, T0 + 150 * S] }
+    const alone = buildLatencyOption(makeSnapshot({ latencyTrend: trend }), makeContext())
+    expect(alone.series.map((x) => x.showSymbol)).toEqual([true, true, true])
+    // kafka_to_consumer's p99 has a null in its last bucket; the others join every point
+    const joined = buildLatencyOption(makeSnapshot(), makeContext({ latencyStage: 'kafka_to_consumer' }))
+    expect(joined.series.map((x) => x.showSymbol)).toEqual([false, false, false])
+  })
+
   it('switches the axis to seconds above 10,000 ms', () => {
     const slow = buildLatencyOption(makeSnapshot(), makeContext({ latencyStage: 'trade_to_db' }))
     const y = slow.yAxis as Axis

@@ -3,6 +3,7 @@ import type { LatencyStage } from '../../../../shared/kpi'
 import { formatMs, formatNumber, formatTime } from '../../format/format'
 import {
   baseOption,
+  hasLonePoint,
   firstParam,
   legendBase,
   themeColors,
@@ -98,33 +99,36 @@ export function buildLatencyOption(
     tooltip: { ...tooltipBase(ctx, 'axis'), formatter },
     xAxis: timeAxis(ctx, min, max),
     yAxis: valueAxis(ctx, { name: seconds ? 's' : 'ms', min: 0, formatter: axisLabel }),
-    series: PERCENTILES.map((p): LineSeriesOption => ({
-      id: p.id,
-      type: 'line',
-      name: p.id,
-      color: colors[p.id],
-      showSymbol: false,
-      symbolSize: 4,
-      connectNulls: false,
-      lineStyle: { width: p.id === 'p50' ? 2 : 1.5 },
-      data: rows.map(({ t, i }) => [t, i === null ? null : (column(p.key)[i] ?? null)]),
-      ...(p.id === 'p50'
-        ? {
-            // always present (empty when not drawn), so a merge never keeps a stale line
-            markLine: {
-              silent: true,
-              symbol: 'none',
-              lineStyle: { type: 'dashed', color: c.text, width: 1 },
-              label: {
-                position: 'insideStartTop',
-                color: c.muted,
-                fontSize: 10,
-                formatter: () => (seedMean === null ? '' : `mean ${formatMs(seedMean, ctx.locale)}`),
+    series: PERCENTILES.map((p): LineSeriesOption => {
+      const ys = rows.map(({ i }) => (i === null ? null : (column(p.key)[i] ?? null)))
+      return {
+        id: p.id,
+        type: 'line',
+        name: p.id,
+        color: colors[p.id],
+        showSymbol: hasLonePoint(ys),
+        symbolSize: 4,
+        connectNulls: false,
+        lineStyle: { width: p.id === 'p50' ? 2 : 1.5 },
+        data: rows.map(({ t }, k) => [t, ys[k] ?? null]),
+        ...(p.id === 'p50'
+          ? {
+              // always present (empty when not drawn), so a merge never keeps a stale line
+              markLine: {
+                silent: true,
+                symbol: 'none',
+                lineStyle: { type: 'dashed', color: c.text, width: 1 },
+                label: {
+                  position: 'insideStartTop',
+                  color: c.muted,
+                  fontSize: 10,
+                  formatter: () => (seedMean === null ? '' : `mean ${formatMs(seedMean, ctx.locale)}`),
+                },
+                data: markMean && seedMean !== null ? [{ name: 'mean trade_to_db', yAxis: seedMean }] : [],
               },
-              data: markMean && seedMean !== null ? [{ name: 'mean trade_to_db', yAxis: seedMean }] : [],
-            },
-          }
-        : {}),
-    })),
+            }
+          : {}),
+      }
+    }),
   }
 }
