@@ -100,6 +100,12 @@ export const latencyStatsSchema = z.object({
  * bucketS seconds, aligned with `start`; only buckets holding samples are listed.
  */
 export const latencyTrendSchema = z.object({
+  /**
+   * The trend's bucket width: the series' bucketS, or from a day on a whole multiple of it, so that
+   * there are at most 120 trend buckets (sql/014). Absent from the raw reference (kpi_snapshot_raw),
+   * whose trend has the series' buckets.
+   */
+  bucketS: z.number().positive().optional(),
   start: z.array(ms),
   stages: z.array(
     z.object({
@@ -130,7 +136,8 @@ export const kpiSnapshotSchema = z.object({
   }),
   /**
    * lossWindows: the windows with dataLoss. From a day on, buckets is empty and summary counts them
-   * per summary.bucketS instead (sql/012): a month would be 86,400 bars.
+   * per summary.bucketS instead (sql/012): a month would be 86,400 bars. summary.bucketS is whole
+   * hours, at least the series' bucketS, and wide enough for at most 120 buckets (sql/014).
    */
   dataLoss: z.object({
     lossWindows: count,

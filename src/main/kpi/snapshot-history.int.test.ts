@@ -83,16 +83,35 @@ describe('kpi_snapshot over days, from the hour rollups (sql/012)', () => {
     expect(await rollupMismatches(db.pool)).toEqual(NO_MISMATCHES)
   })
 
-  const WINDOWS: [string, number, number, number | undefined][] = [
+  it('keeps each hour row’s longest stretch without a trade (max_gap) with the row', async () => {
+    const { rows } = await db.pool.query<{ seconds: string; max_gap: number }>(
+      'SELECT seconds::text AS seconds, max_gap FROM trades_1h',
+    )
+    const longestZeros = (bits: string): number => Math.max(0, ...bits.split(/1+/).map((z) => z.length))
+    expect(rows.map((r) => r.max_gap)).toEqual(rows.map((r) => longestZeros(r.seconds)))
+    // FX trades every 37 s: its full hours have gaps of 36 s; hours 20-23 have no rows at all
+    expect(rows.some((r) => r.max_gap === 36)).toBe(true)
+    const edge = await db.pool.query<{ g: number[] }>(
+      `SELECT ARRAY[kpi_max_gap(B'1111'), kpi_max_gap(B'0000'), kpi_max_gap(B'1001000'), kpi_max_gap(B'0110')] AS g`,
+    )
+    expect(edge.rows[0]!.g).toEqual([0, 4, 3, 1])
+  })
+
+  const WIDTHS = [30, 45, 7, 300]
+  const WINDOWS: [string, number, number, number | undefined, number[]?][] = [
     ['ragged edges, hour buckets', TS + 1234, TS + 49 * H + 17 * 60_000 + 3500, undefined],
     ['whole hours, 2 h buckets', TS, TS + 48 * H, 7200],
     ['10 min buckets: minute rollups, still a summary', TS + 1_810_000, TS + 26 * H, 600],
     ['exactly a day (Last 24 hours), hour buckets', TS + 5 * H + 123, TS + 29 * H + 123, undefined],
+    // more than 120 hour buckets: the trend and the summary take 2 h (sql/014)
+    ['six days, hour buckets', TS - 96 * H + 1234, TS + 48 * H + 999, undefined, [30, 300]],
   ]
   // 30 s and 45 s windows divide an hour (judged on its bits), 7 s ones do not (minute rollups),
-  // 300 s is past the regex's 255 (strpos only).
+  // 300 s is past the regex's 255 (max_gap only).
   it.each(
-    WINDOWS.flatMap(([name, from, to, b]) => [30, 45, 7, 300].map((w) => [name, w, from, to, b] as const)),
+    WINDOWS.flatMap(([name, from, to, b, widths = WIDTHS]) =>
+      widths.map((w) => [name, w, from, to, b] as const),
+    ),
   )(
     '%s, %i s data-loss windows: as from raw trades, latency within the hour bound',
     async (_, win, from, to, bucket) => {
@@ -101,15 +120,24 @@ describe('kpi_snapshot over days, from the hour rollups (sql/012)', () => {
       const req = { from, to, bucketS, symbols: SYMBOLS }
       const [a, raw] = [await kpiSnapshot(db.pool, req), await rawSnapshot(db, req)]
       expect(a.dataLoss.buckets).toEqual([])
-      // summary buckets are whole hours, at least the series' width
-      const summaryS = Math.ceil(Math.max(bucketS, 3600) / 3600) * 3600
+      // at most 120 trend buckets, each a whole number of series buckets
+      const windowS = (to - from) / 1000
+      const trendS = bucketS * Math.max(1, Math.ceil(windowS / bucketS / 120))
+      expect(a.latencyTrend.bucketS).toBe(trendS)
+      const rawTrend = trendS === bucketS ? raw : await rawSnapshot(db, { ...req, bucketS: trendS })
+      // summary buckets are whole hours, at least the series' width, at most 120 of them
+      const summaryS = Math.ceil(Math.max(bucketS, 3600, windowS / 120) / 3600) * 3600
       const expected = summarise(raw, summaryS * 1000)
       expect(a.dataLoss.summary).toEqual({ bucketS: summaryS, buckets: expected })
       expect(a.dataLoss.lossWindows).toBe(expected.reduce((n, b) => n + b.shortWindows, 0))
       // the data really has idle hours, and short windows where FX (every 37 s, until hour 40) misses
       if (win < 37 || to > TS + 40 * H) expect(a.dataLoss.lossWindows).toBeGreaterThan(0)
       expect(expected.some((b) => b.idleWindows === b.windows && b.windows > 0)).toBe(true)
-      expectSameKpis({ ...a, dataLoss: raw.dataLoss }, raw, LATENCY_RELATIVE_ERROR_HOURS)
+      expectSameKpis(
+        { ...a, dataLoss: raw.dataLoss },
+        { ...raw, latencyTrend: rawTrend.latencyTrend },
+        LATENCY_RELATIVE_ERROR_HOURS,
+      )
     },
   )
 })

@@ -53,6 +53,21 @@ describe('latency options', () => {
     ])
   })
 
+  it('judges stretches by the trend’s own bucket width when it is wider than the series’', () => {
+    const kpis = makeKpis()
+    // 30 s series buckets, 90 s trend buckets (a long window): each bucket follows the last
+    const trend = { ...kpis.latencyTrend, bucketS: 90, start: [T0, T0 + 90 * S, T0 + 180 * S, T0 + 360 * S] }
+    const option = buildLatencyOption(makeSnapshot({ latencyTrend: trend }), makeContext())
+    expect(kpis.bucketS).toBe(30)
+    expect(option.series[0]!.data).toEqual([
+      [T0, 190],
+      [T0 + 90 * S, 210],
+      [T0 + 180 * S, 205],
+      [T0 + 270 * S, null],
+      [T0 + 360 * S, 200],
+    ])
+  })
+
   it('shows a point with no neighbour as a symbol, else it is not drawn at all', () => {
     const kpis = makeKpis()
     // samples in the first two buckets and, after a gap, one more: that one stands alone

@@ -54,7 +54,7 @@ export function buildLatencyOption(
     stage ? stage[key] : starts.map(() => null)
   // Only buckets with samples are listed: a null point after a gap breaks the line there, so a
   // stopped stretch is not drawn as a slope between its two ends.
-  const step = snapshot.kpis.bucketS * 1000
+  const step = (latencyTrend.bucketS ?? snapshot.kpis.bucketS) * 1000
   const rows: { t: number; i: number | null }[] = []
   starts.forEach((t, i) => {
     const prev = starts[i - 1]
