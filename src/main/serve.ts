@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { createCore } from './api/handlers'
 import { EventHub } from './api/events'
@@ -6,9 +7,10 @@ import type { Settings } from './config'
 import { runFace } from './face'
 import { appLog } from './log/logger'
 import { maskSecrets } from './log/redact'
-import { dashboardToken } from './server/auth'
+import { dashboardToken, type DashboardToken } from './server/auth'
 import { startDashboardServer, type DashboardServer } from './server/http-server'
-import { isLoopback, splitServeFlags, type ServeFlags } from './server/serve-flags'
+import { isLoopback } from './server/host-check'
+import { describeAccess, splitServeFlags, type ServeFlags } from './server/serve-flags'
 import { createServices } from './services'
 import type { SettingsStore } from './settings/store'
 
@@ -16,7 +18,10 @@ const USAGE = `Usage: npm run serve -- [options]
 Serves the dashboard to a browser. The pipeline starts when you press Start.
   --port N          port to listen on (default: a free one)
   --host ADDRESS    interface to bind (default 127.0.0.1; anything else exposes the dashboard
-                    to your network, still behind the printed token)
+                    to your network, still behind the printed token, and needs TLS)
+  --tls-cert FILE   PEM certificate (chain) to serve HTTPS with; goes with --tls-key
+  --tls-key FILE    its PEM private key
+  --new-token       replace the kept access token, so that no browser that had it gets in
   …and every option of npm run pipeline -- --help (source, symbols, brokers, database, …)`
 
 const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url))
@@ -35,17 +40,25 @@ async function run(settings: Settings, store: SettingsStore, serve: ServeFlags):
     process.on('SIGTERM', on('terminated'))
   })
 
+  // Bad TLS files fail before anything starts.
+  const tls = serve.tls && {
+    cert: await readPem(serve.tls.certFile, '--tls-cert'),
+    key: await readPem(serve.tls.keyFile, '--tls-key'),
+  }
   const services = await createServices(settings, { onProgress: (m) => console.error(`… ${maskSecrets(m)}`) })
   const core = createCore(services, new EventHub(), { store })
   if (why) return core.shutdown()
+  let access: DashboardToken
   let server: DashboardServer
   try {
+    access = await dashboardToken(settings.dataDir, { rotate: serve.newToken })
     server = await startDashboardServer({
       core,
       rendererDir: RENDERER_DIR,
       host: serve.host,
       port: serve.port,
-      token: await dashboardToken(settings.dataDir),
+      token: access.token,
+      ...(tls ? { tls } : {}),
     })
   } catch (err) {
     // The start's error is what the user sees; a failed shutdown on top of it goes to the log.
@@ -60,6 +73,7 @@ async function run(settings: Settings, store: SettingsStore, serve: ServeFlags):
     throw err
   }
   console.log(`Tickflow is serving the dashboard at ${server.url}`)
+  console.log(describeAccess(serve, access))
   appLog('face').info({ url: server.url }, 'serving the dashboard') // the token is masked in the log
   if (!isLoopback(serve.host))
     console.error(`warning: listening on ${serve.host}; anyone who can reach it and has the token can use it`)
@@ -67,6 +81,14 @@ async function run(settings: Settings, store: SettingsStore, serve: ServeFlags):
   await signalled
   await server.close()
   await core.shutdown()
+}
+
+async function readPem(file: string, flag: string): Promise<Buffer> {
+  try {
+    return await readFile(file)
+  } catch (err) {
+    throw new Error(`${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
 }
 
 async function main(argv: string[]): Promise<number> {

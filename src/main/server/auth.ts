@@ -1,7 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import type { IncomingMessage } from 'node:http'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../base/atomic-file'
 
 /**
  * Browser mode's access token: made at start, handed to the user once in the printed URL, then
@@ -15,18 +16,30 @@ export function newToken(): string {
 
 const TOKEN_FILE = 'dashboard-token'
 
+export interface DashboardToken {
+  token: string
+  /** made now: on first use, on request (`--new-token`), or because the file held no token */
+  made: boolean
+  path: string
+}
+
 /**
  * The token of a data dir's dashboard, made on first use and kept (mode 600) in the data dir, so an
- * open tab reconnects after `serve` restarts instead of being locked out by a new token.
+ * open tab reconnects after `serve` restarts instead of being locked out by a new token. `rotate`
+ * makes a new one: every browser that had the old one must open the new URL.
  */
-export async function dashboardToken(dataDir: string): Promise<string> {
+export async function dashboardToken(
+  dataDir: string,
+  opts: { rotate?: boolean } = {},
+): Promise<DashboardToken> {
   const path = join(dataDir, TOKEN_FILE)
-  const kept = (await readFile(path, 'utf8').catch(() => '')).trim()
-  if (/^[A-Za-z0-9_-]{32,}$/.test(kept)) return kept
+  // a missing file is the first use
+  const kept = opts.rotate ? '' : (await readFile(path, 'utf8').catch(() => '')).trim()
+  if (/^[A-Za-z0-9_-]{32,}$/.test(kept)) return { token: kept, made: false, path }
   const token = newToken()
   await mkdir(dataDir, { recursive: true })
-  await writeFile(path, token + '\n', { mode: 0o600 })
-  return token
+  await writeFileAtomic(path, token + '\n', { mode: 0o600 })
+  return { token, made: true, path }
 }
 
 /** Constant time whatever the inputs: both sides are hashed to the same length first. */
@@ -47,8 +60,9 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined
 }
 
-export function authCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/`
+/** `secure`: served over HTTPS, so the browser must never send the cookie over plain HTTP. */
+export function authCookie(token: string, secure = false): string {
+  return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`
 }
 
 /** A request's path and query, split without resolving it against any host. */

@@ -1,6 +1,18 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { execFileSync } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { request as httpsRequest } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { WebSocket } from 'ws'
 import { startDashboardServer, type DashboardServer } from './http-server'
-import { fakeBuild, fakeCore, get, type FakeCore } from '../../../test/helpers/server-support'
+import {
+  fakeBuild,
+  fakeCore,
+  get,
+  type FakeCore,
+  type RawResponse,
+} from '../../../test/helpers/server-support'
 
 let build: Awaited<ReturnType<typeof fakeBuild>>
 let core: FakeCore
@@ -112,9 +124,93 @@ describe('the dashboard server', () => {
     expect((await get(server.port, '/', cookie(), 'HEAD')).status).toBe(200)
   })
 
+  it('answers only its own loopback names, so a rebound DNS name learns nothing', async () => {
+    for (const host of ['evil.example', `evil.example:${server.port}`, `127.0.0.1:${server.port + 1}`]) {
+      const res = await get(server.port, `/?token=${server.token}`, { Host: host })
+      expect(res.status, host).toBe(421)
+      expect(res.headers['set-cookie'], host).toBeUndefined()
+    }
+    expect((await get(server.port, '/', { ...cookie(), Host: `localhost:${server.port}` })).status).toBe(200)
+  })
+
   it('fails to start without a build', async () => {
     await expect(startDashboardServer({ core, rendererDir: build.dir + '/nothing' })).rejects.toThrow(
       /run npm run build first/,
     )
+  })
+})
+
+describe('the dashboard server over TLS', () => {
+  let dir: string
+  let pem: { cert: string; key: string }
+  let tls: DashboardServer
+  beforeAll(async () => {
+    // a throwaway self-signed certificate for 127.0.0.1
+    dir = await mkdtemp(join(tmpdir(), 'tickflow-tls-'))
+    const [cert, key] = [join(dir, 'cert.pem'), join(dir, 'key.pem')]
+    execFileSync(
+      'openssl',
+      [
+        ...['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'],
+        ...['-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1'],
+        ...['-addext', 'subjectAltName=IP:127.0.0.1'],
+      ],
+      { stdio: 'ignore' },
+    )
+    pem = { cert: await readFile(cert, 'utf8'), key: await readFile(key, 'utf8') }
+  })
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true })
+  })
+  afterEach(async () => {
+    await tls?.close()
+  })
+
+  const httpsGet = (path: string, headers: Record<string, string> = {}): Promise<RawResponse> =>
+    new Promise((resolve, reject) => {
+      const req = httpsRequest({ host: '127.0.0.1', port: tls.port, path, headers, ca: pem.cert }, (res) => {
+        let body = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (body += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
+      })
+      req.on('error', reject)
+      req.end()
+    })
+
+  it('serves HTTPS, prints an https URL, and marks the cookie Secure', async () => {
+    tls = await startDashboardServer({ core, rendererDir: build.rendererDir, tls: pem })
+    expect(tls.url).toBe(`https://127.0.0.1:${tls.port}/?token=${tls.token}`)
+    const swap = await httpsGet(`/?token=${tls.token}`)
+    expect(swap.status).toBe(302)
+    expect(swap.headers['set-cookie']).toEqual([
+      `tickflow_token=${tls.token}; HttpOnly; SameSite=Strict; Path=/; Secure`,
+    ])
+    expect((await httpsGet('/', { Cookie: `tickflow_token=${tls.token}` })).status).toBe(200)
+    // plain HTTP on the same port gets no page
+    await expect(get(tls.port, '/', { Cookie: `tickflow_token=${tls.token}` })).rejects.toThrow()
+  })
+
+  it('takes the API socket from its own https origin only', async () => {
+    tls = await startDashboardServer({ core, rendererDir: build.rendererDir, tls: pem })
+    const open = (origin: string): Promise<number> =>
+      new Promise((resolve, reject) => {
+        const ws = new WebSocket(`wss://127.0.0.1:${tls.port}/api`, {
+          headers: { Cookie: `tickflow_token=${tls.token}` },
+          origin,
+          ca: pem.cert,
+        })
+        ws.once('open', () => (ws.close(), resolve(101)))
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+        ws.once('error', reject)
+      })
+    expect(await open(`http://127.0.0.1:${tls.port}`)).toBe(403)
+    expect(await open(`https://127.0.0.1:${tls.port}`)).toBe(101)
+  })
+
+  it('refuses a key that is not one', async () => {
+    await expect(
+      startDashboardServer({ core, rendererDir: build.rendererDir, tls: { cert: pem.cert, key: 'nope' } }),
+    ).rejects.toThrow(/^TLS: the certificate or key is not usable/)
   })
 })

@@ -1,8 +1,10 @@
 import { readFile, stat } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { authCookie, isAuthorized, newToken, splitUrl, tokensEqual } from './auth'
+import { hostCheck, urlHost } from './host-check'
 import { isExportPath, serveExport, type CsvSource } from './export-route'
 import { contentType, headerCsp, realInside, staticPath } from './static-files'
 import { attachWsTransport, type ServedCore, type WsTransport } from './ws-transport'
@@ -18,6 +20,8 @@ export interface DashboardServerOptions {
   port?: number
   /** the access token; default a new one (serve keeps one per data dir, see dashboardToken) */
   token?: string
+  /** PEM certificate and key: serve HTTPS, and mark the cookie Secure */
+  tls?: { cert: string | Buffer; key: string | Buffer }
 }
 
 export interface DashboardServer {
@@ -51,6 +55,9 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   }
   const token = opts.token ?? newToken()
   const csp = headerCsp(indexHtml)
+  const secure = opts.tls !== undefined
+  let port = 0 // known once listening, before any request can arrive
+  const hostAllowed = hostCheck(host, () => port, secure)
 
   const securityHeaders = (res: ServerResponse): void => {
     res.setHeader('Content-Security-Policy', csp)
@@ -67,6 +74,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       res.setHeader('Allow', 'GET, HEAD')
       return text(res, 405, 'Method not allowed\n')
     }
+    // DNS rebinding: a page of another name resolved to us must not even learn what is here.
+    if (!hostAllowed(req.headers.host)) return text(res, 421, 'Misdirected request: unknown host name\n')
     const { path, query } = splitUrl(req.url)
     const given = query.get('token')
     if (given !== null) {
@@ -75,7 +84,10 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       const rest = query.toString()
       // Only a plain absolute path goes back into Location: never `//host` or `/\host`.
       const clean = /^\/(?![/\\])[^\\]*$/.test(path) ? path : '/'
-      res.writeHead(302, { Location: clean + (rest ? `?${rest}` : ''), 'Set-Cookie': authCookie(token) })
+      res.writeHead(302, {
+        Location: clean + (rest ? `?${rest}` : ''),
+        'Set-Cookie': authCookie(token, secure),
+      })
       res.end()
       return
     }
@@ -101,13 +113,19 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     res.end(req.method === 'HEAD' ? undefined : body)
   }
 
-  const server: Server = createServer((req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch(() => {
       if (!res.headersSent) text(res, 500, 'Internal error\n')
       else res.destroy()
     })
-  })
-  const transport = attachWsTransport(server, { core: opts.core, token, path: '/api' })
+  }
+  let server: Server
+  try {
+    server = opts.tls ? createHttpsServer(opts.tls, onRequest) : createServer(onRequest)
+  } catch (err) {
+    throw new Error(`TLS: the certificate or key is not usable: ${(err as Error).message}`)
+  }
+  const transport = attachWsTransport(server, { core: opts.core, token, path: '/api', secure, hostAllowed })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -116,8 +134,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
       resolve()
     })
   })
-  const port = (server.address() as AddressInfo).port
-  const url = `http://${urlHost(host)}:${port}/?token=${token}`
+  port = (server.address() as AddressInfo).port
+  const url = `${secure ? 'https' : 'http'}://${urlHost(host)}:${port}/?token=${token}`
 
   let closing: Promise<void> | null = null
   return {
@@ -144,11 +162,4 @@ function text(res: ServerResponse, status: number, body: string): void {
     'Cache-Control': 'no-store',
   })
   res.end(body)
-}
-
-/** The host as a browser should type it: a wildcard bind is reached through loopback. */
-function urlHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1'
-  if (host === '::') return '[::1]'
-  return host.includes(':') ? `[${host}]` : host
 }

@@ -1,17 +1,31 @@
 import { parseArgs } from 'node:util'
+import { isLoopback } from './host-check'
 
 export interface ServeFlags {
   port: number
   host: string
+  /** PEM files to serve HTTPS with; required for a host other than loopback */
+  tls: { certFile: string; keyFile: string } | null
+  /** replace the data dir's dashboard token before serving */
+  newToken: boolean
   /** everything else, as given, for the pipeline's own parseFlags */
   rest: string[]
 }
 
-const spec = { port: { type: 'string' }, host: { type: 'string' } } as const
+const spec = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'new-token': { type: 'boolean' },
+} as const
+type ServeFlagName = keyof typeof spec
+const isServeFlag = (name: string): name is ServeFlagName => Object.hasOwn(spec, name)
 
 /**
- * Takes browser mode's own flags (`--port N`, `--host H`, or with `=`) out of argv and leaves the
- * rest untouched for the pipeline's parser, which rejects anything it does not know.
+ * Takes browser mode's own flags (`--port N`, `--host H`, `--tls-cert F`, `--tls-key F`, or with
+ * `=`, and `--new-token`) out of argv and leaves the rest untouched for the pipeline's parser, which
+ * rejects anything it does not know.
  */
 export function splitServeFlags(argv: string[]): ServeFlags {
   const { tokens } = parseArgs({
@@ -24,10 +38,15 @@ export function splitServeFlags(argv: string[]): ServeFlags {
   const taken = new Set<number>()
   const mine: string[] = []
   for (const t of tokens) {
-    if (t.kind !== 'option' || (t.name !== 'port' && t.name !== 'host')) continue
+    if (t.kind !== 'option' || !isServeFlag(t.name)) continue
+    taken.add(t.index)
+    if (spec[t.name].type === 'boolean') {
+      if (t.inlineValue) throw new Error(`--${t.name} takes no value`)
+      mine.push(`--${t.name}`)
+      continue
+    }
     if (t.value === undefined || t.value === '' || (!t.inlineValue && t.value.startsWith('-')))
       throw new Error(`--${t.name} needs a value`)
-    taken.add(t.index)
     if (!t.inlineValue) taken.add(t.index + 1)
     mine.push(`--${t.name}=${t.value}`)
   }
@@ -36,10 +55,39 @@ export function splitServeFlags(argv: string[]): ServeFlags {
   const port = Number(values.port ?? '0')
   if (!/^\d+$/.test(values.port ?? '0') || port > 65535)
     throw new Error(`--port must be a port number (0–65535), got "${values.port}"`)
-  return { port, host: values.host ?? '127.0.0.1', rest: argv.filter((_, i) => !taken.has(i)) }
+  const host = values.host ?? '127.0.0.1'
+  const [certFile, keyFile] = [values['tls-cert'], values['tls-key']]
+  if ((certFile === undefined) !== (keyFile === undefined))
+    throw new Error('--tls-cert and --tls-key go together: give both PEM files, or neither')
+  const tls = certFile !== undefined && keyFile !== undefined ? { certFile, keyFile } : null
+  // Plain HTTP to the network would carry the token, and the cookie after it, in clear.
+  if (!tls && !isLoopback(host))
+    throw new Error(
+      `--host ${host} would send the dashboard's token over your network in clear: ` +
+        'give --tls-cert FILE --tls-key FILE to serve HTTPS, or leave --host out to stay on this machine',
+    )
+  return {
+    port,
+    host,
+    tls,
+    newToken: values['new-token'] === true,
+    rest: argv.filter((_, i) => !taken.has(i)),
+  }
 }
 
-/** Whether binding here keeps the dashboard on this machine. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+/**
+ * What the printed URL comes with: how it is served, and whose token it carries, so the user knows
+ * whether other browsers must open the new address.
+ */
+export function describeAccess(
+  flags: Pick<ServeFlags, 'host' | 'tls'>,
+  token: { made: boolean; path: string },
+): string {
+  const how = flags.tls
+    ? `HTTPS with ${flags.tls.certFile}; the token's cookie is Secure.`
+    : `Plain HTTP on this machine only (${flags.host}); other machines need --host with --tls-cert and --tls-key.`
+  const whose = token.made
+    ? `A new token, kept in ${token.path}: a browser that had an older one must open this address.`
+    : `The token kept in ${token.path}; --new-token replaces it.`
+  return `${how}\n${whose}`
 }

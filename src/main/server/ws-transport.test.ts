@@ -171,6 +171,19 @@ describe('events and the client lifecycle', () => {
     })
   })
 
+  it('refuses a Host that is not one of its loopback names', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/api`, {
+      headers: { Cookie: `tickflow_token=${server.token}`, Host: `evil.example:${server.port}` },
+      origin: `http://evil.example:${server.port}`,
+    })
+    sockets.push(ws)
+    const status = await new Promise<number>((resolve) => {
+      ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0))
+      ws.once('open', () => resolve(101))
+    })
+    expect(status).toBe(421)
+  })
+
   it('disconnects the client when its socket closes, and on server close', async () => {
     const a = await connect()
     await connect()
@@ -193,7 +206,12 @@ describe('backpressure and keep-alive', () => {
     await new Promise<void>((r) => http.close(() => r()))
   })
 
-  async function bare(opts: { maxBufferedBytes?: number; pingMs?: number }): Promise<void> {
+  async function bare(opts: {
+    maxBufferedBytes?: number
+    pingMs?: number
+    maxSocketBytes?: number
+    maxClients?: number
+  }): Promise<void> {
     http = createServer()
     transport = attachWsTransport(http, { core, token: server.token, path: '/api', ...opts })
     await new Promise<void>((r) => http.listen(0, '127.0.0.1', () => r()))
@@ -208,6 +226,34 @@ describe('backpressure and keep-alive', () => {
     p!.push('alert', { id: 'x' } as never)
     await next((f) => 'event' in f && f.event === 'alert')
     expect(frames.filter((f) => 'event' in f && f.event === 'snapshot')).toEqual([])
+  })
+
+  it('closes a socket whose unsent replies and events pass the bound, and only that one', async () => {
+    await bare({ maxSocketBytes: 1024 * 1024 })
+    const stuck = await connect({ port })
+    const reading = await connect({ port })
+    // the stuck client stops reading: the kernel's buffers fill, then the server's queue grows
+    ;(stuck.ws as unknown as { _socket: { pause(): void } })._socket.pause()
+    const [stuckPort, readingPort] = [...core.ports.values()]
+    const big = { id: 'x'.repeat(256 * 1024) } as never
+    for (let i = 0; i < 200 && transport.overflowedSockets() === 0; i++) {
+      stuckPort!.push('alert', big)
+      await new Promise((r) => setImmediate(r))
+    }
+    expect(transport.overflowedSockets()).toBe(1)
+    await until(() => core.disconnected.length === 1)
+    readingPort!.push('alert', { id: 'still here' } as never)
+    await reading.next((f) => 'event' in f && (f.payload as { id?: string }).id === 'still here')
+  })
+
+  it('refuses sockets past the cap', async () => {
+    await bare({ maxClients: 2 })
+    await connect({ port })
+    const second = await connect({ port })
+    await expect(connect({ port })).rejects.toThrow('HTTP 503')
+    second.ws.close()
+    await until(() => transport.clients() === 1)
+    await connect({ port })
   })
 
   it('terminates a socket that stops answering pings', async () => {

@@ -23,6 +23,14 @@ export interface WsTransportOptions {
   maxBufferedBytes?: number
   /** requests one socket may have running at once */
   maxInFlight?: number
+  /** a socket whose unsent output passes this many bytes is closed: it stopped reading */
+  maxSocketBytes?: number
+  /** sockets open at once; more are refused */
+  maxClients?: number
+  /** served over HTTPS: the page's Origin is https:// */
+  secure?: boolean
+  /** the Host headers to answer (see host-check.ts); default any */
+  hostAllowed?: (host?: string) => boolean
 }
 
 export interface WsTransport {
@@ -30,6 +38,8 @@ export interface WsTransport {
   clients(): number
   /** snapshots skipped so far because a socket was behind */
   skippedSnapshots(): number
+  /** sockets closed so far because their unsent output passed maxSocketBytes */
+  overflowedSockets(): number
   /** terminates every socket and stops accepting new ones */
   close(): void
 }
@@ -53,18 +63,27 @@ export function attachWsTransport(server: Server, opts: WsTransportOptions): WsT
   const { core, token, path } = opts
   const maxBuffered = opts.maxBufferedBytes ?? 4 * 1024 * 1024
   const maxInFlight = opts.maxInFlight ?? 64
+  // A snapshot of a long window is a few hundred kB: 16 MiB is dozens of them unread.
+  const maxSocketBytes = opts.maxSocketBytes ?? 16 * 1024 * 1024
+  // a tab holds one socket; this is many tabs, far below what would exhaust file descriptors
+  const maxClients = opts.maxClients ?? 32
+  const scheme = opts.secure ? 'https' : 'http'
+  const hostAllowed = opts.hostAllowed ?? (() => true)
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD })
   const alive = new WeakMap<WebSocket, boolean>()
   let skipped = 0
+  let overflowed = 0
   let closed = false
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if (closed) return refuse(socket, 503, 'Service Unavailable')
+    if (!hostAllowed(req.headers.host)) return refuse(socket, 421, 'Misdirected Request')
     if (splitUrl(req.url).path !== path) return refuse(socket, 404, 'Not Found')
     if (!isAuthorized(req, token)) return refuse(socket, 401, 'Unauthorized')
     // A page of another site must not drive the API, even if it could somehow present the token.
-    if (!req.headers.host || req.headers.origin !== `http://${req.headers.host}`)
+    if (!req.headers.host || req.headers.origin !== `${scheme}://${req.headers.host}`)
       return refuse(socket, 403, 'Forbidden')
+    if (wss.clients.size >= maxClients) return refuse(socket, 503, 'Service Unavailable')
     wss.handleUpgrade(req, socket, head, (ws) => onSocket(ws))
   })
 
@@ -91,6 +110,11 @@ export function attachWsTransport(server: Server, opts: WsTransportOptions): WsT
         })
       }
       ws.send(text)
+      // Replies and events queue in memory while the peer does not read; stop before that grows.
+      if (ws.bufferedAmount > maxSocketBytes) {
+        overflowed++
+        ws.terminate()
+      }
     }
     const port: ClientPort = {
       push(event, payload) {
@@ -147,6 +171,7 @@ export function attachWsTransport(server: Server, opts: WsTransportOptions): WsT
   return {
     clients: () => wss.clients.size,
     skippedSnapshots: () => skipped,
+    overflowedSockets: () => overflowed,
     close() {
       if (closed) return
       closed = true
