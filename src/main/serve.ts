@@ -87,7 +87,9 @@ async function readPem(file: string, flag: string): Promise<Buffer> {
   try {
     return await readFile(file)
   } catch (err) {
-    throw new Error(`${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    throw new Error(`${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, {
+      cause: err,
+    })
   }
 }
 

@@ -123,7 +123,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   try {
     server = opts.tls ? createHttpsServer(opts.tls, onRequest) : createServer(onRequest)
   } catch (err) {
-    throw new Error(`TLS: the certificate or key is not usable: ${(err as Error).message}`)
+    throw new Error(`TLS: the certificate or key is not usable: ${(err as Error).message}`, { cause: err })
   }
   const transport = attachWsTransport(server, { core: opts.core, token, path: '/api', secure, hostAllowed })
 
