@@ -5,12 +5,20 @@ import { describeConnectError, describeTarget, passwordOf } from '../postgres/da
 
 const TIMEOUT_MS = 5_000
 
+/** What the app is configured with: its cluster, and its database's URL. */
+export interface ConfiguredConnections {
+  kafka: Pick<KafkaConnection, 'brokers' | 'ssl' | 'sasl'>
+  databaseUrl?: string
+}
+
 /** "Test connection" in the dashboard: can we reach this cluster or server now? Never throws. */
 export async function testConnection(
   req: CommandRequest<'testConnection'>,
-  configured: Pick<KafkaConnection, 'brokers' | 'ssl' | 'sasl'> = { brokers: [] },
+  configured: ConfiguredConnections = { kafka: { brokers: [] } },
 ): Promise<ConnectionTest> {
-  return req.kind === 'kafka' ? testKafka(req.brokers, configured) : testPostgres(req.url)
+  return req.kind === 'kafka'
+    ? testKafka(req.brokers, configured.kafka)
+    : testPostgres(req.url, configured.databaseUrl)
 }
 
 async function testKafka(
@@ -51,7 +59,34 @@ async function testKafka(
   }
 }
 
-async function testPostgres(url: string): Promise<ConnectionTest> {
+/**
+ * Why a typed URL must not be tried, or null. The pg client sends PGPASSWORD (or ~/.pgpass) to any
+ * host whose URL has no password, and reads the files that ?sslcert=, sslkey= and sslrootcert=
+ * name. A client of the dashboard may not make it do either: only the configured database's host
+ * gets credentials it did not type, or parameters (the rule the Kafka test follows).
+ */
+export function refusePostgresUrl(url: string, configuredUrl?: string): string | null {
+  if (!URL.canParse(url)) return 'not a URL: postgres://user:password@host:5432/database'
+  const u = new URL(url)
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:')
+    return `not a PostgreSQL URL (${u.protocol}): postgres://user:password@host:5432/database`
+  const where = (x: URL): string => `${x.hostname.toLowerCase()}:${x.port || '5432'}`
+  const configured = URL.canParse(configuredUrl ?? '') ? new URL(configuredUrl!) : null
+  if (configured && u.hostname !== '' && where(u) === where(configured)) return null
+  if (u.hostname === '') return 'give the host in the URL: postgres://user:password@host:5432/database'
+  if (u.search !== '')
+    return 'URL parameters are taken for the configured database only: leave out the part from "?"'
+  if (u.username === '' || u.password === '')
+    return (
+      'give the user and password in the URL: a server other than the configured one gets no ' +
+      'password from the environment or ~/.pgpass'
+    )
+  return null
+}
+
+async function testPostgres(url: string, configuredUrl?: string): Promise<ConnectionTest> {
+  const refused = refusePostgresUrl(url, configuredUrl)
+  if (refused) return { ok: false, message: `not tried: ${refused}` }
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: TIMEOUT_MS })
   // An error after connect (the server going away) must not become an uncaught 'error' event.
   client.on('error', () => undefined)

@@ -266,7 +266,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     pinSymbolsSubscribed: choices.pinSymbolsSubscribed,
 
     async testConnection(req) {
-      return testConnection(req, services.kafkaConnection)
+      return testConnection(req, { kafka: services.kafkaConnection, databaseUrl: services.db.url })
     },
 
     async watch(req, ctx) {
