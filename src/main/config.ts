@@ -188,6 +188,26 @@ export function parseFlags(argv: string[]): ParsedFlags {
   return { help: values.help ?? false, settings: s }
 }
 
+/**
+ * Secrets given as flags: the command line of a process is visible to every user of the machine
+ * (`ps`, /proc) for the whole run, so each is a warning that names a private place instead.
+ */
+export function flagSecretWarnings(flags: Partial<SettingsInput>): string[] {
+  const hasPassword = (url: string | undefined): boolean =>
+    URL.canParse(url ?? '') && new URL(url!).password !== ''
+  const hasToken = (url: string | undefined): boolean =>
+    URL.canParse(url ?? '') && new URL(url!).searchParams.has('token')
+  const seen = 'any user of this machine can read it in `ps` while Tickflow runs'
+  const out: string[] = []
+  if (hasPassword(flags.databaseUrl))
+    out.push(`--database-url holds a password: ${seen}; give it in DATABASE_URL or PGPASSWORD instead`)
+  if (hasToken(flags.finnhubUrl))
+    out.push(
+      `--finnhub-url holds a token: ${seen}; give it in FINNHUB_TOKEN or in the dashboard's Source instead`,
+    )
+  return out
+}
+
 /** Defaults < settings file < environment < flags, validated as a whole. */
 export function resolveSettings(
   flags: Partial<SettingsInput>,

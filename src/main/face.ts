@@ -1,6 +1,13 @@
 import { join } from 'node:path'
 import { ZodError } from 'zod'
-import { describeSettingsError, envSecrets, parseFlags, resolveSettings, type Settings } from './config'
+import {
+  describeSettingsError,
+  envSecrets,
+  flagSecretWarnings,
+  parseFlags,
+  resolveSettings,
+  type Settings,
+} from './config'
 import { defaultDataDir } from './base/data-dirs'
 import { appLog, openLog, type LogHandle } from './log/logger'
 import { maskSecrets, redactText, secretsOf } from './log/redact'
@@ -30,6 +37,7 @@ export async function runFace(opts: FaceOptions): Promise<number> {
       console.log(opts.usage)
       return 0
     }
+    for (const w of flagSecretWarnings(flags.settings)) console.error(`warning: ${w}`)
     const dataDir = flags.settings.dataDir ?? defaultDataDir()
     store = await openSettingsStore(dataDir)
     for (const w of store.warnings) console.error(`warning: ${w}`)

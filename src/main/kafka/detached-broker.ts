@@ -14,6 +14,7 @@ import {
 import { isProcessAlive, processCommandLine } from '../base/process-info'
 import { acquireStartLock, isOurBrokerCommand, readBrokerState, removeBrokerState } from './broker-state'
 import { brokerDirs } from './paths'
+import { childEnv } from '../base/child-env'
 
 export type BrokerStatus =
   | { running: true; pid: number; port: number; bootstrap: string; dataDir: string }
@@ -68,7 +69,11 @@ async function startUnlocked(opts: LaunchOptions): Promise<DetachedBroker> {
     let pid: number | undefined
     try {
       // No watchdog and its own session: this broker is meant to survive the CLI that started it.
-      const child = spawn(prep.java, prep.args, { detached: true, stdio: ['ignore', out.fd, out.fd] })
+      const child = spawn(prep.java, prep.args, {
+        detached: true,
+        env: childEnv(),
+        stdio: ['ignore', out.fd, out.fd],
+      })
       child.once('exit', () => (exited = true))
       child.once('error', () => (exited = true))
       child.unref()

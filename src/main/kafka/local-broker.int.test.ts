@@ -131,8 +131,13 @@ describe('shared broker', () => {
 describe('own broker lifecycle', () => {
   it('stops without an orphan JVM and keeps topics across a restart', async () => {
     const dataDir = await tempDir()
-    const first = await startOwn({ dataDir, port: 0, heapMb: 256 })
+    // a secret in our environment stays out of the JVM's
+    process.env['KAFKA_SASL_PASSWORD'] = 'sekrit-pw'
+    const first = await startOwn({ dataDir, port: 0, heapMb: 256 }).finally(
+      () => delete process.env['KAFKA_SASL_PASSWORD'],
+    )
     expect(await isProcessAlive(first.pid)).toBe(true)
+    expect(await readFile(`/proc/${first.pid}/environ`, 'utf8')).not.toContain('sekrit')
     const topic = unique('it-keep')
     try {
       await ensureTopic(createKafka({ brokers: [first.bootstrap] }), topic, 2)

@@ -15,6 +15,7 @@ import {
 import { acquireStartLock, readBrokerState, removeBrokerState } from './broker-state'
 import { brokerStatus } from './detached-broker'
 import { brokerDirs } from './paths'
+import { childEnv } from '../base/child-env'
 
 export { brokerStatus, startDetachedBroker, stopDetachedBroker } from './detached-broker'
 export type { BrokerStatus, DetachedBroker } from './detached-broker'
@@ -63,7 +64,11 @@ function waitExit(child: ChildProcess, ms: number): Promise<boolean> {
 async function launchAttached(prep: PreparedBroker, opts: LocalBrokerOptions): Promise<LocalBrokerHandle> {
   // Own process group: a terminal Ctrl-C reaches Node only, so Node decides when the broker stops
   // (after the pipeline has drained), instead of the broker vanishing under it.
-  const child = spawn(prep.java, prep.args, { detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(prep.java, prep.args, {
+    detached: true,
+    env: childEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   if (child.pid === undefined) {
     await new Promise((r) => child.once('error', r))
     throw new Error(`could not start ${prep.java}`)

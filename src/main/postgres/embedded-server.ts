@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import type { ExitInfo } from '../supervise/restart-policy'
 import { startWatchdog } from '../supervise/watchdog'
 import type { Identity } from './embedded-files'
+import { childEnv } from '../base/child-env'
 
 /** The postmaster process of the embedded cluster: started, watched, stopped. */
 
@@ -37,7 +38,7 @@ export function startServer(postgres: string, opts: ServerOptions, who: Identity
   // watchdog stops it instead should Node die without stopping it.
   const child = spawn(postgres, args, {
     ...who,
-    env: { ...process.env, LC_ALL: 'C' },
+    env: childEnv({ LC_ALL: 'C' }),
     stdio: 'pipe',
     detached: true,
   })

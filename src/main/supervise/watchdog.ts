@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { childEnv } from '../base/child-env'
 
 /**
  * Node cannot set PR_SET_PDEATHSIG on a child, and the services run in their own process group
@@ -42,7 +43,11 @@ export function startWatchdog(o: WatchdogOptions): Watchdog {
     o.killSignal,
     String(o.graceS ?? 30),
   ]
-  const dog: ChildProcess = spawn('sh', ['-c', SCRIPT, o.name, ...args], { detached: true, stdio: 'ignore' })
+  const dog: ChildProcess = spawn('sh', ['-c', SCRIPT, o.name, ...args], {
+    detached: true,
+    env: childEnv(),
+    stdio: 'ignore',
+  })
   dog.on('error', () => undefined) // no sh: nothing to watch with, and nothing to crash over
   dog.unref()
   return {
