@@ -16,12 +16,15 @@ describe('electron-builder.yml electronFuses', () => {
     expect(fuses.enableNodeOptionsEnvironmentVariable).toBe(false)
     expect(fuses.enableNodeCliInspectArguments).toBe(false)
     expect(fuses.onlyLoadAppFromAsar).toBe(true)
+    // On until the window leaves file: for a custom scheme (see the comment in the yml).
+    expect(fuses.grantFileProtocolExtraPrivileges).toBe(true)
     // Linux binaries carry no archive hash to validate against (see the comment in the yml).
     expect(fuses.enableEmbeddedAsarIntegrityValidation).toBe(false)
     expect(Object.keys(fuses).sort()).toEqual([
       'enableEmbeddedAsarIntegrityValidation',
       'enableNodeCliInspectArguments',
       'enableNodeOptionsEnvironmentVariable',
+      'grantFileProtocolExtraPrivileges',
       'onlyLoadAppFromAsar',
       'runAsNode',
     ])
