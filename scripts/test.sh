@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# npm test: a preflight of what the machine must have, types and lint side by side, the
-# electron-vite build, then the vitest projects: unit, integration and faults against a real Kafka
-# broker and embedded PostgreSQL, both once more (the SQL-exercising files only) against
-# DATABASE_URL's server if set, and the dashboard end to end in Chromium over `npm run serve`.
+# npm test: a preflight of what the machine must have, types and lint side by side, the Electron
+# security lint (electronegativity), the electron-vite build, then the vitest projects: unit,
+# integration and faults against a real Kafka broker and embedded PostgreSQL, both once more (the
+# SQL-exercising files only) against DATABASE_URL's server if set, and the dashboard end to end in
+# Chromium over `npm run serve`.
 # Each pass has a time limit, and the wall time of each is printed at the end, pass or fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -31,6 +32,8 @@ pass() {
 pass preflight 60 npm run -s test:preflight
 # Typecheck and lint are independent: side by side, failing if either fails.
 pass 'typecheck + lint' 300 bash -c 'npm run -s typecheck & t=$!; l=0; npm run -s lint || l=$?; wait $t && exit $l'
+# Electronegativity over the shell, preload and renderer: every finding explained in electronegativity.json.
+pass 'lint:electron' 120 npm run -s lint:electron
 # The desktop bundle (main, sandboxed preload, renderer) must keep building; serve and e2e use it.
 pass build 300 bash -c 'npm run -s build > /dev/null'
 # The jars a package ships (electron-builder's extraResources), checked against the pinned list.

@@ -4,13 +4,13 @@
 import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { writeFrameFile } from '../src/main/pipeline/sources/jsonl'
 import { sampleFrames } from '../src/main/pipeline/sources/sample-frames'
+import { loadBuilderConfig } from './helpers/builder-config'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -18,20 +18,6 @@ const OUT_MAIN = join(ROOT, 'out/main')
 const CLI = join(OUT_MAIN, 'cli.js')
 const WORKER = join(OUT_MAIN, 'consumer-worker.js')
 const JARS = join(ROOT, 'build/kafka/lib')
-
-/** electron-builder.yml through electron-builder's own loader and schema (what `dist` reads). */
-async function loadBuilderConfig(): Promise<Record<string, unknown>> {
-  // app-builder-lib is electron-builder's engine; its CLI loads the config through these two.
-  const require = createRequire(join(ROOT, 'package.json'))
-  const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config') as {
-    getConfig: (dir: string, file: string, extra: null) => Promise<Record<string, unknown>>
-    validateConfiguration: (config: unknown, logger: unknown) => Promise<void>
-  }
-  const { DebugLogger } = require('builder-util') as { DebugLogger: new (on: boolean) => unknown }
-  const config = await getConfig(ROOT, 'electron-builder.yml', null)
-  await validateConfiguration(config, new DebugLogger(false))
-  return config
-}
 
 /** The relative modules a bundled file imports, and theirs: what must sit beside it on disk. */
 function localImports(file: string, seen = new Set<string>()): Set<string> {
