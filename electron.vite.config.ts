@@ -2,6 +2,15 @@ import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
 
+/**
+ * The renderer's import aliases (tsconfig.web.json's paths), also used by vitest. Main and the
+ * preload keep relative imports: tsx, which runs the CLIs from source, would not resolve these.
+ */
+export const aliases = {
+  '@renderer': resolve('src/renderer/src'),
+  '@shared': resolve('src/shared'),
+}
+
 export default defineConfig({
   main: {
     build: {
@@ -32,6 +41,7 @@ export default defineConfig({
   },
   renderer: {
     root: 'src/renderer',
+    resolve: { alias: aliases },
     // Minified: browser mode serves it over the network (2.2 MB → about a third).
     build: {
       minify: true,

@@ -155,7 +155,13 @@ export default tseslint.config(
       'boundaries/elements': elements,
       'boundaries/files': files,
       'boundaries/dependency-nodes': ['import', 'export', 'dynamic-import'],
-      'import/resolver': { node: { extensions: ['.ts', '.tsx', '.js', '.json'] } },
+      // typescript: the renderer's @renderer and @shared aliases (tsconfig.web.json) resolve to
+      // their files from anywhere, so the layer rules see them; node's resolver alone would call
+      // them packages, which every layer may import.
+      'import/resolver': {
+        typescript: { project: 'tsconfig.web.json' },
+        node: { extensions: ['.ts', '.tsx', '.js', '.json'] },
+      },
     },
     rules: {
       'boundaries/dependencies': [

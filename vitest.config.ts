@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import { aliases } from './electron.vite.config'
 
 // Four projects, each runnable alone (npm run test:unit, test:integration, test:faults, test:e2e);
 // `npm test` (scripts/test.sh) runs each once, then integration and faults again on DATABASE_URL's
@@ -69,11 +70,14 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Component tests (*.test.tsx) run in happy-dom, each by its `@vitest-environment` line;
+          // everything else stays in Node, where a DOM would only cost start-up time.
           include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
           // Two cores: two workers.
           maxWorkers: 2,
         },
+        resolve: { alias: aliases },
       },
       {
         test: {

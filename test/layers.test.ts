@@ -106,12 +106,17 @@ describe('the renderer imports only shared, and the preload only shared', () => 
     ['src/renderer/src/x.ts', 'node:fs'],
     ['src/preload/x.ts', '../main/api/handlers'],
     ['src/preload/x.ts', '../renderer/src/api/ws-client'],
+    // the aliases are files, not packages, to the rules
+    ['src/main/x.ts', '@renderer/api/ws-client'],
+    ['src/shared/x.ts', '@renderer/api/ws-client'],
   ])('%s may not import %s', async (file, source) => {
     expect(await layerErrors(file, source)).toHaveLength(1)
   })
 
   it.each([
     ['src/renderer/src/x.ts', '../../shared/symbols'],
+    ['src/renderer/src/x.ts', '@shared/symbols'],
+    ['src/renderer/src/x.ts', '@renderer/api/ws-client'],
     ['src/renderer/src/x.ts', 'echarts/core'],
     ['src/preload/x.ts', '../shared/channels'],
   ])('%s may import %s', async (file, source) => {

@@ -1,4 +1,4 @@
-import type { TickflowApi } from '../../shared/contract'
+import type { TickflowApi } from '@shared/contract'
 
 declare global {
   interface Window {

@@ -1,4 +1,4 @@
-import type { TickflowApi } from '../../../shared/contract'
+import type { TickflowApi } from '@shared/contract'
 import { createWsApi, type ConnectionState, type WsApi } from './ws-client'
 
 export type { ConnectionState } from './ws-client'

@@ -1,6 +1,6 @@
-import { COMMAND_NAMES, EVENT_NAMES, type CommandName, type EventName } from '../../../shared/channels'
-import type { ApiError, RequestFrame, ServerFrame, TickflowApi } from '../../../shared/contract'
-import type { WatchRequest } from '../../../shared/windows'
+import { COMMAND_NAMES, EVENT_NAMES, type CommandName, type EventName } from '@shared/channels'
+import type { ApiError, RequestFrame, ServerFrame, TickflowApi } from '@shared/contract'
+import type { WatchRequest } from '@shared/windows'
 
 /**
  * Browser mode's transport: the same TickflowApi as Electron's preload, over one WebSocket to the

@@ -13,7 +13,7 @@ import type {
   TooltipComponentOption,
 } from 'echarts/components'
 import type { ComposeOption, EChartsCoreOption } from 'echarts/core'
-import type { WindowSnapshot } from '../../../shared/contract'
+import type { WindowSnapshot } from '@shared/contract'
 import { formatAxisTime } from '../format/format'
 import type { ChartContext } from './types'
 

@@ -1,5 +1,5 @@
-import type { LagPoint, WindowSnapshot } from '../../../shared/contract'
-import type { KpiSnapshot, LatencyStats } from '../../../shared/kpi'
+import type { LagPoint, WindowSnapshot } from '@shared/contract'
+import type { KpiSnapshot, LatencyStats } from '@shared/kpi'
 import { colorFor } from './palette'
 import type { ChartContext } from './types'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DEFAULT_SYMBOLS } from '../../../shared/symbols'
+import { DEFAULT_SYMBOLS } from '@shared/symbols'
 import { colorFor, PALETTE, preferredSlot } from './palette'
 
 describe('colorFor', () => {

@@ -1,6 +1,6 @@
 import type { EChartsCoreOption } from 'echarts/core'
-import type { WindowSnapshot } from '../../../shared/contract'
-import type { LatencyStage } from '../../../shared/kpi'
+import type { WindowSnapshot } from '@shared/contract'
+import type { LatencyStage } from '@shared/kpi'
 
 /** How the user wants things shown: display settings only, never part of the data. */
 export interface ChartContext {

@@ -1,5 +1,5 @@
-import type { WindowSnapshot } from '../../../shared/contract'
-import { LATENCY_RELATIVE_ERROR } from '../../../shared/kpi'
+import type { WindowSnapshot } from '@shared/contract'
+import { LATENCY_RELATIVE_ERROR } from '@shared/kpi'
 import { buildAvgPriceOption } from './avg-price/options'
 import { buildAvgVolumeOption } from './avg-volume/options'
 import { buildConsumerLagOption } from './consumer-lag/options'

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../shared/status'
+import type { Alert } from '@shared/status'
 import { formatTime } from '../format/format'
 import { useDashboard } from '../hooks/use-dashboard'
 import { useLocale } from '../hooks/use-locale'

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react'
-import type { ConnectionTest as TestResult } from '../../../shared/contract'
+import type { ConnectionTest as TestResult } from '@shared/contract'
 import { api } from '../api'
 import { useCommand } from '../hooks/use-command'
 

@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { exportHref, type CsvTable } from '../../../shared/contract'
+import { exportHref, type CsvTable } from '@shared/contract'
 import { api, browserMode } from '../api'
 import type { ViewId } from '../charts/types'
 import { useCommand } from '../hooks/use-command'

@@ -1,4 +1,4 @@
-import { LATENCY_STAGES, type LatencyStage } from '../../../shared/kpi'
+import { LATENCY_STAGES, type LatencyStage } from '@shared/kpi'
 import type { ViewId } from '../charts/types'
 import { STAGE_LABELS } from '../charts/latency/options'
 import { requestWatch } from '../hooks/actions'

@@ -1,5 +1,5 @@
 import { useMemo } from 'react'
-import { DEFAULT_THRESHOLDS } from '../../../shared/thresholds'
+import { DEFAULT_THRESHOLDS } from '@shared/thresholds'
 import { colorFor } from '../charts/palette'
 import { VIEWS } from '../charts/views'
 import { useColorScheme } from '../hooks/use-color-scheme'

@@ -1,6 +1,6 @@
 import { useCallback } from 'react'
-import type { CommandRequest } from '../../../shared/contract'
-import type { SourceKind } from '../../../shared/status'
+import type { CommandRequest } from '@shared/contract'
+import type { SourceKind } from '@shared/status'
 import { api } from '../api'
 import { useCommand } from '../hooks/use-command'
 import { dispatch, useDashboard } from '../hooks/use-dashboard'

@@ -1,4 +1,4 @@
-import { describeStorage, formatDiskUse } from '../../../shared/storage'
+import { describeStorage, formatDiskUse } from '@shared/storage'
 import { formatNumber } from '../format/format'
 import { useDashboard } from '../hooks/use-dashboard'
 import { useLocale } from '../hooks/use-locale'

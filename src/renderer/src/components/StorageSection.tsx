@@ -4,7 +4,7 @@ import {
   formatDiskUse,
   type RetentionPreview,
   type RetentionSettings,
-} from '../../../shared/storage'
+} from '@shared/storage'
 import { api } from '../api'
 import { useCommand } from '../hooks/use-command'
 import { useDashboard } from '../hooks/use-dashboard'

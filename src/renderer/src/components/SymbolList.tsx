@@ -1,4 +1,4 @@
-import type { FeedError } from '../../../shared/status'
+import type { FeedError } from '@shared/status'
 import { feedErrorFor } from '../state/symbol-input'
 
 interface Props {

@@ -1,6 +1,6 @@
 import { useCallback, useState, type RefObject } from 'react'
-import { SYMBOL_PRESETS } from '../../../shared/presets'
-import { MAX_SYMBOLS } from '../../../shared/symbols'
+import { SYMBOL_PRESETS } from '@shared/presets'
+import { MAX_SYMBOLS } from '@shared/symbols'
 import { api } from '../api'
 import { useCommand } from '../hooks/use-command'
 import { dispatch, useDashboard } from '../hooks/use-dashboard'

@@ -1,5 +1,5 @@
 import { useCallback, useState } from 'react'
-import { THRESHOLD_SPECS, type ThresholdId } from '../../../shared/thresholds'
+import { THRESHOLD_SPECS, type ThresholdId } from '@shared/thresholds'
 import { api } from '../api'
 import { useCommand } from '../hooks/use-command'
 import { dispatch } from '../hooks/use-dashboard'

@@ -1,4 +1,4 @@
-import { THRESHOLD_IDS } from '../../../shared/thresholds'
+import { THRESHOLD_IDS } from '@shared/thresholds'
 import { useDashboard } from '../hooks/use-dashboard'
 import { ThresholdRow } from './ThresholdRow'
 

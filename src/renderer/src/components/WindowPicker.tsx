@@ -1,5 +1,5 @@
 import { useState } from 'react'
-import { WINDOW_PRESET_LABELS, WINDOW_PRESETS, type WindowPreset } from '../../../shared/windows'
+import { WINDOW_PRESET_LABELS, WINDOW_PRESETS, type WindowPreset } from '@shared/windows'
 import { formatTime } from '../format/format'
 import { requestWatch } from '../hooks/actions'
 import { useDashboard } from '../hooks/use-dashboard'

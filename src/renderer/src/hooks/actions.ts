@@ -1,4 +1,4 @@
-import type { WatchRequest } from '../../../shared/windows'
+import type { WatchRequest } from '@shared/windows'
 import { api } from '../api'
 import { appStore } from '../state/app-store'
 import { errorMessage } from '../state/errors'

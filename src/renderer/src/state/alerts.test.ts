@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Alert } from '../../../shared/status'
+import type { Alert } from '@shared/status'
 import {
   activeCount,
   expireToasts,

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../shared/status'
+import type { Alert } from '@shared/status'
 
 /** Alerts the list keeps; older ones fall off so memory stays bounded. */
 export const MAX_ALERTS = 200

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { WindowSnapshot } from '../../../shared/contract'
+import type { WindowSnapshot } from '@shared/contract'
 import type { ChartContext } from '../charts/types'
 import { buildView } from './build-view'
 

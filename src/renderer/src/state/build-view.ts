@@ -1,4 +1,4 @@
-import type { WindowSnapshot } from '../../../shared/contract'
+import type { WindowSnapshot } from '@shared/contract'
 import type { ChartContext, ViewDef } from '../charts/types'
 import { errorMessage } from './errors'
 

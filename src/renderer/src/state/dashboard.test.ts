@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import type { AppConfig, WindowSnapshot } from '../../../shared/contract'
-import type { Alert } from '../../../shared/status'
-import { DEFAULT_THRESHOLDS } from '../../../shared/thresholds'
+import type { AppConfig, WindowSnapshot } from '@shared/contract'
+import type { Alert } from '@shared/status'
+import { DEFAULT_THRESHOLDS } from '@shared/thresholds'
 import { dashboardReducer as reduce, initialDashboard, type DashboardState } from './dashboard'
 import { createStore } from './store'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { exportHref } from '../../../shared/contract'
+import { exportHref } from '@shared/contract'
 import { exportRequestFor, kpiTableOf, type ShownWindow } from './export-request'
 
 const shown: ShownWindow = {

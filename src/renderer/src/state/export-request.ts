@@ -1,5 +1,5 @@
-import type { CsvTable, ExportRequest, KpiCsvView } from '../../../shared/contract'
-import { resolveWindow, type WatchRequest } from '../../../shared/windows'
+import type { CsvTable, ExportRequest, KpiCsvView } from '@shared/contract'
+import { resolveWindow, type WatchRequest } from '@shared/windows'
 import type { ViewId } from '../charts/types'
 
 /** What the dashboard shows, as far as an export of it cares. */

@@ -1,4 +1,4 @@
-import type { PipelineState } from '../../../shared/status'
+import type { PipelineState } from '@shared/status'
 
 /** What a panel shows; each state has its own look (see Panel.tsx and main.css). */
 export type PanelState = 'loading' | 'empty' | 'error' | 'stale' | 'ready'

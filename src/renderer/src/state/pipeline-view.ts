@@ -1,4 +1,4 @@
-import type { PipelineState } from '../../../shared/status'
+import type { PipelineState } from '@shared/status'
 
 /** The words the top bar shows: the API's 'failed' reads as "error". */
 export type StateWord = 'stopped' | 'starting' | 'running' | 'draining' | 'error'

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { LATENCY_STAGES } from '../../../shared/kpi'
-import { watchRequestSchema } from '../../../shared/windows'
+import { LATENCY_STAGES } from '@shared/kpi'
+import { watchRequestSchema } from '@shared/windows'
 import type { DashboardState } from './dashboard'
 
 /** The view choices a page refresh keeps (localStorage): what is watched and how it is shown. */

@@ -1,4 +1,4 @@
-import { retentionSettingsSchema, type RetentionSettings } from '../../../shared/storage'
+import { retentionSettingsSchema, type RetentionSettings } from '@shared/storage'
 import { parseNumberInput } from './forms'
 
 export type RetentionFormCheck =

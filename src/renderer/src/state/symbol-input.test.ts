@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { MAX_SYMBOLS } from '../../../shared/symbols'
+import { MAX_SYMBOLS } from '@shared/symbols'
 import { checkSymbol, feedErrorFor, generalFeedError, limitWarning, presetAdditions } from './symbol-input'
 
 const many = (n: number): string[] => Array.from({ length: n }, (_, i) => `S${i}`)

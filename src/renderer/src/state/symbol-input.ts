@@ -1,5 +1,5 @@
-import type { FeedError } from '../../../shared/status'
-import { MAX_SYMBOLS, symbolSchema } from '../../../shared/symbols'
+import type { FeedError } from '@shared/status'
+import { MAX_SYMBOLS, symbolSchema } from '@shared/symbols'
 
 /** The warning starts this many symbols before Finnhub's free-plan limit. */
 export const LIMIT_MARGIN = 5

@@ -1,4 +1,4 @@
-import { MAX_RANGE_DAYS, MAX_RANGE_MS } from '../../../shared/windows'
+import { MAX_RANGE_DAYS, MAX_RANGE_MS } from '@shared/windows'
 
 /** Times show in the browser's zone by default, or in UTC. */
 export type TimeZoneMode = 'local' | 'utc'

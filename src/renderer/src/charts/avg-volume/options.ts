@@ -1,5 +1,5 @@
-import type { WindowSnapshot } from '../../../../shared/contract'
-import { formatAmount, formatNumber } from '../../format/format'
+import type { WindowSnapshot } from '@shared/contract'
+import { formatAmount, formatNumber } from '@renderer/format/format'
 import {
   baseOption,
   firstParam,

@@ -1,5 +1,5 @@
-import type { WindowSnapshot } from '../../../../shared/contract'
-import { formatCompact, formatNumber, formatTime } from '../../format/format'
+import type { WindowSnapshot } from '@shared/contract'
+import { formatCompact, formatNumber, formatTime } from '@renderer/format/format'
 import {
   baseOption,
   firstParam,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { WindowSnapshot } from '../../../../shared/contract'
-import type { DataLossBucket } from '../../../../shared/kpi'
+import type { WindowSnapshot } from '@shared/contract'
+import type { DataLossBucket } from '@shared/kpi'
 import { themeColors, type TooltipParams } from '../common'
 import { emptySnapshot, makeContext, makeKpis, makeSnapshot, T0, tooltipText } from '../fixture'
 import { buildDataLossOption, judgeWindow, lossRuns, lossWindowCount } from './options'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import type { WindowSnapshot } from '../../../../shared/contract'
-import type { DataLossSummaryBucket } from '../../../../shared/kpi'
+import type { WindowSnapshot } from '@shared/contract'
+import type { DataLossSummaryBucket } from '@shared/kpi'
 import { seriesIds, themeColors, type TooltipParams } from '../common'
 import { makeContext, makeSnapshot, T0, tooltipText } from '../fixture'
 import { buildDataLossOption, lossWindowCount } from './options'

@@ -1,6 +1,6 @@
-import type { WindowSnapshot } from '../../../../shared/contract'
-import type { DataLossSummaryBucket } from '../../../../shared/kpi'
-import { formatAxisTime, formatNumber, formatTime } from '../../format/format'
+import type { WindowSnapshot } from '@shared/contract'
+import type { DataLossSummaryBucket } from '@shared/kpi'
+import { formatAxisTime, formatNumber, formatTime } from '@renderer/format/format'
 import {
   baseOption,
   firstParam,

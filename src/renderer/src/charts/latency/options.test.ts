@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { LATENCY_STAGES } from '../../../../shared/kpi'
+import { LATENCY_STAGES } from '@shared/kpi'
 import { seriesIds, type TooltipParams } from '../common'
 import { makeContext, makeKpis, makeSnapshot, T0, tooltipText } from '../fixture'
 import { buildLatencyOption, STAGE_LABELS } from './options'

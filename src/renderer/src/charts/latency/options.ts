@@ -1,6 +1,6 @@
-import type { WindowSnapshot } from '../../../../shared/contract'
-import type { LatencyStage } from '../../../../shared/kpi'
-import { formatMs, formatNumber, formatTime } from '../../format/format'
+import type { WindowSnapshot } from '@shared/contract'
+import type { LatencyStage } from '@shared/kpi'
+import { formatMs, formatNumber, formatTime } from '@renderer/format/format'
 import {
   baseOption,
   hasLonePoint,

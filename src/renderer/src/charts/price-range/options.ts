@@ -1,6 +1,6 @@
-import type { WindowSnapshot } from '../../../../shared/contract'
-import type { SymbolKpi } from '../../../../shared/kpi'
-import { formatCompact, formatNumber, formatPercent, formatPrice } from '../../format/format'
+import type { WindowSnapshot } from '@shared/contract'
+import type { SymbolKpi } from '@shared/kpi'
+import { formatCompact, formatNumber, formatPercent, formatPrice } from '@renderer/format/format'
 import { logAxisMin } from '../avg-price/options'
 import {
   baseBarSeries,

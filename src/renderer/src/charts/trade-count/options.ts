@@ -1,5 +1,5 @@
-import type { WindowSnapshot } from '../../../../shared/contract'
-import { formatNumber, formatPercent } from '../../format/format'
+import type { WindowSnapshot } from '@shared/contract'
+import { formatNumber, formatPercent } from '@renderer/format/format'
 import {
   baseOption,
   firstParam,

@@ -1,5 +1,11 @@
-import type { WindowSnapshot } from '../../../../shared/contract'
-import { formatAmount, formatAxisTime, formatCompact, formatNumber, formatTime } from '../../format/format'
+import type { WindowSnapshot } from '@shared/contract'
+import {
+  formatAmount,
+  formatAxisTime,
+  formatCompact,
+  formatNumber,
+  formatTime,
+} from '@renderer/format/format'
 import {
   baseOption,
   firstParam,
