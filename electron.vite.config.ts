@@ -1,6 +1,8 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
+import type { Plugin } from 'vite'
+import { themeCss } from './src/renderer/src/theme/colors'
 
 /**
  * The renderer's import aliases (tsconfig.web.json's paths), also used by vitest. Main and the
@@ -9,6 +11,20 @@ import { resolve } from 'node:path'
 export const aliases = {
   '@renderer': resolve('src/renderer/src'),
   '@shared': resolve('src/shared'),
+}
+
+/**
+ * `virtual:theme.css`: the page's CSS variables, generated from theme/colors.ts, the table the
+ * charts' colours come from too. Built into the stylesheet, so the first paint has them.
+ */
+function themeCssPlugin(): Plugin {
+  const id = 'virtual:theme.css'
+  const resolved = `\0${id}`
+  return {
+    name: 'tickflow-theme-css',
+    resolveId: (source) => (source === id ? resolved : undefined),
+    load: (loaded) => (loaded === resolved ? themeCss() : undefined),
+  }
 }
 
 export default defineConfig({
@@ -49,6 +65,6 @@ export default defineConfig({
       chunkSizeWarningLimit: 1200,
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), themeCssPlugin()],
   },
 })

@@ -1,6 +1,8 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { App } from './App'
+// the colour variables first: main.css uses them
+import 'virtual:theme.css'
 import './assets/main.css'
 
 const root = document.getElementById('root')

@@ -7,8 +7,10 @@ import {
   TitleComponent,
   TooltipComponent,
 } from 'echarts/components'
-import { use } from 'echarts/core'
+import { registerTheme, use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
+import { echartsTheme, echartsThemeName } from '@renderer/theme/echarts-theme'
+import { SCHEMES } from '@renderer/theme/colors'
 
 /**
  * The one module that loads ECharts: the core plus only the charts and components the views use,
@@ -28,6 +30,8 @@ use([
   TooltipComponent,
   CanvasRenderer,
 ])
+// One theme per OS scheme, from the table the CSS variables come from too (theme/colors.ts).
+for (const scheme of SCHEMES) registerTheme(echartsThemeName(scheme), echartsTheme(scheme))
 
 export { init } from 'echarts/core'
 export type { EChartsCoreOption, EChartsType, SetOptionOpts } from 'echarts/core'

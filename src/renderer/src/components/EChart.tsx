@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react'
 import { init, type EChartsCoreOption, type EChartsType } from '../charts/echarts'
+import { echartsThemeName } from '../theme/echarts-theme'
 
 interface Props {
   option: EChartsCoreOption
@@ -24,7 +25,7 @@ export function EChart({ option, theme, onApplied }: Props): React.JSX.Element {
   useEffect(() => {
     const dom = el.current
     if (!dom) return
-    const instance = init(dom, theme === 'dark' ? 'dark' : undefined, { renderer: 'canvas' })
+    const instance = init(dom, echartsThemeName(theme), { renderer: 'canvas' })
     chart.current = instance
     // Resize on the next frame: resizing inside the observer's callback can loop it.
     let frame = 0

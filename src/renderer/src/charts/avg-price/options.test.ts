@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { TooltipParams } from '../common'
+import type { TooltipParams } from '../tooltip'
 import { makeContext, makeKpis, makeSnapshot, tooltipText } from '../fixture'
 import { buildAvgPriceOption, logAxisMin, pricePosition } from './options'
 

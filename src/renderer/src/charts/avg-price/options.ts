@@ -1,20 +1,12 @@
 import type { WindowSnapshot } from '@shared/contract'
 import type { SymbolKpi } from '@shared/kpi'
 import { formatCompact, formatNumber, formatPercent, formatPrice } from '@renderer/format/format'
-import {
-  baseBarSeries,
-  baseOption,
-  categoryAxis,
-  firstParam,
-  inSymbolOrder,
-  themeColors,
-  tooltipBase,
-  tooltipHtml,
-  valueAxis,
-  type BarSeriesOption,
-  type TooltipParams,
-  type ViewOption,
-} from '../common'
+import { baseBarSeries } from '../series'
+import { baseOption, type BarSeriesOption, type ViewOption } from '../option'
+import { categoryAxis, valueAxis } from '../axes'
+import { firstParam, tooltipBase, tooltipHtml, type TooltipParams } from '../tooltip'
+import { inSymbolOrder } from '../symbol-order'
+import { themeColors } from '@renderer/theme/colors'
 import type { ChartContext } from '../types'
 
 /** Bar labels are drawn only while they fit. */

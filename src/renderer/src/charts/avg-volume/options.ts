@@ -1,16 +1,9 @@
 import type { WindowSnapshot } from '@shared/contract'
 import { formatAmount, formatNumber } from '@renderer/format/format'
-import {
-  baseOption,
-  firstParam,
-  inSymbolOrder,
-  themeColors,
-  tooltipBase,
-  tooltipHtml,
-  type FunnelSeriesOption,
-  type TooltipParams,
-  type ViewOption,
-} from '../common'
+import { baseOption, type FunnelSeriesOption, type ViewOption } from '../option'
+import { firstParam, tooltipBase, tooltipHtml, type TooltipParams } from '../tooltip'
+import { inSymbolOrder } from '../symbol-order'
+import { themeColors } from '@renderer/theme/colors'
 import type { ChartContext } from '../types'
 
 /** KPI 1: a funnel of the mean volume per trade of each symbol, widest on top. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { themeColors, type TooltipParams } from '../common'
+import { themeColors } from '@renderer/theme/colors'
+import type { TooltipParams } from '../tooltip'
 import { makeContext, makeSnapshot, T0, tooltipText } from '../fixture'
 import { buildConsumerLagOption } from './options'
 

@@ -1,18 +1,9 @@
 import type { WindowSnapshot } from '@shared/contract'
 import { formatCompact, formatNumber, formatTime } from '@renderer/format/format'
-import {
-  baseOption,
-  firstParam,
-  themeColors,
-  timeAxis,
-  tooltipBase,
-  tooltipHtml,
-  valueAxis,
-  windowRange,
-  type LineSeriesOption,
-  type TooltipParams,
-  type ViewOption,
-} from '../common'
+import { baseOption, type LineSeriesOption, type ViewOption } from '../option'
+import { firstParam, tooltipBase, tooltipHtml, type TooltipParams } from '../tooltip'
+import { themeColors } from '@renderer/theme/colors'
+import { timeAxis, valueAxis, windowRange } from '../axes'
 import type { ChartContext } from '../types'
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { WindowSnapshot } from '@shared/contract'
 import type { DataLossBucket } from '@shared/kpi'
-import { themeColors, type TooltipParams } from '../common'
+import { themeColors } from '@renderer/theme/colors'
+import type { TooltipParams } from '../tooltip'
 import { emptySnapshot, makeContext, makeKpis, makeSnapshot, T0, tooltipText } from '../fixture'
 import { buildDataLossOption, judgeWindow, lossRuns, lossWindowCount } from './options'
 

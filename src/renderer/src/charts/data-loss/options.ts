@@ -1,18 +1,10 @@
 import type { WindowSnapshot } from '@shared/contract'
 import type { DataLossBucket } from '@shared/kpi'
 import { formatAxisTime, formatNumber, formatTime } from '@renderer/format/format'
-import {
-  baseOption,
-  firstParam,
-  themeColors,
-  timeAxis,
-  tooltipBase,
-  tooltipHtml,
-  valueAxis,
-  type BarSeriesOption,
-  type TooltipParams,
-  type ViewOption,
-} from '../common'
+import { baseOption, type BarSeriesOption, type ViewOption } from '../option'
+import { firstParam, tooltipBase, tooltipHtml, type TooltipParams } from '../tooltip'
+import { themeColors } from '@renderer/theme/colors'
+import { timeAxis, valueAxis } from '../axes'
 import type { ChartContext } from '../types'
 import { buildDataLossSummaryOption, namedMissing } from './summary'
 

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { WindowSnapshot } from '@shared/contract'
 import type { DataLossSummaryBucket } from '@shared/kpi'
-import { seriesIds, themeColors, type TooltipParams } from '../common'
+import { themeColors } from '@renderer/theme/colors'
+import type { TooltipParams } from '../tooltip'
 import { makeContext, makeSnapshot, T0, tooltipText } from '../fixture'
 import { buildDataLossOption, lossWindowCount } from './options'
 import { judgeSummaryBucket } from './summary'
@@ -44,7 +45,7 @@ describe('data-loss summary over a day', () => {
   const warning = themeColors('light').warning
 
   it('draws one bar per bucket, its short windows, not one bar per 30 s window', () => {
-    expect(seriesIds(option)).toEqual(['short-windows'])
+    expect(option.series.map((s) => s.id)).toEqual(['short-windows'])
     expect(items.map((d) => d.value)).toEqual([
       [T0 + H / 2, 0],
       [T0 + 1.5 * H, 7],
@@ -92,6 +93,8 @@ describe('data-loss summary over a day', () => {
   })
 
   it('keeps the per-window bars for windows up to a day', () => {
-    expect(seriesIds(buildDataLossOption(makeSnapshot(), makeContext()))).toEqual(['symbols-seen'])
+    expect(buildDataLossOption(makeSnapshot(), makeContext()).series.map((s) => s.id)).toEqual([
+      'symbols-seen',
+    ])
   })
 })

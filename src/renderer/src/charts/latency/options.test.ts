@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LATENCY_STAGES } from '@shared/kpi'
-import { seriesIds, type TooltipParams } from '../common'
+import type { TooltipParams } from '../tooltip'
 import { makeContext, makeKpis, makeSnapshot, T0, tooltipText } from '../fixture'
 import { buildLatencyOption, STAGE_LABELS } from './options'
 
@@ -16,7 +16,7 @@ describe('latency options', () => {
 
   it('draws p50, p95 and p99 of the chosen stage over time', () => {
     const option = buildLatencyOption(makeSnapshot(), makeContext({ latencyStage: 'trade_to_db' }))
-    expect(seriesIds(option)).toEqual(['p50', 'p95', 'p99'])
+    expect(option.series.map((s) => s.id)).toEqual(['p50', 'p95', 'p99'])
     expect(option.series[0]!.data).toEqual([
       [T0, 190],
       [T0 + 30 * S, 210],

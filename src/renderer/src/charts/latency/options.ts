@@ -1,21 +1,11 @@
 import type { WindowSnapshot } from '@shared/contract'
 import type { LatencyStage } from '@shared/kpi'
 import { formatMs, formatNumber, formatTime } from '@renderer/format/format'
-import {
-  baseOption,
-  hasLonePoint,
-  firstParam,
-  legendBase,
-  themeColors,
-  timeAxis,
-  tooltipBase,
-  tooltipHtml,
-  valueAxis,
-  windowRange,
-  type LineSeriesOption,
-  type TooltipParams,
-  type ViewOption,
-} from '../common'
+import { baseOption, legendBase, type LineSeriesOption, type ViewOption } from '../option'
+import { hasLonePoint } from '../series'
+import { firstParam, tooltipBase, tooltipHtml, type TooltipParams } from '../tooltip'
+import { themeColors } from '@renderer/theme/colors'
+import { timeAxis, valueAxis, windowRange } from '../axes'
 import type { ChartContext } from '../types'
 
 /** The pipeline stages in words: a trade is traded, received (by Kafka), consumed, written. */

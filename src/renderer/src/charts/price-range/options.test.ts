@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { seriesIds, type TooltipParams } from '../common'
+import type { TooltipParams } from '../tooltip'
 import { makeContext, makeKpis, makeSnapshot, tooltipText } from '../fixture'
 import { buildPriceRangeOption, rangePercent } from './options'
 
@@ -12,7 +12,7 @@ describe('price-range options', () => {
 
   it('stacks a visible range on an invisible base of the low price', () => {
     const option = buildPriceRangeOption(makeSnapshot(), ctx)
-    expect(seriesIds(option)).toEqual(['range-base', 'range'])
+    expect(option.series.map((s) => s.id)).toEqual(['range-base', 'range'])
     expect(option.series[0]).toMatchObject({
       stack: 'range',
       itemStyle: { color: 'transparent' },

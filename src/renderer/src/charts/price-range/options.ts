@@ -2,19 +2,11 @@ import type { WindowSnapshot } from '@shared/contract'
 import type { SymbolKpi } from '@shared/kpi'
 import { formatCompact, formatNumber, formatPercent, formatPrice } from '@renderer/format/format'
 import { logAxisMin } from '../avg-price/options'
-import {
-  baseBarSeries,
-  baseOption,
-  categoryAxis,
-  firstParam,
-  inSymbolOrder,
-  tooltipBase,
-  tooltipHtml,
-  valueAxis,
-  type BarSeriesOption,
-  type TooltipParams,
-  type ViewOption,
-} from '../common'
+import { baseBarSeries } from '../series'
+import { baseOption, type BarSeriesOption, type ViewOption } from '../option'
+import { categoryAxis, valueAxis } from '../axes'
+import { firstParam, tooltipBase, tooltipHtml, type TooltipParams } from '../tooltip'
+import { inSymbolOrder } from '../symbol-order'
 import type { ChartContext } from '../types'
 
 /** The range as a share of the low, in %: how far the price moved, comparable across symbols. */

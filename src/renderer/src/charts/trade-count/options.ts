@@ -1,16 +1,9 @@
 import type { WindowSnapshot } from '@shared/contract'
 import { formatNumber, formatPercent } from '@renderer/format/format'
-import {
-  baseOption,
-  firstParam,
-  inSymbolOrder,
-  themeColors,
-  tooltipBase,
-  tooltipHtml,
-  type PieSeriesOption,
-  type TooltipParams,
-  type ViewOption,
-} from '../common'
+import { baseOption, type PieSeriesOption, type ViewOption } from '../option'
+import { firstParam, tooltipBase, tooltipHtml, type TooltipParams } from '../tooltip'
+import { inSymbolOrder } from '../symbol-order'
+import { themeColors } from '@renderer/theme/colors'
 import type { ChartContext } from '../types'
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { seriesIds, type TooltipParams } from '../common'
+import type { TooltipParams } from '../tooltip'
 import { makeContext, makeSnapshot, T0, tooltipText } from '../fixture'
 import { buildTradesPerSecondOption } from './options'
 
@@ -11,7 +11,7 @@ describe('trades-per-second options', () => {
   const option = buildTradesPerSecondOption(snapshot, ctx)
 
   it('has a Total series and one series per symbol, with stable ids', () => {
-    expect(seriesIds(option)).toEqual([
+    expect(option.series.map((s) => s.id)).toEqual([
       'total',
       'sym:AAPL',
       'sym:AMZN',

@@ -1,20 +1,10 @@
 import type { WindowSnapshot } from '@shared/contract'
 import { formatCompact, formatNumber, formatTime } from '@renderer/format/format'
-import {
-  baseOption,
-  firstParam,
-  inSymbolOrder,
-  legendBase,
-  themeColors,
-  timeAxis,
-  tooltipBase,
-  tooltipHtml,
-  valueAxis,
-  windowRange,
-  type LineSeriesOption,
-  type TooltipParams,
-  type ViewOption,
-} from '../common'
+import { baseOption, legendBase, type LineSeriesOption, type ViewOption } from '../option'
+import { firstParam, tooltipBase, tooltipHtml, type TooltipParams } from '../tooltip'
+import { inSymbolOrder } from '../symbol-order'
+import { themeColors } from '@renderer/theme/colors'
+import { timeAxis, valueAxis, windowRange } from '../axes'
 import type { ChartContext } from '../types'
 
 /** Rows in the tooltip before the rest are summed up as "n more". */

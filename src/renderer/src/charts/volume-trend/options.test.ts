@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { TooltipParams } from '../common'
+import type { TooltipParams } from '../tooltip'
 import { emptySnapshot, makeContext, makeKpis, makeSnapshot, T0, tooltipText } from '../fixture'
 import { buildVolumeTrendOption } from './options'
 

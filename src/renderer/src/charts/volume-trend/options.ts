@@ -6,18 +6,10 @@ import {
   formatNumber,
   formatTime,
 } from '@renderer/format/format'
-import {
-  baseOption,
-  firstParam,
-  themeColors,
-  timeAxis,
-  tooltipBase,
-  tooltipHtml,
-  valueAxis,
-  type BarSeriesOption,
-  type TooltipParams,
-  type ViewOption,
-} from '../common'
+import { baseOption, type BarSeriesOption, type ViewOption } from '../option'
+import { firstParam, tooltipBase, tooltipHtml, type TooltipParams } from '../tooltip'
+import { themeColors } from '@renderer/theme/colors'
+import { timeAxis, valueAxis } from '../axes'
 import type { ChartContext } from '../types'
 
 /**
