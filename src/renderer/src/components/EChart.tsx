@@ -47,7 +47,8 @@ export function EChart({ option, theme, onApplied }: Props): React.JSX.Element {
   useEffect(() => {
     const instance = chart.current
     if (!instance || instance.isDisposed()) return
-    instance.setOption(option, { lazyUpdate: true, replaceMerge: ['series'] })
+    // Not lazy, as in Superset: a deferred draw leaves stale shapes under a hover's tooltip, and onApplied would precede it.
+    instance.setOption(option, { lazyUpdate: false, replaceMerge: ['series'] })
     applied.current?.()
   }, [option, theme])
 
