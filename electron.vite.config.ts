@@ -2,7 +2,7 @@ import react from '@vitejs/plugin-react'
 import { defineConfig } from 'electron-vite'
 import { resolve } from 'node:path'
 import type { Plugin } from 'vite'
-import { themeCss } from './src/renderer/src/theme/colors'
+import { themeCss } from './src/renderer/src/theme/colors.ts'
 
 /**
  * The renderer's import aliases (tsconfig.web.json's paths), also used by vitest. Main and the

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config'
-import { aliases } from './electron.vite.config'
+import { aliases } from './electron.vite.config.ts'
 
 // Four projects, each runnable alone (npm run test:unit, test:integration, test:faults, test:e2e);
 // `npm test` (scripts/test.sh) runs each once, then integration and faults again on DATABASE_URL's
