@@ -3,7 +3,7 @@ import type { PipelineState, PipelineStatus } from '@shared/status'
 import { DEFAULT_THRESHOLDS } from '@shared/thresholds'
 import { cleanup } from '@testing-library/react'
 import userEvent, { type UserEvent } from '@testing-library/user-event'
-import { afterEach } from 'vitest'
+import { afterEach, expect } from 'vitest'
 
 /**
  * The component tests' api, put where the preload puts the real one (window.api), so ../api picks
@@ -13,6 +13,8 @@ import { afterEach } from 'vitest'
  */
 
 export const calls: { command: CommandName; request: unknown }[] = []
+/** commands called that the test gave no answer: each fails the test after it */
+const unexpected: CommandName[] = []
 const answers = new Map<CommandName, (request: never) => unknown>()
 
 /** How `command` answers until resetApi(): a value, or a throw the control must show. */
@@ -40,7 +42,10 @@ const double = new Proxy({} as TickflowApi, {
     return async (request: unknown) => {
       calls.push({ command: name as CommandName, request })
       const reply = answers.get(name as CommandName)
-      if (!reply) throw new Error(`unexpected command ${name}`)
+      if (!reply) {
+        unexpected.push(name as CommandName)
+        throw new Error(`unexpected command ${name}`)
+      }
       return reply(request as never)
     }
   },
@@ -51,6 +56,7 @@ const double = new Proxy({} as TickflowApi, {
 afterEach(() => {
   cleanup()
   resetApi()
+  expect(unexpected.splice(0), 'commands the test did not expect').toEqual([])
 })
 
 /** A user that types and clicks without pauses between keys: the tests wait on the DOM, not on time. */
