@@ -1,4 +1,3 @@
-import { PALETTE } from './palette'
 import { COLORS, type Scheme } from './colors'
 
 /**
@@ -21,7 +20,6 @@ export function echartsTheme(scheme: Scheme): Record<string, unknown> {
   return {
     // darkMode: labels drawn over a shape pick their contrast for a dark page
     darkMode: scheme === 'dark',
-    color: PALETTE,
     backgroundColor: 'transparent',
     textStyle: { color: c.text },
     title: { textStyle: { color: c.text }, subtextStyle: { color: c.muted } },
