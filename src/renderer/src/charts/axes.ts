@@ -1,7 +1,7 @@
 import type { XAXisComponentOption, YAXisComponentOption } from 'echarts'
 import type { WindowSnapshot } from '@shared/contract'
-import { formatAxisTime } from '@renderer/format/format'
-import { themeColors } from '@renderer/theme/colors'
+import { formatAxisTime } from '../format/format'
+import { themeColors } from '../theme/colors'
 import type { ChartContext } from './types'
 
 /** The axes of the views: time, value (or log) and symbol categories, dense and in theme colours. */

@@ -9,8 +9,8 @@ import {
 } from 'echarts/components'
 import { registerTheme, use } from 'echarts/core'
 import { CanvasRenderer } from 'echarts/renderers'
-import { echartsTheme, echartsThemeName } from '@renderer/theme/echarts-theme'
-import { SCHEMES } from '@renderer/theme/colors'
+import { echartsTheme, echartsThemeName } from '../theme/echarts-theme'
+import { SCHEMES } from '../theme/colors'
 
 /**
  * The one module that loads ECharts: the core plus only the charts and components the views use,

@@ -1,6 +1,6 @@
 import type { LagPoint, WindowSnapshot } from '@shared/contract'
 import type { KpiSnapshot, LatencyStats } from '@shared/kpi'
-import { colorFor } from '@renderer/theme/palette'
+import { colorFor } from '../theme/palette'
 import type { ChartContext } from './types'
 
 /**

@@ -8,7 +8,7 @@ import type {
   TooltipComponentOption,
 } from 'echarts/components'
 import type { ComposeOption } from 'echarts/core'
-import { themeColors } from '@renderer/theme/colors'
+import { themeColors } from '../theme/colors'
 import type { ChartContext } from './types'
 
 /**

@@ -1,6 +1,6 @@
 import type { TooltipComponentFormatterCallbackParams } from 'echarts'
 import type { TooltipComponentOption } from 'echarts/components'
-import { themeColors } from '@renderer/theme/colors'
+import { themeColors } from '../theme/colors'
 import type { ChartContext } from './types'
 
 /** The views' tooltips: a confined box in theme colours, and HTML built with every argument escaped. */

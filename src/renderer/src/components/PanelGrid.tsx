@@ -1,6 +1,6 @@
 import { useMemo } from 'react'
 import { DEFAULT_THRESHOLDS } from '@shared/thresholds'
-import { colorFor } from '@renderer/theme/palette'
+import { colorFor } from '../theme/palette'
 import { VIEWS } from '../charts/views'
 import { useColorScheme } from '../hooks/use-color-scheme'
 import { dispatch, useDashboard } from '../hooks/use-dashboard'
