@@ -179,7 +179,18 @@ describe('retention', () => {
       busy.release()
     }
     expect(await partitionAges()).toContain(5)
-    expect(await dropTradeDay(db.pool, TODAY - 5)).toBe('dropped')
+    // A read that ends while the drop asks again (after the first 100 ms wait) does not defer the day.
+    const reader = await db.pool.connect()
+    try {
+      await reader.query('BEGIN')
+      await reader.query('SELECT count(*) FROM trades')
+      const drop = dropTradeDay(db.pool, TODAY - 5)
+      await new Promise((r) => setTimeout(r, 250))
+      await reader.query('COMMIT')
+      expect(await drop).toBe('dropped')
+    } finally {
+      reader.release()
+    }
     // Gone already: nothing to drop, and not mistaken for a busy table.
     expect(await dropTradeDay(db.pool, TODAY - 5)).toBe('absent')
     expect(await partitionAges()).not.toContain(5)

@@ -50,17 +50,36 @@ export async function tradeDaySizes(pool: pg.Pool): Promise<DaySize[]> {
   return rows
 }
 
+/** Tries at the lock on trades per day, a pause of DROP_RETRY_PAUSE_MS apart. */
+export const DROP_ATTEMPTS = 5
+const DROP_RETRY_PAUSE_MS = 200
+
 /**
  * Removes one past day's partition: detached (and renamed) in a transaction of its own that waits at
  * most lockTimeoutMs for the lock on trades (the writer queues behind a waiting DETACH, so the wait
- * is bounded, and the hold is catalog work), then dropped outside trades' lock (sql/011). Resolves
- * 'busy' when the lock did not come (the next run tries again), 'absent' when the day has no
- * partition (another instance removed it first).
+ * is bounded, and the hold is catalog work), then dropped outside trades' lock (sql/011). A read of
+ * trades (the dashboard's snapshot, a disk measure) holds the lock off for a moment, more so on a
+ * busy machine: the lock is asked for `attempts` times, the writer going on in between. Resolves
+ * 'busy' when it never came (the next run tries again), 'absent' when the day has no partition
+ * (another instance removed it first).
  */
 export async function dropTradeDay(
   pool: pg.Pool,
   day: number,
   lockTimeoutMs = DROP_LOCK_TIMEOUT_MS,
+  attempts = DROP_ATTEMPTS,
+): Promise<'dropped' | 'busy' | 'absent'> {
+  for (let i = 1; ; i++) {
+    const outcome = await dropTradeDayOnce(pool, day, lockTimeoutMs)
+    if (outcome !== 'busy' || i >= attempts) return outcome
+    await new Promise((r) => setTimeout(r, DROP_RETRY_PAUSE_MS))
+  }
+}
+
+async function dropTradeDayOnce(
+  pool: pg.Pool,
+  day: number,
+  lockTimeoutMs: number,
 ): Promise<'dropped' | 'busy' | 'absent'> {
   const client = await pool.connect()
   let detached: string | null
