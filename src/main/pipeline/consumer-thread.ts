@@ -67,7 +67,7 @@ export class ConsumerThread {
     private readonly opts: ConsumerThreadOptions = {},
   ) {}
 
-  /** Starts keeping the writer running; resolves true once it has joined its group, false if stopped first. */
+  /** Keeps the writer running from now on; resolves true once it has joined, false if stopped first. */
   start(): Promise<boolean> {
     this.loop ??= this.keepRunning()
     return this.whenJoined(Infinity)
