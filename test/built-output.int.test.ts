@@ -107,7 +107,7 @@ describe('the built output (npm run build) and what electron-builder packages', 
       expect(existsSync(f), `${relative(ROOT, f)} exists`).toBe(true)
       expect(unpacked(f), `${relative(ROOT, f)} is unpacked`).toBe(true)
     }
-    // consumer-thread.ts looks for the worker beside its own module, wherever that chunk landed.
+    // consumer-thread-run.ts looks for the worker beside its own module, wherever that chunk landed.
     const bundled = readdirSync(OUT_MAIN, { recursive: true, encoding: 'utf8' }).filter((f) =>
       f.endsWith('.js'),
     )

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { backoffDelay, DEFAULT_BACKOFF, nextAttempt } from './backoff'
+import { backoffDelay, DEFAULT_BACKOFF, nextAttempt, RESTART_BACKOFF } from './backoff'
 
 const opts = { initialMs: 100, maxMs: 1_000, factor: 2 }
 
@@ -29,5 +29,27 @@ describe('nextAttempt', () => {
 
   it('never starts over without a stableMs', () => {
     expect(nextAttempt(3, 1e9, opts)).toBe(4)
+  })
+})
+
+// The writer's and the services' restarts: one policy (consumer-thread.ts says who restarts what).
+describe('RESTART_BACKOFF', () => {
+  const low = (): number => 0
+  const high = (): number => 1
+  it('doubles from 1 s and is capped at 30 s', () => {
+    expect([1, 2, 3, 4, 5, 6, 7, 20].map((a) => backoffDelay(a, RESTART_BACKOFF, high))).toEqual([
+      1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000, 30_000,
+    ])
+  })
+  it('keeps at least half the delay whatever the jitter', () => {
+    expect(backoffDelay(1, RESTART_BACKOFF, low)).toBe(500)
+    expect(backoffDelay(30, RESTART_BACKOFF, low)).toBe(15_000)
+  })
+  it('counts up while the run keeps failing soon after a start', () => {
+    expect(nextAttempt(0, 5_000, RESTART_BACKOFF)).toBe(1)
+    expect(nextAttempt(3, 59_999, RESTART_BACKOFF)).toBe(4)
+  })
+  it('starts over after a run that lasted a good while', () => {
+    expect(nextAttempt(6, 60_000, RESTART_BACKOFF)).toBe(1)
   })
 })

@@ -14,6 +14,18 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2 }
 
 /**
+ * The one restart policy, for the writer (pipeline/consumer-thread.ts) and the services
+ * (supervise/service-supervisor.ts): soon after the first failure, at most every 30 s while it
+ * keeps failing; a run of a minute was healthy, so the next failure starts the count over.
+ */
+export const RESTART_BACKOFF: BackoffOptions = {
+  initialMs: 1_000,
+  maxMs: 30_000,
+  factor: 2,
+  stableMs: 60_000,
+}
+
+/**
  * Delay before retry number `attempt` (1-based): exponential, capped, with "equal jitter" (half fixed,
  * half random) so many clients dropped at once do not reconnect in lockstep, yet never retry at once.
  */

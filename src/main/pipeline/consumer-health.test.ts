@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  describeOffsetReset,
-  isStalled,
-  mayBeStalled,
-  offsetResetOf,
-  restartDelay,
-  RESTART_BACKOFF,
-} from './consumer-health'
+import { describeOffsetReset, isStalled, mayBeStalled, offsetResetOf } from './consumer-health'
 
 describe('isStalled', () => {
   const base = { now: 100_000, lastActivityAt: 60_000, inHand: 0, lag: 5, stallMs: 30_000 }
@@ -30,15 +23,6 @@ describe('isStalled', () => {
     expect(mayBeStalled(base)).toBe(true)
     expect(mayBeStalled({ ...base, inHand: 2 })).toBe(false)
     expect(mayBeStalled({ ...base, now: 65_000 })).toBe(false)
-  })
-})
-
-describe('restartDelay', () => {
-  it('starts near a second and never exceeds the cap', () => {
-    expect(restartDelay(1, () => 0)).toBe(RESTART_BACKOFF.initialMs / 2)
-    expect(restartDelay(1, () => 0.999999)).toBe(RESTART_BACKOFF.initialMs)
-    expect(restartDelay(3, () => 0.999999)).toBe(4 * RESTART_BACKOFF.initialMs)
-    expect(restartDelay(100, () => 0.999999)).toBe(RESTART_BACKOFF.maxMs)
   })
 })
 

@@ -1,18 +1,10 @@
-// Pure rules of the consumer's supervisor (consumer-supervisor.ts), kept apart so they are tested
-// without a broker: when a consumer counts as stalled, how long to wait before a restart, and how
-// to recognise kafkajs's silent skip past deleted records.
+// Pure rules of the consumer's monitor (consumer-monitor.ts), kept apart so they are tested without
+// a broker: when a consumer counts as stalled, and how to recognise kafkajs's silent skip past
+// deleted records.
 import type { KafkaLogEntry } from '../kafka/client'
-import { backoffDelay, type BackoffOptions } from '../base/backoff'
-
-/** Restarts of a consumer (or its thread): soon after the first failure, at most every 30 s after. */
-export const RESTART_BACKOFF: BackoffOptions = { initialMs: 1_000, maxMs: 30_000, factor: 2 }
 
 /** No batch for this long while records wait: the consumer is taken for stuck and restarted. */
 export const DEFAULT_STALL_MS = 30_000
-
-export function restartDelay(attempt: number, random: () => number = Math.random): number {
-  return backoffDelay(attempt, RESTART_BACKOFF, random)
-}
 
 export interface StallInput {
   now: number

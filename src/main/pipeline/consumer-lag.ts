@@ -5,7 +5,7 @@ import { lagOf, partitionLagsOf } from './offsets'
 
 /**
  * Records in the topic not yet committed by the group: the consumer lag. With `partitions`, only
- * theirs (a supervisor asks about the partitions its consumer owns).
+ * theirs (the monitor asks about the partitions its consumer owns).
  */
 export async function consumerLag(
   admin: Admin,

@@ -6,13 +6,13 @@ import { createPool } from '../postgres/database'
 import { TradeConsumer } from './consumer'
 import { consumerLag } from './consumer-lag'
 import { DEFAULT_STALL_MS, offsetResetOf } from './consumer-health'
-import { ConsumerSupervisor } from './consumer-supervisor'
+import { ConsumerMonitor } from './consumer-monitor'
 import {
   writerApplicationName,
   type ConsumerThreadInit,
   type FromConsumerThread,
   type ToConsumerThread,
-} from './consumer-thread'
+} from './consumer-thread-run'
 import { settlesWithin } from '../base/time-limit'
 
 const port = parentPort!
@@ -41,12 +41,12 @@ const kafka = createKafka(init.connection, {
   logLevel: 'error',
   onLog: (entry) => {
     const reset = offsetResetOf(entry)
-    // (only a running consumer resets, so the supervisor below exists by then)
-    if (reset) void sup.offsetReset(reset)
+    // (only a running consumer resets, so the monitor below exists by then)
+    if (reset) void monitor.offsetReset(reset)
   },
 })
 
-// One admin, connected on first use, for the supervisor's lag and offset questions.
+// One admin, connected on first use, for the monitor's lag and offset questions.
 const admin = kafka.admin()
 let adminReady: Promise<void> | null = null
 async function withAdmin<T>(ask: (a: Admin) => Promise<T>): Promise<T> {
@@ -58,7 +58,7 @@ async function withAdmin<T>(ask: (a: Admin) => Promise<T>): Promise<T> {
   return ask(admin)
 }
 
-const sup = new ConsumerSupervisor({
+const monitor = new ConsumerMonitor({
   topic,
   create: (notice) =>
     new TradeConsumer(kafka, pool, { ...init.options, kafkaRestarts: false, onNotice: notice }),
@@ -75,11 +75,17 @@ const sup = new ConsumerSupervisor({
       return BigInt(p.low)
     }),
   notice: (level, message) => post({ type: 'notice', level, message }),
+  // The thread ends; consumer-thread.ts starts a new one (the one layer that restarts the writer).
+  onFailure: (why) => void end(why),
   stallMs: init.stallMs ?? DEFAULT_STALL_MS,
 })
 
 // Stats travel a few times a second, never per batch or per trade.
-const report = (): FromConsumerThread => ({ type: 'stats', stats: sup.stats(), health: sup.health() })
+const report = (): FromConsumerThread => ({
+  type: 'stats',
+  stats: monitor.stats(),
+  lastError: monitor.lastFailure(),
+})
 const timer = setInterval(() => post(report()), 100)
 
 async function release(): Promise<void> {
@@ -88,18 +94,23 @@ async function release(): Promise<void> {
   await settlesWithin(pool.end(), 5_000)
 }
 
-port.on('message', (m: ToConsumerThread) => {
-  if (m.type !== 'stop') return
-  void (async () => {
-    await sup.stop() // bounded: a consumer that will not stop is left behind, with a notice
+/** Asked to stop (failure null), or the consumer failed: either way the thread ends, once. */
+let ending: Promise<void> | null = null
+function end(failure: string | null): Promise<void> {
+  return (ending ??= (async () => {
+    await monitor.stop() // bounded: a consumer that will not stop is left behind, with a notice
     await release()
-    post({ type: 'stopped', stats: sup.stats(), health: sup.health() })
+    post({ type: 'stopped', stats: monitor.stats(), lastError: monitor.lastFailure(), failure })
     port.close()
-  })()
+  })())
+}
+
+port.on('message', (m: ToConsumerThread) => {
+  if (m.type === 'stop') void end(null)
 })
 
 try {
-  await sup.start()
+  await monitor.start()
   post({ type: 'started' })
 } catch (err) {
   await release()

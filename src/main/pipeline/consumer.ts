@@ -19,8 +19,8 @@ export interface ConsumerOptions {
   /** how long the group waits for a silent member before handing its partitions on */
   sessionTimeoutMs?: number
   /**
-   * false: kafkajs does not restart a crashed consumer itself, because a supervisor
-   * (consumer-supervisor.ts) replaces it and counts the restart. Default true.
+   * false: kafkajs does not restart a crashed consumer itself, because the writer's one restart
+   * layer (consumer-thread.ts) replaces it and counts the restart. Default true.
    */
   kafkaRestarts?: boolean
   /** the embedded cluster's directory: a full disk under it is named in the notice (disk-full.ts) */
@@ -39,7 +39,7 @@ export function pauseSlices(ms: number, slice: number): number[] {
   return slices
 }
 
-/** kafkajs's lifecycle events, for a supervisor. */
+/** kafkajs's lifecycle events, for the monitor (consumer-monitor.ts). */
 export interface ConsumerWatch {
   crash(error: Error): void
   /** kafkajs stopped the consumer (after a crash, or on its own) */
@@ -157,7 +157,7 @@ export class TradeConsumer {
     })
   }
 
-  /** Call before start(): a supervisor hears of crashes, stops and joins. */
+  /** Call before start(): the monitor hears of crashes, stops and joins. */
   watch(w: ConsumerWatch): void {
     const { CRASH, STOP, GROUP_JOIN, REBALANCING } = this.consumer.events
     this.consumer.on(CRASH, (e) => w.crash(e.payload.error))

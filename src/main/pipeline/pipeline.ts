@@ -12,8 +12,7 @@ import { DEFAULT_DISK_BUDGET_GB } from '../postgres/retention-plan'
 import { NO_CONSUMER_STATS, recordBytesOf } from './consumer'
 import { consumerLags } from './consumer-lag'
 import { clusterChange, pinCluster } from './cluster-pin'
-import { ConsumerJoin, NO_CONSUMER_HEALTH } from './consumer-join'
-import { ConsumerThread } from './consumer-thread'
+import { ConsumerThread, NO_CONSUMER_HEALTH } from './consumer-thread'
 import { drainsWholeGroup } from './drain'
 import { addFeedError, feedErrorOf } from './feed-errors'
 import { Ingest } from './ingest'
@@ -75,7 +74,6 @@ export class Pipeline {
   private readonly kafka: Kafka
   private readonly producer: TradeProducer
   private consumer: ConsumerThread | null = null
-  private join: ConsumerJoin | null = null
   private readonly rejects: RejectSink
   private readonly ingest: Ingest
   private readonly admin: Admin
@@ -170,10 +168,9 @@ export class Pipeline {
           },
           { onNotice: (level, m) => this.alert(level, m) },
         )
-        this.join = new ConsumerJoin(this.consumer, (level, m) => this.alert(level, m), this.opts.groupId)
       }
       if (parts.feed) await this.startFeed()
-      this.join?.start()
+      void this.consumer?.start()
     } catch (err) {
       this.setState('failed', (err as Error).message)
       // The start's error is what the caller hears; a cleanup that fails too may leave a client or
@@ -323,10 +320,10 @@ export class Pipeline {
     // Draining needs the writer, which may still be joining its group: both within the limit.
     // A writer alone drains its group's backlog whoever produced it.
     const backlog = this.role === 'write' || this.producer.stats().produced > 0
-    if (this.join && drainTimeoutMs > 0 && backlog) {
+    if (this.consumer && drainTimeoutMs > 0 && backlog) {
       const deadline = Date.now() + drainTimeoutMs
-      const joined = (await this.join.whenJoined(drainTimeoutMs)) === true
-      // Beside other writers, this one just leaves (drain.ts says why); join.stop() below still
+      const joined = (await this.consumer.whenJoined(drainTimeoutMs)) === true
+      // Beside other writers, this one just leaves (drain.ts says why); consumer.stop() below still
       // lets its batches in hand finish and commit.
       const members = joined && this.role === 'write' ? await this.groupMembers() : null
       const drains = joined && drainsWholeGroup(this.role, members)
@@ -335,7 +332,7 @@ export class Pipeline {
         this.alert('warn', `stopped before ${why}; the records stay in Kafka for the next start`)
       }
     }
-    await this.join?.stop()
+    await this.consumer?.stop()
     await this.rejects.close()
     await settlesWithin(this.admin.disconnect(), 5_000)
     await this.tick(false)

@@ -1,18 +1,9 @@
-// Pure rules of the service supervisor (service-supervisor.ts): its backoff numbers (the rule is
-// base/backoff.ts), and how to say in words how a process ended.
-import type { BackoffOptions } from '../base/backoff'
+// Pure rules of the service supervisor (service-supervisor.ts): how to say in words how a process
+// ended. Its backoff is the one restart policy, RESTART_BACKOFF in base/backoff.ts.
 
 export interface ExitInfo {
   code: number | null
   signal: NodeJS.Signals | null
-}
-
-/** Soon after the first death, at most every 30 s while it keeps failing; a minute's run is stable. */
-export const SERVICE_BACKOFF: BackoffOptions = {
-  initialMs: 1_000,
-  maxMs: 30_000,
-  factor: 2,
-  stableMs: 60_000,
 }
 
 /** "was killed by SIGKILL", "exited with code 1", "exited" */

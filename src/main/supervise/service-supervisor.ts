@@ -1,7 +1,7 @@
 import type { AlertLevel } from '../../shared/status'
-import { backoffDelay, nextAttempt, type BackoffOptions } from '../base/backoff'
+import { backoffDelay, nextAttempt, RESTART_BACKOFF, type BackoffOptions } from '../base/backoff'
 import { settlesWithin, Sleeper } from '../base/time-limit'
-import { describeExit, seconds, SERVICE_BACKOFF, type ExitInfo } from './restart-policy'
+import { describeExit, seconds, type ExitInfo } from './restart-policy'
 
 export type { ExitInfo }
 
@@ -42,6 +42,8 @@ export interface ServiceSupervisorOptions<P extends SupervisedProcess> {
  * it and starts a new one after a capped backoff, for as long as it takes, until stop(). Clients
  * reconnect by themselves once it is back; what they wrote before is safe, because the broker
  * acknowledges and PostgreSQL commits only what is on disk (or at least in the OS's cache).
+ * Whole processes only: the writer has its one restart layer of its own (pipeline/consumer-thread.ts
+ * says who restarts what), and both wait by the same policy, RESTART_BACKOFF.
  */
 export class ServiceSupervisor<P extends SupervisedProcess> {
   private current: P | null = null
@@ -86,7 +88,7 @@ export class ServiceSupervisor<P extends SupervisedProcess> {
     void p.exited.then((e) => {
       if (this.stopping || this.current !== p) return
       this.current = null
-      this.attempt = nextAttempt(this.attempt, Date.now() - born, this.opts.backoff ?? SERVICE_BACKOFF)
+      this.attempt = nextAttempt(this.attempt, Date.now() - born, this.opts.backoff ?? RESTART_BACKOFF)
       this.restarting = this.restart(p, e).finally(() => (this.restarting = null))
     })
   }
@@ -100,7 +102,7 @@ export class ServiceSupervisor<P extends SupervisedProcess> {
     await settlesWithin(dead.stop(), 10_000)
     while (!this.stopping) {
       this.restarts++
-      const delay = backoffDelay(this.attempt, this.opts.backoff ?? SERVICE_BACKOFF, this.opts.random)
+      const delay = backoffDelay(this.attempt, this.opts.backoff ?? RESTART_BACKOFF, this.opts.random)
       this.say('error', `${why}; restarting it in ${seconds(delay)} (restart ${this.restarts})`)
       await this.pause.sleep(delay)
       if (this.stopping) return
