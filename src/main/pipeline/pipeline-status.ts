@@ -48,7 +48,11 @@ export function pipelineStatus(run: RunReading, around: StatusSurroundings): Pip
     backlog:
       run.maxPartitionLag === null
         ? null
-        : { partitionLag: run.maxPartitionLag, recordBytes: recordBytesOf(c), retentionBytes: run.retentionBytes },
+        : {
+            partitionLag: run.maxPartitionLag,
+            recordBytes: recordBytesOf(c),
+            retentionBytes: run.retentionBytes,
+          },
     feedErrors: [...run.feedErrors],
     consumer: { ...run.health },
     kafka: around.kafka,
