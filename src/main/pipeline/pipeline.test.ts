@@ -2,7 +2,9 @@ import { Kafka, logLevel } from 'kafkajs'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { PipelineState } from '../../shared/status'
-import { Pipeline } from './pipeline'
+import { resolveSettings } from '../config'
+import { createPipeline, type PipelineServices } from '../services'
+import type { Pipeline } from './pipeline'
 import { DemoSource } from './sources/demo-source'
 
 // Nothing listens on port 1, so the start fails at its first step (asking the cluster's id), after
@@ -16,23 +18,21 @@ afterEach(async () => {
 })
 
 function unreachablePipeline(): Pipeline {
-  const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' })
+  const url = 'postgres://nobody@127.0.0.1:1/none'
+  const pool = new pg.Pool({ connectionString: url })
   pools.push(pool)
-  return new Pipeline({
+  const services: PipelineServices = {
+    settings: resolveSettings(
+      { dataDir: '/nonexistent', topic: 'trades-nowhere', groupId: 'writer-nowhere' },
+      {},
+    ),
     kafka: new Kafka({ brokers: [NOWHERE], logLevel: logLevel.NOTHING, retry: { retries: 0 } }),
-    pool,
-    connection: { brokers: [NOWHERE] },
-    database: { url: 'postgres://nobody@127.0.0.1:1/none', schema: 'public' },
-    source: new DemoSource(),
-    topic: 'trades-nowhere',
-    partitions: 1,
-    groupId: 'writer-nowhere',
-    bufferCapacity: 10,
-    describe: {
-      kafka: { bootstrap: NOWHERE, managed: false, topic: 'trades-nowhere' },
-      postgres: { target: 'postgres://nobody@127.0.0.1:1/none', embedded: false },
-    },
-  })
+    kafkaConnection: { brokers: [NOWHERE] },
+    kafkaTarget: NOWHERE,
+    kafkaManaged: false,
+    db: { pool, url, schema: 'public', embedded: false, close: () => pool.end() },
+  }
+  return createPipeline(services, { source: new DemoSource(), partitions: 1, bufferCapacity: 10 })
 }
 
 describe('Pipeline listeners', () => {
