@@ -5,6 +5,7 @@ import type { PipelineState } from '../../shared/status'
 import { resolveSettings } from '../config'
 import { createPipeline, type PipelineServices } from '../services'
 import type { Pipeline } from './pipeline'
+import { idleStatus } from './pipeline-status'
 import { DemoSource } from './sources/demo-source'
 
 // Nothing listens on port 1, so the start fails at its first step (asking the cluster's id), after
@@ -51,5 +52,14 @@ describe('Pipeline listeners', () => {
     expect(seen[0]).toBe('starting')
     expect(seen).toContain('failed')
     expect(seen.at(-1)).toBe('stopped')
+  })
+})
+
+describe('the idle status', () => {
+  it("has the shape of a pipeline's that has not started: only the source is unknown", () => {
+    const s = unreachablePipeline().status()
+    const idle = idleStatus(s.symbols, { kafka: s.kafka, postgres: s.postgres, storage: s.storage })
+    expect(idle.source).toBeNull()
+    expect({ ...idle, source: s.source, at: 0 }).toEqual({ ...s, at: 0 })
   })
 })
