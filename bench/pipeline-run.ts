@@ -14,8 +14,9 @@ export function benchPipeline(
   topic: string,
   partitions: number,
 ): Pipeline {
+  // The phase's schema on the services' server (embedded or not, as theirs is).
   const p = createPipeline(
-    { ...s.services, db },
+    { ...s.services, db: { ...db, embedded: s.services.db.embedded } },
     { source, topic, partitions, groupId: `${topic}-writer`, statusIntervalMs: 1_000 },
   )
   p.onAlert((a) => log(`pipeline ${a.level}: ${a.message}`))

@@ -30,9 +30,6 @@ export interface CurrentRun {
 
 /** Everything the core keeps for as long as it lives, built once here on top of the services. */
 export interface CoreServices {
-  services: Services
-  events: EventHub
-  store: SettingsStore | undefined
   run: CurrentRun
   alerts: AlertBook
   choices: Choices
@@ -123,5 +120,5 @@ export function createCoreServices(
   })
   snapshots.start()
 
-  return { services, events, store, run, alerts, choices, lag, snapshots, monitor, exporter, clients }
+  return { run, alerts, choices, lag, snapshots, monitor, exporter, clients }
 }

@@ -60,8 +60,12 @@ const LOCAL = 'local'
  */
 export function createCore(services: Services, events: EventHub, options: CoreOptions = {}): Core {
   const { settings, db } = services
-  const parts = createCoreServices(services, events, options.store)
-  const { run, alerts, choices, snapshots, monitor, exporter, clients, store } = parts
+  const { store } = options
+  const { run, alerts, choices, lag, snapshots, monitor, exporter, clients } = createCoreServices(
+    services,
+    events,
+    store,
+  )
   const { next } = choices
   const status = run.status
 
@@ -82,7 +86,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     })
     const p = createPipeline(services, { source })
     p.onStatus((s) => {
-      if (s.lag !== null) parts.lag.add(s.at, s.lag)
+      if (s.lag !== null) lag.add(s.at, s.lag)
       events.emit('status', s)
     })
     p.onAlert((a) => alerts.notice(a.level, a.message, a.at))
