@@ -40,7 +40,7 @@ const FILE_LAYERS = {
   faces: 'src/main/{cli,serve,face,export-cli}.ts',
   // the settings: flags, environment and file, resolved and checked
   config: 'src/main/config.ts',
-  // the composition root: builds the broker, PostgreSQL and their supervisors
+  // the composition root: builds the broker, PostgreSQL and their supervisors, and each run's pipeline
   services: 'src/main/services.ts',
 }
 const files = [
@@ -75,7 +75,9 @@ const mayImport = {
   settings: ['base', 'log', 'kafka', 'config'],
   // pipeline: the roles (pipeline/role.ts) are settings too; kafka: the connection's schema.
   config: ['base', 'log', 'kafka', 'pipeline', 'shared'],
-  services: ['base', 'log', 'supervise', 'kafka', 'postgres', 'config'],
+  // pipeline: each run's pipeline is built on the services here (createPipeline), the same way
+  // for every face, test and bench phase; shared: the status types that describe the services.
+  services: ['base', 'log', 'supervise', 'kafka', 'postgres', 'pipeline', 'config', 'shared'],
   api: [
     ...['base', 'log', 'settings', 'kafka', 'postgres', 'pipeline', 'kpi', 'alerts', 'export'],
     ...['config', 'services', 'shared'],

@@ -83,7 +83,7 @@ export async function runE2e(s: BenchServices, fx: Fixture, partitions: number):
   const gate = new GatedSource(source)
   const pipeline = benchPipeline(s, db, gate, topic, partitions)
   await pipeline.start()
-  await waitForStableGroup(s.kafka, `${topic}-writer`)
+  await waitForStableGroup(s.services.kafka, `${topic}-writer`)
 
   const pgPids = s.postmasterPid ? postgresPids(s.postmasterPid) : []
   resetPeak(process.pid)

@@ -72,8 +72,8 @@ async function produceFixture(
   trades: number,
   partitions: number,
 ): Promise<void> {
-  await ensureTopic(s.kafka, topic, partitions)
-  const producer = new TradeProducer(s.kafka, { topic, capacity: trades + 1 })
+  await ensureTopic(s.services.kafka, topic, partitions)
+  const producer = new TradeProducer(s.services.kafka, { topic, capacity: trades + 1 })
   await producer.start()
   try {
     for (const f of sampleFrames({ trades, seed: 43, symbols: BENCH_SYMBOLS, tradesPerFrame: [1, 10] })) {
@@ -100,7 +100,7 @@ async function writeOnce(
     await db.pool.query('ALTER TABLE trades DROP CONSTRAINT trades_key')
     plain = plainInsertPool(db.url, db.schema)
   }
-  const consumer = new TradeConsumer(s.kafka, plain?.pool ?? db.pool, {
+  const consumer = new TradeConsumer(s.services.kafka, plain?.pool ?? db.pool, {
     topic,
     groupId: `${topic}-${variant}-${i}`,
     concurrency: partitions,

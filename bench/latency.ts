@@ -57,7 +57,7 @@ export async function runLatency(
     const gate = new GatedSource(new FinnhubClient({ url: sim.url, symbols: BENCH_SYMBOLS, kind: 'demo' }))
     const pipeline = benchPipeline(s, db, gate, topic, partitions)
     await pipeline.start()
-    await waitForStableGroup(s.kafka, `${topic}-writer`)
+    await waitForStableGroup(s.services.kafka, `${topic}-writer`)
     const warmup = Math.min(5, seconds * 0.2)
     log(`latency: ${fmt(rate)} trades/s offered for ${seconds} s (first ${fmt(warmup, 1)} s are warm-up)`)
     await gate.open()

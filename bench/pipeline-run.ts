@@ -1,7 +1,8 @@
 import type { Kafka } from 'kafkajs'
-import { Pipeline } from '../src/main/pipeline/pipeline'
+import type { Pipeline } from '../src/main/pipeline/pipeline'
 import type { TradeSource } from '../src/main/pipeline/sources/source'
 import type { Database } from '../src/main/postgres/database'
+import { createPipeline } from '../src/main/services'
 import { log } from './log'
 import type { BenchServices } from './services'
 
@@ -13,22 +14,11 @@ export function benchPipeline(
   topic: string,
   partitions: number,
 ): Pipeline {
-  const p = new Pipeline({
-    kafka: s.kafka,
-    pool: db.pool,
-    connection: { brokers: s.bootstrap.split(','), clientId: `${topic}-writer` },
-    database: { url: db.url, schema: db.schema },
-    source,
-    topic,
-    partitions,
-    groupId: `${topic}-writer`,
-    bufferCapacity: 200_000,
-    describe: {
-      kafka: { bootstrap: s.bootstrap, managed: s.brokerPid !== null, topic },
-      postgres: { target: 'bench', embedded: s.pgEmbedded },
-    },
-    statusIntervalMs: 1_000,
-  })
+  // The phase's schema on the services' server (embedded or not, as theirs is).
+  const p = createPipeline(
+    { ...s.services, db: { ...db, embedded: s.services.db.embedded } },
+    { source, topic, partitions, groupId: `${topic}-writer`, statusIntervalMs: 1_000 },
+  )
   p.onAlert((a) => log(`pipeline ${a.level}: ${a.message}`))
   return p
 }

@@ -7,11 +7,9 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { resolveSettings } from '../src/main/config'
 import { freePort } from '../src/main/kafka/broker-launch'
 import { brokerStatus } from '../src/main/kafka/local-broker'
-import { Pipeline } from '../src/main/pipeline/pipeline'
 import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
 import { startSimulator } from '../src/main/pipeline/sources/simulator'
-import { redactUrl } from '../src/main/log/redact'
-import { createServices, type ServiceNotice, type Services } from '../src/main/services'
+import { createPipeline, createServices, type ServiceNotice, type Services } from '../src/main/services'
 import { fmt, log, median } from './log'
 import { pollUntil, waitForStableGroup } from './pipeline-run'
 
@@ -88,20 +86,8 @@ export async function runRecovery(rate: number, repeats: number): Promise<Recove
     log(`recovery: ${n.level}: ${n.message}`)
   })
   const sim = await startSimulator({ seed: 11, tradesPerSecond: rate, tradesPerFrame: [1, 10] })
-  const pipeline = new Pipeline({
-    kafka: services.kafka,
-    pool: services.db.pool,
-    connection: services.kafkaConnection,
-    database: { url: services.db.url, schema: services.db.schema },
+  const pipeline = createPipeline(services, {
     source: new FinnhubClient({ url: sim.url, symbols: ['AAPL', 'AMZN', 'BINANCE:BTCUSDT'], kind: 'demo' }),
-    topic,
-    partitions: 3,
-    groupId: `${topic}-writer`,
-    bufferCapacity: 200_000,
-    describe: {
-      kafka: { bootstrap: services.kafkaTarget, managed: true, topic },
-      postgres: { target: redactUrl(services.db.url), embedded: true },
-    },
     statusIntervalMs: 1_000,
   })
   pipeline.onAlert((a) => log(`recovery: pipeline ${a.level}: ${a.message}`))

@@ -33,11 +33,11 @@ export async function runPerRow(
 ): Promise<PerRowResult> {
   const db = await s.openSchema('perrow')
   const client = new pg.Client({
-    connectionString: s.pgUrl,
+    connectionString: s.services.db.url,
     options: `-c search_path=${db.schema} -c TimeZone=UTC`,
   })
   await client.connect()
-  const consumer = s.kafka.consumer({ groupId: `${topic}-perrow` })
+  const consumer = s.services.kafka.consumer({ groupId: `${topic}-perrow` })
   let n = 0
   let first = 0
   let last = 0

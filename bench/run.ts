@@ -16,7 +16,7 @@ import { idempotenceKeys, recoveryKeys, type FaultKeys } from './report-faults'
 import { storageKeys, type StorageKeys } from './report-storage'
 import { runStorageMonth } from './storage-month'
 import { withHistory } from './report-history'
-import { CHROMIUM } from '../test/e2e/browser'
+import { CHROMIUM } from '../dev/chromium'
 import {
   buildReport,
   machineInfo,
@@ -36,13 +36,13 @@ async function versions(s: BenchServices): Promise<Record<string, string>> {
   const { rows } = await db.pool
     .query<{ v: string }>("SELECT current_setting('server_version') AS v")
     .catch(() => ({ rows: [{ v: '?' }] }))
-  const admin = s.kafka.admin()
+  const admin = s.services.kafka.admin()
   await admin.connect()
   const cluster = await admin.describeCluster().catch(() => null)
   await admin.disconnect()
   return {
     node: process.versions.node,
-    postgres: `${rows[0]?.v ?? '?'}${s.pgEmbedded ? ' (embedded, fsync on)' : ''}`,
+    postgres: `${rows[0]?.v ?? '?'}${s.services.db.embedded ? ' (embedded, fsync on)' : ''}`,
     kafka: s.brokerPid
       ? `${kafkaJarVersion(s.brokerPid)} (local broker)`
       : `external (${cluster?.brokers.length ?? '?'} brokers)`,
@@ -98,7 +98,7 @@ function previousReport(out: string, phase: string): BenchReport | UiOnlyReport 
 /** The history phase on the run's PostgreSQL: a simulated month in a schema of its own. */
 async function history(s: BenchServices, args: BenchArgs): Promise<HistoryResult> {
   const opts = { ...DEFAULT_HISTORY, days: args.historyDays, symbols: args.historySymbols }
-  return runHistory(s.pgUrl, opts, log)
+  return runHistory(s.services.db.url, opts, log)
 }
 
 /** `--only <phase>`: that phase alone; its keys replace those of the previous latest.json, if any. */
@@ -169,7 +169,9 @@ async function main(): Promise<void> {
   process.on('SIGTERM', onSignal)
   try {
     const ver = await versions(s)
-    log(`services up: kafka ${s.bootstrap}, postgres ${s.pgEmbedded ? 'embedded' : 'external'}`)
+    log(
+      `services up: kafka ${s.services.kafkaTarget}, postgres ${s.services.db.embedded ? 'embedded' : 'external'}`,
+    )
 
     log(`fixture: generating ${fmt(args.trades)} trades`)
     const fx = await writeFixture(s.workDir, args.trades)

@@ -2,22 +2,23 @@ import { randomBytes } from 'node:crypto'
 import { chmod, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Kafka } from 'kafkajs'
-import { createKafka } from '../src/main/kafka/client'
-import { startLocalBroker, type LocalBrokerHandle } from '../src/main/kafka/local-broker'
+import { resolveSettings } from '../src/main/config'
+import { freePort } from '../src/main/kafka/broker-launch'
+import { brokerStatus } from '../src/main/kafka/local-broker'
 import { openDatabase, type Database } from '../src/main/postgres/database'
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../src/main/postgres/embedded'
+import { createServices, type Services } from '../src/main/services'
 import type { BenchArgs } from './args'
 import { log } from './log'
 import { postmasterOf } from './proc-stats'
 
-/** One broker and one PostgreSQL for the whole run; each phase takes its own schema and topic. */
+/**
+ * One broker and one PostgreSQL for the whole run, built as a face builds them (services.ts);
+ * each phase takes its own schema and topic.
+ */
 export interface BenchServices {
-  kafka: Kafka
-  bootstrap: string
+  services: Services
+  /** the managed broker's pid, for its CPU time and memory; null on --brokers */
   brokerPid: number | null
-  pgUrl: string
-  pgEmbedded: boolean
   /** postmaster pid when the server runs on this machine and /proc shows it */
   postmasterPid: number | null
   workDir: string
@@ -34,46 +35,43 @@ export async function startBenchServices(args: BenchArgs): Promise<BenchServices
   const workDir = await mkdtemp(join(tmpdir(), 'tickflow-bench-'))
   // As root the embedded server runs as user postgres, which must be able to enter the dir.
   await chmod(workDir, 0o755)
-  const brokerP: Promise<LocalBrokerHandle | null> = args.brokers
-    ? Promise.resolve(null)
-    : startLocalBroker({ dataDir: join(workDir, 'broker'), port: 0, onProgress: (m) => log(`kafka: ${m}`) })
-  // Production settings (fsync on): the per-row reference is all about commit cost.
-  const pgP: Promise<EmbeddedPostgres | null> = args.databaseUrl
-    ? Promise.resolve(null)
-    : startEmbeddedPostgres({ dataDir: join(workDir, 'pg'), onProgress: (m) => log(`postgres: ${m}`) })
-  const [broker, pg] = await Promise.allSettled([brokerP, pgP])
-  if (broker.status === 'rejected' || pg.status === 'rejected') {
-    if (broker.status === 'fulfilled') await broker.value?.stop()
-    if (pg.status === 'fulfilled') await pg.value?.stop()
-    await rm(workDir, { recursive: true, force: true })
-    throw broker.status === 'rejected' ? broker.reason : (pg as PromiseRejectedResult).reason
-  }
-  const bootstrap = args.brokers?.join(',') ?? broker.value!.bootstrap
-  const pgUrl = args.databaseUrl ?? pg.value!.url
-  const kafka = createKafka({ brokers: args.brokers ?? [bootstrap], clientId: `bench-${RUN_ID}` })
+  // Production settings (embedded PostgreSQL with fsync on): the per-row reference is all about
+  // commit cost. A broker of ours takes a free port, not 9092, which a real instance may want.
+  const settings = resolveSettings(
+    {
+      dataDir: workDir,
+      brokers: args.brokers,
+      databaseUrl: args.databaseUrl,
+      kafkaPort: args.brokers ? undefined : await freePort(),
+    },
+    {},
+  )
+  const services = await createServices(settings, { onProgress: (m) => log(`services: ${m}`) }).catch(
+    async (err: unknown) => {
+      await rm(workDir, { recursive: true, force: true })
+      throw err
+    },
+  )
+  services.onNotice((n) => log(`services: ${n.level}: ${n.message}`))
   const open: Database[] = []
   const topics: string[] = []
 
   // The postmaster's pid, through our own backend's parent, for its CPU time.
-  const probe = await openDatabase({ databaseUrl: pgUrl, dataDir: workDir, schema: 'public' })
-  const pm = await probe.pool
+  const pm = await services.db.pool
     .query<{ pid: number }>('SELECT pg_backend_pid() AS pid')
     .then(({ rows }) => postmasterOf(rows[0]!.pid))
-    .finally(() => probe.close())
   // A remote server's backend pid means nothing here; parent 1 or none says so.
   const postmasterPid = pm !== null && pm > 1 ? pm : null
+  const broker = services.kafkaManaged ? await brokerStatus(workDir) : null
 
   return {
-    kafka,
-    bootstrap,
-    brokerPid: broker.value?.pid ?? null,
-    pgUrl,
-    pgEmbedded: pg.value !== null,
+    services,
+    brokerPid: broker?.running ? broker.pid : null,
     postmasterPid,
     workDir,
     async openSchema(phase) {
       const schema = `bench_${phase}_${RUN_ID}`
-      const db = await openDatabase({ databaseUrl: pgUrl, dataDir: workDir, schema })
+      const db = await openDatabase({ databaseUrl: services.db.url, dataDir: workDir, schema })
       open.push(db)
       return db
     },
@@ -87,15 +85,14 @@ export async function startBenchServices(args: BenchArgs): Promise<BenchServices
         await db.pool.query(`DROP SCHEMA IF EXISTS "${db.schema}" CASCADE`).catch(() => undefined)
         await db.close()
       }
-      if (args.brokers && topics.length > 0) {
+      if (!services.kafkaManaged && topics.length > 0) {
         // Our own broker vanishes with its temp dir; on a shared cluster, remove what we made.
-        const admin = kafka.admin()
+        const admin = services.kafka.admin()
         await admin.connect()
         await admin.deleteTopics({ topics }).catch(() => undefined)
         await admin.disconnect()
       }
-      await broker.value?.stop()
-      await pg.value?.stop()
+      await services.close()
       await rm(workDir, { recursive: true, force: true })
     },
   }

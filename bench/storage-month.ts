@@ -8,7 +8,8 @@ import { dropTradeDay } from '../src/main/postgres/retention'
 import { DAY_MS, dayOf, dayText } from '../src/main/postgres/trade-days'
 import { fmt, log } from './log'
 import type { BenchServices } from './services'
-import { measureTrades, writeRealisticTrades, type StorageResult } from './storage'
+import { writeRealisticTrades } from '../dev/realistic-trades'
+import { measureTrades, type StorageResult } from './storage'
 
 export interface StorageMonthResult {
   /** 1M realistic trades through the writer at the Demo rate (40 trades/s), everything counted */

@@ -17,7 +17,7 @@ try {
   const gate = new GatedSource(new ReplaySource({ path: fx.path, speed: 'max' }))
   const p = benchPipeline(s, db, gate, topic, args.partitions)
   await p.start()
-  await waitForStableGroup(s.kafka, `${topic}-writer`)
+  await waitForStableGroup(s.services.kafka, `${topic}-writer`)
   const h = monitorEventLoopDelay({ resolution: 10 })
   h.enable()
   const t0 = Date.now()

@@ -5,12 +5,12 @@ import { freePort } from '../src/main/kafka/broker-launch'
 import { createKafka } from '../src/main/kafka/client'
 import { startLocalBroker, type LocalBrokerHandle } from '../src/main/kafka/local-broker'
 import { ensureTopic } from '../src/main/kafka/topics'
-import { Pipeline, type Notice } from '../src/main/pipeline/pipeline'
+import type { Notice, Pipeline } from '../src/main/pipeline/pipeline'
 import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
-import { redactUrl } from '../src/main/log/redact'
 import type { Database } from '../src/main/postgres/database'
-import { waitFor } from './helpers/harness'
+import { createPipeline } from '../src/main/services'
+import { servicesOn, waitFor } from './helpers/harness'
 import { tempDataDir } from './helpers/services-pipeline'
 import { openTestDatabase } from './setup/test-database'
 
@@ -62,20 +62,14 @@ describe("another instance's broker on the port of ours", () => {
     const a = await broker(dirA, await freePort())
     db = await openTestDatabase()
     sim = await startSimulator({ seed: 41, tradesPerSecond: 300, retainSent: true })
-    const p = new Pipeline({
-      kafka: createKafka({ brokers: [a.bootstrap] }),
-      pool: db.pool,
-      connection: { brokers: [a.bootstrap], clientId: 'cluster-it' },
-      database: { url: db.url, schema: db.schema },
-      source: new FinnhubClient({ url: sim.url, symbols: ['AAPL'], kind: 'demo' }),
+    const connection = { brokers: [a.bootstrap], clientId: 'cluster-it' }
+    const on = servicesOn(createKafka({ brokers: [a.bootstrap] }), connection, db, {
       topic: TOPIC,
-      partitions: 3,
       groupId: GROUP,
+    })
+    const p = createPipeline(on, {
+      source: new FinnhubClient({ url: sim.url, symbols: ['AAPL'], kind: 'demo' }),
       bufferCapacity: 100_000,
-      describe: {
-        kafka: { bootstrap: a.bootstrap, managed: true, topic: TOPIC },
-        postgres: { target: redactUrl(db.url), embedded: db.embedded },
-      },
       // The status tick compares the cluster id too, but once a minute leaves it to the clients' own
       // check on reconnect: that is what keeps the producer's retries from landing on B.
       statusIntervalMs: 60_000,

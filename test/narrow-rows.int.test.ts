@@ -1,6 +1,6 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { writeRealisticTrades } from '../bench/storage'
+import { writeRealisticTrades } from '../dev/realistic-trades'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
 import { writeBatch } from '../src/main/pipeline/writer'
 import type { Database } from '../src/main/postgres/database'

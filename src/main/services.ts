@@ -1,10 +1,13 @@
 import { mkdir } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import type { Kafka } from 'kafkajs'
+import type { PipelineStatus } from '../shared/status'
+import { Emitter } from './base/emitter'
 import type { Settings } from './config'
 import { isPortFree } from './kafka/broker-launch'
 import { createKafka, describeConnection, type KafkaConnection } from './kafka/client'
 import { appLog } from './log/logger'
+import { redactUrl } from './log/redact'
 import { levelOfLine } from './log/service-lines'
 import { startLocalBroker, type LocalBrokerHandle } from './kafka/local-broker'
 import { settlesWithin } from './base/time-limit'
@@ -13,6 +16,8 @@ import { openDatabase, type Database } from './postgres/database'
 import { LastWords, withDiskSpace } from './postgres/disk-full'
 import { clusterDirOf, startEmbeddedPostgres, type EmbeddedPostgres } from './postgres/embedded'
 import { createStorageControl, type StorageControl } from './postgres/storage-control'
+import { Pipeline } from './pipeline/pipeline'
+import type { TradeSource } from './pipeline/sources/source'
 import { acquirePidLock } from './supervise/pid-lock'
 import { ServiceSupervisor, type ServiceNotice } from './supervise/service-supervisor'
 
@@ -140,20 +145,16 @@ export async function createServices(
     appLog('services').info(m)
     opts.onProgress?.(m)
   }
-  const listeners = new Set<(n: ServiceNotice) => void>()
+  // One broken listener must not silence the others; the notice itself is logged in notify.
+  const listeners = new Emitter<ServiceNotice>((err) =>
+    appLog('services').debug({ err }, 'a service notice listener threw'),
+  )
   // What happens before a face subscribes (between a start and createCore) is kept for it.
   const early: ServiceNotice[] = []
   const notify: Notify = (n) => {
     appLog('supervisor')[n.level]({ service: n.service }, n.message)
     if (listeners.size === 0 && early.length < 20) early.push(n)
-    for (const l of listeners) {
-      try {
-        l(n)
-      } catch (err) {
-        // One broken listener must not silence the others; the notice itself is logged above.
-        appLog('services').debug({ err, service: n.service }, 'a service notice listener threw')
-      }
-    }
+    listeners.fire(n)
   }
   let unlock: (() => Promise<void>) | null = null
   if (!settings.brokers || !settings.databaseUrl) {
@@ -212,9 +213,9 @@ export async function createServices(
     db: { ...d.value, embedded: embedded !== null },
     storage,
     onNotice(listener) {
-      listeners.add(listener)
+      const off = listeners.on(listener)
       for (const n of early.splice(0)) listener(n)
-      return () => listeners.delete(listener)
+      return off
     },
     close: () =>
       (closing ??= (async () => {
@@ -225,4 +226,65 @@ export async function createServices(
         await unlock?.()
       })()),
   }
+}
+
+/** Where the data goes, as a status shows it (the database without its password). */
+export function describeServices(
+  services: Pick<Services, 'settings' | 'kafkaTarget' | 'kafkaManaged' | 'db'>,
+  topic = services.settings.topic,
+): Pick<PipelineStatus, 'kafka' | 'postgres'> {
+  return {
+    kafka: { bootstrap: services.kafkaTarget, managed: services.kafkaManaged, topic },
+    postgres: { target: redactUrl(services.db.url), embedded: services.db.embedded },
+  }
+}
+
+/**
+ * What a pipeline is built on: the services, or a test's set of the same real parts (its own
+ * broker client and schema) without the storage control, whose disk use the status then lacks.
+ */
+export type PipelineServices = Pick<
+  Services,
+  'settings' | 'kafka' | 'kafkaConnection' | 'kafkaTarget' | 'kafkaManaged' | 'db'
+> & { storage?: Pick<StorageControl, 'status' | 'policy'> }
+
+/**
+ * What one run chooses: its source, and where the settings do not decide (a test, a bench phase
+ * on shared services), its topic, group and sizes.
+ */
+export interface PipelineChoices extends Partial<
+  Pick<Settings, 'topic' | 'partitions' | 'groupId' | 'bufferCapacity' | 'recordFile'>
+> {
+  source: TradeSource
+  /** how often the status is sampled; default the pipeline's (1 s) */
+  statusIntervalMs?: number
+}
+
+/** A pipeline on the services, as every face, test and bench phase builds it. */
+export function createPipeline(services: PipelineServices, choices: PipelineChoices): Pipeline {
+  const { settings, db, storage } = services
+  const topic = choices.topic ?? settings.topic
+  // The managed broker's topic follows the disk budget in force (a live change of it included).
+  const budgetBytes = storage?.policy()?.budgetBytes
+  return new Pipeline({
+    kafka: services.kafka,
+    pool: db.pool,
+    connection: services.kafkaConnection,
+    database: {
+      url: db.url,
+      schema: db.schema,
+      diskDir: db.embedded ? clusterDirOf(settings.dataDir) : undefined,
+    },
+    source: choices.source,
+    topic,
+    partitions: choices.partitions ?? settings.partitions,
+    groupId: choices.groupId ?? settings.groupId,
+    role: settings.role,
+    bufferCapacity: choices.bufferCapacity ?? settings.bufferCapacity,
+    diskBudgetGb: budgetBytes ? budgetBytes / 1e9 : settings.diskBudgetGb,
+    recordFile: choices.recordFile ?? settings.recordFile,
+    describe: describeServices(services, topic),
+    storage: storage && (() => storage.status()),
+    statusIntervalMs: choices.statusIntervalMs,
+  })
 }

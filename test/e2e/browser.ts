@@ -2,10 +2,8 @@ import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { beforeEach } from 'vitest'
+import { CHROMIUM_LAUNCH } from '../../dev/chromium'
 import { killGroup } from './process-group'
-
-/** Debian's chromium (apt), which .ci/run installs; CHROMIUM_PATH points elsewhere. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
 /** Screenshots and downloads of the run, kept as artifacts. */
 export const ARTIFACTS = join('test-results', 'e2e')
@@ -22,18 +20,6 @@ export const KPI_TIMEOUT_MS = 30_000
 /** The pipeline starts (topic, consumer group) or stops (drain), or the first views fill. */
 export const PIPELINE_TIMEOUT_MS = 60_000
 
-const LAUNCH = {
-  executablePath: CHROMIUM,
-  headless: true,
-  // CI runs as root, where Chromium's sandbox refuses to start.
-  args: ['--no-sandbox'],
-}
-
-/** Chromium in this process's hands (the bench's); the tests use startChromium. */
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch(LAUNCH)
-}
-
 export interface Chromium {
   browser: Browser
   /** Kills the browser's process group by pid, whatever state it is in, and disconnects. */
@@ -43,7 +29,7 @@ export interface Chromium {
 /** Chromium for a test file, which its teardown stops by pid. */
 export async function startChromium(): Promise<Chromium> {
   // A browser server rather than launch(): it hands out the process and so its pid.
-  const server = await chromium.launchServer(LAUNCH)
+  const server = await chromium.launchServer(CHROMIUM_LAUNCH)
   const proc = server.process()
   let browser: Browser | undefined
   const close = async (): Promise<void> => {
@@ -58,16 +44,6 @@ export async function startChromium(): Promise<Chromium> {
     throw err
   }
   return { browser, close }
-}
-
-/** Console errors and uncaught exceptions of a page, each with where it came from. */
-export function collectPageErrors(page: Page): string[] {
-  const errors: string[] = []
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()} (${msg.location().url})`)
-  })
-  page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`))
-  return errors
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -1,8 +1,8 @@
 /// <reference lib="dom" />
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { collectPageErrors } from '../../dev/chromium'
 import {
-  collectPageErrors,
   KPI_TIMEOUT_MS,
   PIPELINE_TIMEOUT_MS,
   screenshot,

@@ -4,9 +4,9 @@ import { join } from 'node:path'
 import { parse } from 'csv-parse/sync'
 import type { Download, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { collectPageErrors } from '../../dev/chromium'
 import {
   ARTIFACTS,
-  collectPageErrors,
   PIPELINE_TIMEOUT_MS,
   screenshot,
   skipAfterFailure,

@@ -9,14 +9,8 @@ import { writeBatch } from '../../src/main/pipeline/writer'
 import { createPool } from '../../src/main/postgres/database'
 import { tradeDaySizes } from '../../src/main/postgres/retention'
 import { DAY_MS, dayOf } from '../../src/main/postgres/trade-days'
-import {
-  collectPageErrors,
-  screenshot,
-  skipAfterFailure,
-  startChromium,
-  UI_TIMEOUT_MS,
-  type Chromium,
-} from './browser'
+import { collectPageErrors } from '../../dev/chromium'
+import { screenshot, skipAfterFailure, startChromium, UI_TIMEOUT_MS, type Chromium } from './browser'
 import { cleanServe, killServes, startServe, type Served } from './serve'
 
 // The Storage section in Chromium over `npm run serve` (real broker and PostgreSQL; no pipeline

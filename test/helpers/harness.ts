@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto'
+import { tmpdir } from 'node:os'
 import pg from 'pg'
 import { expect, inject } from 'vitest'
-import { createKafka } from '../../src/main/kafka/client'
+import { resolveSettings, type SettingsInput } from '../../src/main/config'
+import { createKafka, describeConnection, type KafkaConnection } from '../../src/main/kafka/client'
 import { ensureTopic } from '../../src/main/kafka/topics'
-import { Pipeline } from '../../src/main/pipeline/pipeline'
+import type { Pipeline } from '../../src/main/pipeline/pipeline'
 import type { Simulator } from '../../src/main/pipeline/sources/simulator'
 import type { TradeSource } from '../../src/main/pipeline/sources/source'
-import { redactUrl } from '../../src/main/log/redact'
 import type { Database } from '../../src/main/postgres/database'
+import { createPipeline, type PipelineServices } from '../../src/main/services'
 import { openTestDatabase } from '../setup/test-database'
 import type { Kafka } from 'kafkajs'
 
@@ -21,6 +23,26 @@ export interface Harness {
   close(): Promise<void>
 }
 
+/**
+ * A broker and a database of the test's as the services a pipeline is built on (createPipeline).
+ * The broker counts as managed, as Tickflow's own would: its topic is sized to the disk budget.
+ */
+export function servicesOn(
+  kafka: Kafka,
+  connection: KafkaConnection,
+  db: Database,
+  settings: Partial<SettingsInput> = {},
+): PipelineServices {
+  return {
+    settings: resolveSettings({ dataDir: tmpdir(), ...settings }, {}),
+    kafka,
+    kafkaConnection: connection,
+    kafkaTarget: describeConnection(connection),
+    kafkaManaged: true,
+    db,
+  }
+}
+
 /** A unique topic, consumer group and schema on the run's real broker and database. */
 export async function openHarness(partitions = 3): Promise<Harness> {
   const id = randomBytes(4).toString('hex')
@@ -28,29 +50,21 @@ export async function openHarness(partitions = 3): Promise<Harness> {
   const db = await openTestDatabase()
   const topic = `trades-${id}`
   await ensureTopic(kafka, topic, partitions)
+  const groupId = `writer-${id}`
+  const connection = { brokers: [inject('kafkaBrokers')], clientId: `test-${id}-writer` }
+  const services = servicesOn(kafka, connection, db, { topic, groupId, partitions })
   const pipelines: Pipeline[] = []
   return {
     kafka,
     db,
     topic,
-    groupId: `writer-${id}`,
+    groupId,
     partitions,
     pipeline(source, extra = {}) {
-      const p = new Pipeline({
-        kafka,
-        pool: db.pool,
-        connection: { brokers: [inject('kafkaBrokers')], clientId: `test-${id}-writer` },
-        database: { url: db.url, schema: db.schema },
+      const p = createPipeline(services, {
         source,
-        topic,
-        partitions,
-        groupId: `writer-${id}`,
         bufferCapacity: extra.bufferCapacity ?? 100_000,
         recordFile: extra.recordFile,
-        describe: {
-          kafka: { bootstrap: inject('kafkaBrokers'), managed: true, topic },
-          postgres: { target: redactUrl(db.url), embedded: db.embedded },
-        },
         statusIntervalMs: 250,
       })
       pipelines.push(p)

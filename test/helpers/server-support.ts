@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { COMMAND_NAMES } from '../../src/shared/channels'
 import type { ApiHandlers, CallContext } from '../../src/shared/contract'
-import type { ClientPort } from '../../src/main/api/handlers'
+import type { ClientPort } from '../../src/main/api/core-services'
 import type { CsvSource } from '../../src/main/server/export-route'
 import type { ServedCore } from '../../src/main/server/ws-transport'
 

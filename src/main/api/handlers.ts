@@ -1,32 +1,22 @@
 import type { Writable } from 'node:stream'
-import { EVENT_NAMES, type EventName } from '../../shared/channels'
-import type { ApiHandlers, CommandRequest, EventPayloads, ExportRequest } from '../../shared/contract'
+import { EVENT_NAMES } from '../../shared/channels'
+import type { ApiHandlers, CommandRequest, ExportRequest } from '../../shared/contract'
 import type { PipelineStatus } from '../../shared/status'
-import { AlertBook } from '../alerts/alert-book'
 import { exportFileName } from '../export/export-args'
-import { CsvExporter, ExportBusyError } from '../export/exporter'
-import { LagHistory } from '../kpi/lag-history'
+import { ExportBusyError } from '../export/exporter'
 import { appLog } from '../log/logger'
 import { kpiSnapshot } from '../kpi/snapshot'
-import { SnapshotHub } from '../kpi/snapshot-hub'
-import { Pipeline } from '../pipeline/pipeline'
+import type { SnapshotHub } from '../kpi/snapshot-hub'
+import type { Pipeline } from '../pipeline/pipeline'
 import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
-import { redactUrl } from '../log/redact'
-import { clusterDirOf } from '../postgres/embedded'
-import type { Services } from '../services'
+import { createPipeline, type Services } from '../services'
 import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
-import { AlertMonitor } from './alert-monitor'
-import { createChoices } from './choices'
 import { testConnection } from './connection-test'
+import { createCoreServices, type ClientPort } from './core-services'
 import { ApiRequestError } from './dispatch'
 import type { EventHub } from './events'
-
-/** A face's client (a browser tab, the Electron window): where its events go. */
-export interface ClientPort {
-  push<E extends EventName>(event: E, payload: EventPayloads[E]): void
-}
 
 export interface Core extends ApiHandlers {
   /** Connects a client: it gets every broadcast and its own watch's snapshots. Returns disconnect. */
@@ -64,114 +54,20 @@ const LOCAL = 'local'
 
 /**
  * The API handlers: plain functions over the services, the same for every face. Requests arrive
- * here already validated against the contract's schemas. The core also owns what the dashboard
- * watches: the pipeline, the snapshot pushes and the alerts; the user's choices (the next start's
- * settings, the thresholds) are kept by choices.ts.
+ * here already validated against the contract's schemas. The core starts and stops the pipeline;
+ * what it keeps while it lives (alerts, snapshot pushes, the user's choices, the clients) is built
+ * by core-services.ts.
  */
 export function createCore(services: Services, events: EventHub, options: CoreOptions = {}): Core {
   const { settings, db } = services
-  let pipeline: Pipeline | null = null
-  const running = (): boolean => {
-    const s = pipeline?.status().state
-    return s !== undefined && s !== 'stopped' && s !== 'failed'
-  }
-  const store = options.store
-  const alerts = new AlertBook()
-  const choices = createChoices({
-    settings,
-    pool: db.pool,
+  const { store } = options
+  const { run, alerts, choices, lag, snapshots, monitor, exporter, clients } = createCoreServices(
+    services,
+    events,
     store,
-    running,
-    source: () => pipeline?.source ?? null,
-    emit: (c) => events.emit('config', c),
-    warn: (m) => alerts.notice('warn', m, Date.now()),
-  })
+  )
   const { next } = choices
-  const lag = new LagHistory()
-
-  // Where the data goes, as status shows it (the database without its password).
-  const describe: Pick<PipelineStatus, 'kafka' | 'postgres'> = {
-    kafka: { bootstrap: services.kafkaTarget, managed: services.kafkaManaged, topic: settings.topic },
-    postgres: { target: redactUrl(db.url), embedded: db.embedded },
-  }
-
-  const idleStatus = (): PipelineStatus => ({
-    state: 'stopped',
-    detail: null,
-    source: null,
-    symbols: next.symbols,
-    counters: {
-      received: 0,
-      produced: 0,
-      dropped: 0,
-      buffered: 0,
-      consumed: 0,
-      written: 0,
-      duplicates: 0,
-      rejected: 0,
-    },
-    rates: { received: 0, written: 0 },
-    lag: null,
-    backlog: null,
-    feedErrors: [],
-    consumer: { state: 'stopped', lastBatchAt: null, lastError: null, restarts: 0 },
-    ...describe,
-    storage: services.storage.status(),
-    at: Date.now(),
-  })
-  const status = (): PipelineStatus => pipeline?.status() ?? idleStatus()
-
-  const snapshots = new SnapshotHub({
-    query: (req) => kpiSnapshot(db.pool, req),
-    rateIntervalS: () => choices.thresholds().rate_interval_s,
-    symbols: () => next.symbols,
-    run: () => pipeline?.run() ?? null,
-    lag,
-    onError: (err) => alerts.notice('warn', `KPI snapshot failed: ${err.message}`, Date.now()),
-    oldestTradeAt: () => services.storage.status()?.oldestTradeAt ?? null,
-  })
-  const monitor = new AlertMonitor({
-    db: db.pool,
-    book: alerts,
-    snapshots,
-    status,
-    thresholds: choices.thresholds,
-    run: () => pipeline?.run() ?? null,
-  })
-  alerts.onChange((a) => events.emit('alert', a))
-  services.onNotice((n) => alerts.notice(n.level, n.message, n.at)) // broker or PostgreSQL died, restarted
-  // A running pipeline carries the newest disk use in its next tick; a stopped one has no ticks.
-  services.storage.onMeasured(() => {
-    if (!running()) events.emit('status', status())
-  })
-  // The managed broker's topic follows the disk budget: at each start (below) and when the user
-  // changes the budget while the pipeline runs.
-  const budgetGb = (): number | undefined => {
-    const bytes = services.storage.policy()?.budgetBytes
-    return bytes ? bytes / 1e9 : settings.diskBudgetGb
-  }
-  services.storage.onPolicyChange((policy) => {
-    const gb = policy.budgetBytes === null ? undefined : policy.budgetBytes / 1e9
-    if (gb === undefined || !pipeline || !running()) return
-    pipeline
-      .applyDiskBudget(gb)
-      .catch((err: unknown) =>
-        alerts.notice(
-          'warn',
-          `The topic could not follow the new disk budget: ${(err as Error).message}`,
-          Date.now(),
-        ),
-      )
-  })
-
-  // Exports hold a pooled connection each while they stream; the exporter caps how many run.
-  const exporter = new CsvExporter(db.pool, { defaultSymbols: () => next.symbols })
-
-  const clients = new Map<string, ClientPort>()
-  snapshots.onSnapshot((ids, snap) => {
-    for (const id of ids) clients.get(id)?.push('snapshot', snap)
-  })
-  snapshots.start()
+  const status = run.status
 
   const startPipeline = async (req: CommandRequest<'startPipeline'>): Promise<PipelineStatus> => {
     if (req) choices.useForStart(req)
@@ -188,32 +84,13 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       demoRate: next.demoRate,
       log: (line) => sourceLog.info(line),
     })
-    const p = new Pipeline({
-      kafka: services.kafka,
-      pool: db.pool,
-      connection: services.kafkaConnection,
-      database: {
-        url: db.url,
-        schema: db.schema,
-        diskDir: db.embedded ? clusterDirOf(settings.dataDir) : undefined,
-      },
-      source,
-      topic: settings.topic,
-      partitions: settings.partitions,
-      groupId: settings.groupId,
-      role: settings.role,
-      bufferCapacity: settings.bufferCapacity,
-      diskBudgetGb: budgetGb(),
-      recordFile: settings.recordFile,
-      describe,
-      storage: () => services.storage.status(),
-    })
+    const p = createPipeline(services, { source })
     p.onStatus((s) => {
       if (s.lag !== null) lag.add(s.at, s.lag)
       events.emit('status', s)
     })
     p.onAlert((a) => alerts.notice(a.level, a.message, a.at))
-    pipeline = p
+    run.pipeline = p
     if (req) choices.configChanged()
     // Only a process with the feed knows what is subscribed; a writer leaves the table to it.
     if (feeds) await choices.syncSubscribedThreshold()
@@ -233,7 +110,8 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
 
   const handlers: ApiHandlers = {
     async startPipeline(req) {
-      if (starting || running()) throw new ApiRequestError('the pipeline is already running; stop it first')
+      if (starting || run.running())
+        throw new ApiRequestError('the pipeline is already running; stop it first')
       const started = startPipeline(req)
       starting = started
       try {
@@ -246,7 +124,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     async stopPipeline() {
       // Only waits for a start to settle: its failure went to the startPipeline caller already.
       await starting?.catch(() => undefined)
-      await pipeline?.stop()
+      await run.pipeline?.stop()
       monitor.stop()
       return status()
     },
@@ -328,13 +206,13 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
         clients.delete(clientId)
       }
     },
-    pipeline: () => pipeline,
+    pipeline: () => run.pipeline,
     async shutdown() {
       snapshots.stop()
       // Only waits for a start to settle: its failure went to the startPipeline caller already.
       await starting?.catch(() => undefined)
       monitor.stop()
-      await pipeline?.stop()
+      await run.pipeline?.stop()
       await services.close()
     },
   }

@@ -2,7 +2,10 @@ import { Kafka, logLevel } from 'kafkajs'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { PipelineState } from '../../shared/status'
-import { Pipeline } from './pipeline'
+import { resolveSettings } from '../config'
+import { createPipeline, type PipelineServices } from '../services'
+import type { Pipeline } from './pipeline'
+import { idleStatus } from './pipeline-status'
 import { DemoSource } from './sources/demo-source'
 
 // Nothing listens on port 1, so the start fails at its first step (asking the cluster's id), after
@@ -16,23 +19,21 @@ afterEach(async () => {
 })
 
 function unreachablePipeline(): Pipeline {
-  const pool = new pg.Pool({ connectionString: 'postgres://nobody@127.0.0.1:1/none' })
+  const url = 'postgres://nobody@127.0.0.1:1/none'
+  const pool = new pg.Pool({ connectionString: url })
   pools.push(pool)
-  return new Pipeline({
+  const services: PipelineServices = {
+    settings: resolveSettings(
+      { dataDir: '/nonexistent', topic: 'trades-nowhere', groupId: 'writer-nowhere' },
+      {},
+    ),
     kafka: new Kafka({ brokers: [NOWHERE], logLevel: logLevel.NOTHING, retry: { retries: 0 } }),
-    pool,
-    connection: { brokers: [NOWHERE] },
-    database: { url: 'postgres://nobody@127.0.0.1:1/none', schema: 'public' },
-    source: new DemoSource(),
-    topic: 'trades-nowhere',
-    partitions: 1,
-    groupId: 'writer-nowhere',
-    bufferCapacity: 10,
-    describe: {
-      kafka: { bootstrap: NOWHERE, managed: false, topic: 'trades-nowhere' },
-      postgres: { target: 'postgres://nobody@127.0.0.1:1/none', embedded: false },
-    },
-  })
+    kafkaConnection: { brokers: [NOWHERE] },
+    kafkaTarget: NOWHERE,
+    kafkaManaged: false,
+    db: { pool, url, schema: 'public', embedded: false, close: () => pool.end() },
+  }
+  return createPipeline(services, { source: new DemoSource(), partitions: 1, bufferCapacity: 10 })
 }
 
 describe('Pipeline listeners', () => {
@@ -51,5 +52,14 @@ describe('Pipeline listeners', () => {
     expect(seen[0]).toBe('starting')
     expect(seen).toContain('failed')
     expect(seen.at(-1)).toBe('stopped')
+  })
+})
+
+describe('the idle status', () => {
+  it("has the shape of a pipeline's that has not started: only the source is unknown", () => {
+    const s = unreachablePipeline().status()
+    const idle = idleStatus(s.symbols, { kafka: s.kafka, postgres: s.postgres, storage: s.storage })
+    expect(idle.source).toBeNull()
+    expect({ ...idle, source: s.source, at: 0 }).toEqual({ ...s, at: 0 })
   })
 })

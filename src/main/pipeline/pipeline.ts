@@ -9,13 +9,14 @@ import { createKafka, type KafkaConnection } from '../kafka/client'
 import { appLog, logListenerError } from '../log/logger'
 import { maskSecrets } from '../log/redact'
 import { DEFAULT_DISK_BUDGET_GB } from '../postgres/retention-plan'
-import { NO_CONSUMER_STATS, recordBytesOf } from './consumer'
+import { NO_CONSUMER_STATS } from './consumer'
 import { consumerLags } from './consumer-lag'
 import { clusterChange, pinCluster } from './cluster-pin'
 import { ConsumerThread, NO_CONSUMER_HEALTH } from './consumer-thread'
 import { drainsWholeGroup } from './drain'
 import { addFeedError, feedErrorOf } from './feed-errors'
 import { Ingest } from './ingest'
+import { pipelineStatus } from './pipeline-status'
 import { TradeProducer } from './producer'
 import { RejectSink } from './reject-sink'
 import { roleParts, type PipelineRole } from './role'
@@ -259,42 +260,27 @@ export class Pipeline {
   }
 
   status(): PipelineStatus {
-    const p = this.producer.stats()
-    const c = this.consumer?.stats() ?? NO_CONSUMER_STATS
     const s = roleParts(this.role).feed ? this.source.status() : null
-    return {
-      state: this.state,
-      detail: this.detail,
-      // A writer has no feed: no source state to show, nor symbols it would subscribe to.
-      source: s && { kind: s.kind, state: s.state, detail: s.detail ?? null, reconnects: s.reconnects },
-      symbols: s ? this.source.symbols() : [],
-      counters: {
+    return pipelineStatus(
+      {
+        state: this.state,
+        detail: this.detail,
+        // A writer has no feed: no source state to show, nor symbols it would subscribe to.
+        source: s && { kind: s.kind, state: s.state, detail: s.detail ?? null, reconnects: s.reconnects },
+        symbols: s ? this.source.symbols() : [],
         received: this.ingest.counters.trades,
-        produced: p.produced,
-        dropped: p.dropped + this.rejects.dropped,
-        buffered: p.buffered,
-        consumed: c.consumed,
-        written: c.written,
-        duplicates: c.duplicates,
-        rejected: this.rejects.stored + c.rejected,
+        producer: this.producer.stats(),
+        rejects: this.rejects,
+        consumer: this.consumer?.stats() ?? NO_CONSUMER_STATS,
+        health: this.consumer?.health() ?? NO_CONSUMER_HEALTH,
+        rates: this.rates,
+        lag: this.lag,
+        maxPartitionLag: this.maxPartitionLag,
+        retentionBytes: this.retentionBytes,
+        feedErrors: this.feedErrors,
       },
-      rates: { ...this.rates },
-      lag: this.lag,
-      backlog:
-        this.maxPartitionLag === null
-          ? null
-          : {
-              partitionLag: this.maxPartitionLag,
-              recordBytes: recordBytesOf(c),
-              retentionBytes: this.retentionBytes,
-            },
-      feedErrors: [...this.feedErrors],
-      consumer: this.consumer?.health() ?? { ...NO_CONSUMER_HEALTH },
-      kafka: this.opts.describe.kafka,
-      postgres: this.opts.describe.postgres,
-      storage: this.opts.storage?.() ?? null,
-      at: Date.now(),
-    }
+      { ...this.opts.describe, storage: this.opts.storage?.() ?? null },
+    )
   }
 
   onStatus(listener: (s: PipelineStatus) => void): () => void {

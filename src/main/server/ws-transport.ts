@@ -6,7 +6,8 @@ import { z } from 'zod'
 import type { CommandName } from '../../shared/channels'
 import type { ServerFrame } from '../../shared/contract'
 import { dispatch, toApiError } from '../api/dispatch'
-import type { ClientPort, Core } from '../api/handlers'
+import type { Core } from '../api/handlers'
+import type { ClientPort } from '../api/core-services'
 import { isAuthorized, splitUrl } from './auth'
 
 /** What the transport needs of the core: the handlers, and a way to register a client for pushes. */
