@@ -35,7 +35,7 @@ export default defineConfig({
         // (`node out/main/cli.js`, no tsx).
         input: {
           index: resolve('src/main/shell/index.ts'),
-          'consumer-worker': resolve('src/main/pipeline/consumer-worker.ts'),
+          'consumer-worker': resolve('src/main/pipeline/consumer/consumer-worker.ts'),
           cli: resolve('src/main/cli.ts'),
         },
         // Shared chunks sit beside the entries, not in chunks/: consumer-thread.ts finds

@@ -62,7 +62,7 @@ const mayImport = {
   log: ['base'],
   supervise: ['base', 'log', 'shared'],
   kafka: ['base', 'log', 'supervise'],
-  // kafka: retention measures the broker's log dirs for the disk budget (kafka/paths.ts).
+  // kafka: retention measures the broker's log dirs for the disk budget (kafka/broker/paths.ts).
   // config: retention reads its settings' type. Both point up or sideways; moving the dirs and
   // the retention settings down is a bigger change than this rule.
   postgres: ['base', 'log', 'supervise', 'kafka', 'config', 'shared'],

@@ -73,7 +73,7 @@ export default defineConfig({
           name: 'unit',
           // Component tests (*.test.tsx) run in happy-dom, each by its `@vitest-environment` line;
           // everything else stays in Node, where a DOM would only cost start-up time.
-          include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
+          include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts', 'dev/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
           // Two cores: two workers.
           maxWorkers: 2,

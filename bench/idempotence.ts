@@ -4,7 +4,7 @@
 // minus its conflict clause (a plain INSERT).
 import type pg from 'pg'
 import { ensureTopic } from '../src/main/kafka/topics'
-import { TradeConsumer } from '../src/main/pipeline/consumer'
+import { TradeConsumer } from '../src/main/pipeline/consumer/consumer'
 import { TradeProducer } from '../src/main/pipeline/producer'
 import { sampleFrames } from '../src/main/pipeline/sources/sample-frames'
 import { createPool, type Database } from '../src/main/postgres/database'

@@ -2,7 +2,7 @@
 // simulated month. Keys: storage.bytes_per_trade, storage.drop_day_ms, storage.writer_stall_ms.
 import type pg from 'pg'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
-import { writeBatch } from '../src/main/pipeline/writer'
+import { writeBatch } from '../src/main/pipeline/consumer/writer'
 import { compactFinishedDays } from '../src/main/postgres/day-compaction'
 import { dropTradeDay } from '../src/main/postgres/retention'
 import { DAY_MS, dayOf, dayText } from '../src/main/postgres/trade-days'

@@ -3,7 +3,7 @@ import type pg from 'pg'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
 import { Market } from '../src/main/pipeline/sources/simulator-market'
 import { TradeIds } from '../src/main/pipeline/trade-id'
-import { writeBatch } from '../src/main/pipeline/writer'
+import { writeBatch } from '../src/main/pipeline/consumer/writer'
 import { DEFAULT_SYMBOLS } from '../src/shared/symbols'
 
 export interface RealisticTradesOptions {

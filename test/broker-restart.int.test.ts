@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises'
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { brokerStatus } from '../src/main/kafka/local-broker'
+import { brokerStatus } from '../src/main/kafka/broker/local-broker'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import {
   alertLines,

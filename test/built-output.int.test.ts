@@ -128,7 +128,7 @@ describe('the built output (npm run build) and what electron-builder packages', 
     // build/kafka/lib is made by `dist` itself; the next test checks it.
     for (const r of resources.filter((r) => r.from !== 'build/kafka/lib'))
       expect(existsSync(join(ROOT, r.from)), `extraResources from ${r.from}`).toBe(true)
-    // What main looks for in them (postgres/migrate.ts, kafka/paths.ts).
+    // What main looks for in them (postgres/migrate.ts, kafka/broker/paths.ts).
     expect(readdirSync(join(ROOT, 'sql')).some((f) => f.endsWith('.sql'))).toBe(true)
     expect(existsSync(join(ROOT, 'resources/kafka/pom.xml'))).toBe(true)
   })

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
-import { freePort } from '../src/main/kafka/broker-launch'
+import { freePort } from '../src/main/kafka/broker/broker-launch'
 import { startEmbeddedPostgres } from '../src/main/postgres/embedded'
 import { killCliProcesses, spawnCli, spawnCliOnPort, type CliProcess } from './helpers/cli-process'
 import { waitFor } from './helpers/harness'

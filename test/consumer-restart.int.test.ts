@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { inject, afterEach, describe, expect, it } from 'vitest'
-import { TradeConsumer } from '../src/main/pipeline/consumer'
+import { TradeConsumer } from '../src/main/pipeline/consumer/consumer'
 import { TradeProducer } from '../src/main/pipeline/producer'
 import { sampleFrames } from '../src/main/pipeline/sources/sample-frames'
 import type { FinnhubTrade } from '../src/shared/trade'

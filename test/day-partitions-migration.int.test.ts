@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
-import { writeBatch } from '../src/main/pipeline/writer'
+import { writeBatch } from '../src/main/pipeline/consumer/writer'
 import { migrate } from '../src/main/postgres/migrate'
 import { NO_MISMATCHES, rollupMismatches } from './helpers/rollup-checks'
 import { olderDatabase, type OlderDatabase } from './helpers/older-database'

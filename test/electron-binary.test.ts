@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
 import { afterEach, describe, expect, it } from 'vitest'
-import { freePort } from '../src/main/kafka/broker-launch'
+import { freePort } from '../src/main/kafka/broker/broker-launch'
 
 // postinstall runs Electron's own install step and must never fail `npm ci` for want of GitHub.
 // The step runs for real against a copy of the electron package, pointed at a closed local port.

@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { copyBrokerJars, resolveBrokerClasspath, type BrokerClasspath } from '../src/main/kafka/classpath'
-import { readJarLock, type JarLock } from '../src/main/kafka/jar-lock'
-import { checkJarSet } from '../src/main/kafka/jar-verify'
-import { kafkaResourcesDir } from '../src/main/kafka/paths'
-import { checkJava } from '../src/main/kafka/prereqs'
+import { copyBrokerJars, resolveBrokerClasspath, type BrokerClasspath } from '../src/main/kafka/jars/classpath'
+import { readJarLock, type JarLock } from '../src/main/kafka/jars/jar-lock'
+import { checkJarSet } from '../src/main/kafka/jars/jar-verify'
+import { kafkaResourcesDir } from '../src/main/kafka/broker/paths'
+import { checkJava } from '../src/main/kafka/jars/prereqs'
 
 const run = promisify(execFile)
 

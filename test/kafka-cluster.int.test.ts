@@ -6,7 +6,7 @@ import {
   startDetachedCluster,
   stopDetachedCluster,
   type DetachedCluster,
-} from '../src/main/kafka/local-cluster'
+} from '../src/main/kafka/broker/local-cluster'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { killCliProcesses, spawnCli, stopWhenSettled } from './helpers/cli-process'
 import { expectStoredAsSent, waitFor } from './helpers/harness'

@@ -182,7 +182,7 @@ describe('each folder of main imports only the layers below it', () => {
     ['src/main/supervise/x.ts', '../../shared/status'],
     ['src/main/kafka/x.ts', '../supervise/pid-lock'],
     ['src/main/kafka/x.ts', '../log/logger'],
-    ['src/main/postgres/x.ts', '../kafka/paths'],
+    ['src/main/postgres/x.ts', '../kafka/broker/paths'],
     ['src/main/postgres/x.ts', '../config'],
     ['src/main/pipeline/x.ts', '../postgres/database'],
     ['src/main/export/x.ts', '../kpi/snapshot'],

@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises'
 import pg from 'pg'
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { writerApplicationName } from '../src/main/pipeline/consumer-thread-run'
+import { writerApplicationName } from '../src/main/pipeline/consumer/consumer-thread-run'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { alertLines, killCliProcesses, spawnCli, stopWhenSettled, whileRunning } from './helpers/cli-process'
 import { countStoredTrades, expectStoredAsSent } from './helpers/harness'

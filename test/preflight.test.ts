@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { freePort } from '../src/main/kafka/broker-launch'
+import { freePort } from '../src/main/kafka/broker/broker-launch'
 import { describeMissing, findMissing, nodeMissing } from './setup/preflight'
 
 const dirs: string[] = []

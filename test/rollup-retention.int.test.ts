@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
-import { writeBatch } from '../src/main/pipeline/writer'
+import { writeBatch } from '../src/main/pipeline/consumer/writer'
 import type { Database } from '../src/main/postgres/database'
 import { runRetention } from '../src/main/postgres/retention'
 import { MINUTE_ROLLUP_DAYS } from '../src/main/postgres/rollup-retention'

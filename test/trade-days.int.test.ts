@@ -1,7 +1,7 @@
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
-import { writeBatch } from '../src/main/pipeline/writer'
+import { writeBatch } from '../src/main/pipeline/consumer/writer'
 import { createPool, type Database } from '../src/main/postgres/database'
 import { NO_MISMATCHES, rollupMismatches } from './helpers/rollup-checks'
 import { openTestDatabase } from './setup/test-database'

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, inject, it } from 'vitest'
-import { ConsumerThread } from '../src/main/pipeline/consumer-thread'
+import { ConsumerThread } from '../src/main/pipeline/consumer/consumer-thread'
 import type { Notice } from '../src/main/pipeline/pipeline'
 import { TradeProducer } from '../src/main/pipeline/producer'
 import { sampleFrames } from '../src/main/pipeline/sources/sample-frames'

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { brokerLogTail, freePort, isBindFailure } from '../../src/main/kafka/broker-launch'
-import { brokerDirs } from '../../src/main/kafka/paths'
+import { brokerLogTail, freePort, isBindFailure } from '../../src/main/kafka/broker/broker-launch'
+import { brokerDirs } from '../../src/main/kafka/broker/paths'
 import { waitFor } from './harness'
 
 /** `npm run pipeline` as a child process, with what it has printed so far. */

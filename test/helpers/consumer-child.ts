@@ -1,6 +1,6 @@
 // A writer in its own process, so that a test can kill it with SIGKILL mid-stream.
 import { createKafka } from '../../src/main/kafka/client'
-import { TradeConsumer } from '../../src/main/pipeline/consumer'
+import { TradeConsumer } from '../../src/main/pipeline/consumer/consumer'
 import { createPool } from '../../src/main/postgres/database'
 
 const env = (name: string): string => {

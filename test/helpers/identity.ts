@@ -2,8 +2,8 @@
 // producer would, run a writer until its group has committed everything, recreate a topic.
 import type { Kafka, ProducerRecord } from 'kafkajs'
 import { ensureTopic } from '../../src/main/kafka/topics'
-import { TradeConsumer, type ConsumerStats } from '../../src/main/pipeline/consumer'
-import { consumerLag } from '../../src/main/pipeline/consumer-lag'
+import { TradeConsumer, type ConsumerStats } from '../../src/main/pipeline/consumer/consumer'
+import { consumerLag } from '../../src/main/pipeline/consumer/consumer-lag'
 import { TradeProducer } from '../../src/main/pipeline/producer'
 import type { FinnhubTrade } from '../../src/shared/trade'
 import { waitFor, type Harness } from './harness'

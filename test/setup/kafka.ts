@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
-import { startLocalBroker } from '../../src/main/kafka/local-broker'
+import { startLocalBroker } from '../../src/main/kafka/broker/local-broker'
 
 // Production checks retention every 5 min, first 30 s after start (Kafka's defaults), so a record
 // the broker should not have deleted vanished in about one test run in three. Checking every second

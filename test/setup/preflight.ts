@@ -5,7 +5,7 @@ import { existsSync, accessSync, constants } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
-import { checkJava, checkMaven } from '../../src/main/kafka/prereqs'
+import { checkJava, checkMaven } from '../../src/main/kafka/jars/prereqs'
 
 export interface Missing {
   what: string

@@ -14,7 +14,7 @@ export interface BackoffOptions {
 export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2 }
 
 /**
- * The one restart policy, for the writer (pipeline/consumer-thread.ts) and the services
+ * The one restart policy, for the writer (pipeline/consumer/consumer-thread.ts) and the services
  * (supervise/service-supervisor.ts): soon after the first failure, at most every 30 s while it
  * keeps failing; a run of a minute was healthy, so the next failure starts the count over.
  */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openTestDatabase } from '../../../test/setup/test-database'
 import type { Database } from '../postgres/database'
 import type { TradeRow } from '../pipeline/record-codec'
-import { writeBatch } from '../pipeline/writer'
+import { writeBatch } from '../pipeline/consumer/writer'
 import { NO_MISMATCHES, rollupMismatches, rollupSizes } from '../../../test/helpers/rollup-checks'
 
 const SYMBOLS = ['AAPL', 'AMZN', 'BINANCE:BTCUSDT', 'IC MARKETS:1', 'OANDA:EUR_USD']

@@ -1,6 +1,6 @@
 import type { ConsumerHealth, FeedError, PipelineState, PipelineStatus } from '../../shared/status'
-import { NO_CONSUMER_STATS, recordBytesOf, type ConsumerStats } from './consumer'
-import { NO_CONSUMER_HEALTH } from './consumer-thread'
+import { NO_CONSUMER_STATS, recordBytesOf, type ConsumerStats } from './consumer/consumer'
+import { NO_CONSUMER_HEALTH } from './consumer/consumer-thread'
 
 /** What a run knows of itself, as Pipeline.status() reads it from its parts. */
 export interface RunReading {

@@ -42,7 +42,7 @@ export interface ServiceSupervisorOptions<P extends SupervisedProcess> {
  * it and starts a new one after a capped backoff, for as long as it takes, until stop(). Clients
  * reconnect by themselves once it is back; what they wrote before is safe, because the broker
  * acknowledges and PostgreSQL commits only what is on disk (or at least in the OS's cache).
- * Whole processes only: the writer has its one restart layer of its own (pipeline/consumer-thread.ts
+ * Whole processes only: the writer has its one restart layer of its own (pipeline/consumer/consumer-thread.ts
  * says who restarts what), and both wait by the same policy, RESTART_BACKOFF.
  */
 export class ServiceSupervisor<P extends SupervisedProcess> {

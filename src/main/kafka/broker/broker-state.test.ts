@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { isProcessAlive, parseProcState, processCommandLine } from '../base/process-info'
+import { isProcessAlive, parseProcState, processCommandLine } from '../../base/process-info'
 import {
   acquireStartLock,
   isOurBrokerCommand,

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { AlertLevel } from '../../shared/status'
+import type { AlertLevel } from '../../../shared/status'
 import { NO_CONSUMER_STATS, type ConsumerStats, type ConsumerWatch } from './consumer'
 import { ConsumerMonitor, type MonitoredConsumer, type MonitorOptions } from './consumer-monitor'
 

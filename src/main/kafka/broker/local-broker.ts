@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
-import type { ExitInfo } from '../supervise/restart-policy'
-import { startWatchdog } from '../supervise/watchdog'
+import type { ExitInfo } from '../../supervise/restart-policy'
+import { startWatchdog } from '../../supervise/watchdog'
 import {
   prepareBroker,
   recordBrokerState,
@@ -15,7 +15,7 @@ import {
 import { acquireStartLock, readBrokerState, removeBrokerState } from './broker-state'
 import { brokerStatus } from './detached-broker'
 import { brokerDirs } from './paths'
-import { childEnv } from '../base/child-env'
+import { childEnv } from '../../base/child-env'
 
 export { brokerStatus, startDetachedBroker, stopDetachedBroker } from './detached-broker'
 export type { BrokerStatus, DetachedBroker } from './detached-broker'

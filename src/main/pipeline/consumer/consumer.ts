@@ -1,11 +1,11 @@
 import type { Consumer, EachBatchPayload, IMemberAssignment, Kafka } from 'kafkajs'
 import type pg from 'pg'
-import type { AlertLevel } from '../../shared/status'
-import type { Reject } from '../../shared/trade'
-import { diskFullNotice, isDiskFullError } from '../postgres/disk-full'
+import type { AlertLevel } from '../../../shared/status'
+import type { Reject } from '../../../shared/trade'
+import { diskFullNotice, isDiskFullError } from '../../postgres/disk-full'
 import { nextOffset } from './offsets'
-import { decodeRecord, type TradeRow } from './record-codec'
-import { Sleeper } from '../base/time-limit'
+import { decodeRecord, type TradeRow } from '../record-codec'
+import { Sleeper } from '../../base/time-limit'
 import { writeBatch } from './writer'
 
 export interface ConsumerOptions {

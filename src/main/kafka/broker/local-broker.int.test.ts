@@ -6,10 +6,10 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Partitioners } from 'kafkajs'
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
-import { Teardown } from '../../../test/helpers/teardown'
+import { Teardown } from '../../../../test/helpers/teardown'
 import { isPortFree, prepareBroker } from './broker-launch'
-import { isProcessAlive } from '../base/process-info'
-import { createKafka, parseBrokerList } from './client'
+import { isProcessAlive } from '../../base/process-info'
+import { createKafka, parseBrokerList } from '../client'
 import {
   brokerStatus,
   startDetachedBroker,
@@ -18,7 +18,7 @@ import {
   type LocalBrokerHandle,
   type LocalBrokerOptions,
 } from './local-broker'
-import { ensureTopic } from './topics'
+import { ensureTopic } from '../topics'
 
 const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`
 
@@ -182,7 +182,7 @@ describe('own broker lifecycle', () => {
 
   it('takes the JVM down when its Node parent is SIGKILLed', async () => {
     const dataDir = await tempDir()
-    const cli = join(import.meta.dirname, 'kafka-cli.ts')
+    const cli = join(import.meta.dirname, '../../../../dev/kafka-cli.ts')
     const parent = teardown.child(
       spawn(
         process.execPath,

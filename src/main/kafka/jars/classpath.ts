@@ -9,8 +9,8 @@ import { fetchJarSet } from './jar-fetch'
 import { lockKey, mavenRepository, readJarLock, RELOCK_HINT, type JarLock } from './jar-lock'
 import { mavenCopyDependencies } from './jar-maven'
 import { checkJarSet, JarIntegrityError, placeVerifiedJar } from './jar-verify'
-import { defaultCacheDir } from '../base/data-dirs'
-import { bundledJarsDir, kafkaResourcesDir } from './paths'
+import { defaultCacheDir } from '../../base/data-dirs'
+import { bundledJarsDir, kafkaResourcesDir } from '../broker/paths'
 
 export type JarSource = 'bundled' | 'cache' | 'https' | 'maven'
 

@@ -9,11 +9,11 @@
 // - The service supervisor (supervise/service-supervisor.ts) restarts whole processes, the managed
 //   broker and embedded PostgreSQL, by the same policy. The writer rides through those as any
 //   client does: kafkajs retries, writes retry in place (consumer.ts), and what crashes lands here.
-import type { ConsumerHealth } from '../../shared/status'
-import { backoffDelay, nextAttempt, RESTART_BACKOFF, type BackoffOptions } from '../base/backoff'
-import { Emitter } from '../base/emitter'
-import { settlesWithin, Sleeper } from '../base/time-limit'
-import { logListenerError } from '../log/logger'
+import type { ConsumerHealth } from '../../../shared/status'
+import { backoffDelay, nextAttempt, RESTART_BACKOFF, type BackoffOptions } from '../../base/backoff'
+import { Emitter } from '../../base/emitter'
+import { settlesWithin, Sleeper } from '../../base/time-limit'
+import { logListenerError } from '../../log/logger'
 import { addStats, NO_CONSUMER_STATS, type ConsumerStats } from './consumer'
 import {
   runConsumerThread,

@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join, relative, sep } from 'node:path'
-import { writeFileAtomic } from '../base/atomic-file'
+import { writeFileAtomic } from '../../base/atomic-file'
 import {
   jarFileName,
   jarUrl,

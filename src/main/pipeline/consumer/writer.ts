@@ -1,8 +1,8 @@
 import type pg from 'pg'
-import type { Reject } from '../../shared/trade'
-import { insertRejects } from '../postgres/rejects'
-import { ensureTradeDays } from '../postgres/trade-days'
-import type { TradeRow } from './record-codec'
+import type { Reject } from '../../../shared/trade'
+import { insertRejects } from '../../postgres/rejects'
+import { ensureTradeDays } from '../../postgres/trade-days'
+import type { TradeRow } from '../record-codec'
 
 export interface WriteResult {
   /** rows new to the table */

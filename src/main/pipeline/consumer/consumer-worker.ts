@@ -1,8 +1,8 @@
 // Entry of the consumer thread (see consumer-thread.ts): its own Kafka client, pool and event loop.
 import type { Admin } from 'kafkajs'
 import { parentPort, workerData } from 'node:worker_threads'
-import { createKafka } from '../kafka/client'
-import { createPool } from '../postgres/database'
+import { createKafka } from '../../kafka/client'
+import { createPool } from '../../postgres/database'
 import { TradeConsumer } from './consumer'
 import { consumerLag } from './consumer-lag'
 import { DEFAULT_STALL_MS, offsetResetOf } from './consumer-health'
@@ -13,7 +13,7 @@ import {
   type FromConsumerThread,
   type ToConsumerThread,
 } from './consumer-thread-run'
-import { settlesWithin } from '../base/time-limit'
+import { settlesWithin } from '../../base/time-limit'
 
 const port = parentPort!
 const init = workerData as ConsumerThreadInit

@@ -1,8 +1,8 @@
 import type { IMemberAssignment } from 'kafkajs'
-import type { AlertLevel } from '../../shared/status'
+import type { AlertLevel } from '../../../shared/status'
 import { NO_CONSUMER_STATS, type ConsumerStats, type ConsumerWatch } from './consumer'
 import { describeOffsetReset, isStalled, mayBeStalled, type OffsetReset } from './consumer-health'
-import { settlesWithin } from '../base/time-limit'
+import { settlesWithin } from '../../base/time-limit'
 
 /** The part of TradeConsumer the monitor drives (a fake in the unit tests). */
 export interface MonitoredConsumer {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
-import { startSimulator } from './simulator'
+import { startSimulator } from '../src/main/pipeline/sources/simulator'
 
-/** Runs the Finnhub simulator by itself: `tsx src/main/pipeline/sources/simulator-cli.ts --port 8765 --rate 200` */
+/** Runs the Finnhub simulator by itself: `tsx dev/simulator-cli.ts --port 8765 --rate 200` */
 
 const USAGE = `Usage: simulator-cli [--port 8765] [--host 127.0.0.1] [--rate 200] [--frame 1-8] [--seed 1]
                      [--token SECRET] [--ping 15000] [--drop MS]`

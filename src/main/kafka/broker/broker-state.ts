@@ -1,7 +1,7 @@
 import { readFile, rm } from 'node:fs/promises'
 import { z } from 'zod'
-import { writeFileAtomic } from '../base/atomic-file'
-import { acquirePidLock } from '../supervise/pid-lock'
+import { writeFileAtomic } from '../../base/atomic-file'
+import { acquirePidLock } from '../../supervise/pid-lock'
 
 /** What a detached broker leaves in <dataDir>/kafka/broker.json so that later CLI calls can find it. */
 export const brokerStateSchema = z.object({

@@ -6,19 +6,19 @@
 import { join, resolve as resolvePath } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
-import { copyBrokerJars, resolveBrokerClasspath } from './classpath'
-import { LOCK_FILE, mavenRepository } from './jar-lock'
-import { writeJarLock } from './jar-lock-write'
-import { brokerStatus, startDetachedBroker, startLocalBroker, stopDetachedBroker } from './local-broker'
+import { copyBrokerJars, resolveBrokerClasspath } from '../src/main/kafka/jars/classpath'
+import { LOCK_FILE, mavenRepository } from '../src/main/kafka/jars/jar-lock'
+import { writeJarLock } from '../src/main/kafka/jars/jar-lock-write'
+import { brokerStatus, startDetachedBroker, startLocalBroker, stopDetachedBroker } from '../src/main/kafka/broker/local-broker'
 import {
   clusterStatus,
   describeClusterStatus,
   MAX_NODES,
   startDetachedCluster,
   stopDetachedCluster,
-} from './local-cluster'
-import { defaultDataDir } from '../base/data-dirs'
-import { kafkaResourcesDir } from './paths'
+} from '../src/main/kafka/broker/local-cluster'
+import { defaultDataDir } from '../src/main/base/data-dirs'
+import { kafkaResourcesDir } from '../src/main/kafka/broker/paths'
 
 const USAGE =
   'usage: npm run kafka -- start|stop|status|resolve|lock|run [--data-dir DIR] [--port N] [--heap-mb N] [--nodes N] [--dest DIR]'

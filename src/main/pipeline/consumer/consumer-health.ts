@@ -1,7 +1,7 @@
 // Pure rules of the consumer's monitor (consumer-monitor.ts), kept apart so they are tested without
 // a broker: when a consumer counts as stalled, and how to recognise kafkajs's silent skip past
 // deleted records.
-import type { KafkaLogEntry } from '../kafka/client'
+import type { KafkaLogEntry } from '../../kafka/client'
 
 /** No batch for this long while records wait: the consumer is taken for stuck and restarted. */
 export const DEFAULT_STALL_MS = 30_000

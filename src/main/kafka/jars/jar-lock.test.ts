@@ -12,7 +12,7 @@ import {
   sha256Hex,
   type JarEntry,
 } from './jar-lock'
-import { kafkaResourcesDir } from './paths'
+import { kafkaResourcesDir } from '../broker/paths'
 
 const entry: JarEntry = {
   groupId: 'org.apache.kafka',

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { AlertLevel } from '../../shared/status'
+import type { AlertLevel } from '../../../shared/status'
 import { NO_CONSUMER_STATS, type ConsumerStats } from './consumer'
 import { ConsumerThread } from './consumer-thread'
 import type { ConsumerThreadInit, RunEnd, ThreadRun } from './consumer-thread-run'

@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { copyBrokerJars, resolveBrokerClasspath, type ResolveOptions } from './classpath'
 import { jarUrl, lockKey, parseJarLock, sha256Hex, type JarLock } from './jar-lock'
 import { fileDigests } from './jar-verify'
-import { bundledJarsDir } from './paths'
+import { bundledJarsDir } from '../broker/paths'
 
 const POM = '<project><!-- test --></project>'
 // One jar larger than a network chunk, so sizes and hashes span several reads.

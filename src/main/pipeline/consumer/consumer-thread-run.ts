@@ -2,10 +2,10 @@ import { dirname, join } from 'node:path'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { AlertLevel } from '../../shared/status'
-import type { KafkaConnection } from '../kafka/client'
+import type { AlertLevel } from '../../../shared/status'
+import type { KafkaConnection } from '../../kafka/client'
 import { NO_CONSUMER_STATS, type ConsumerOptions, type ConsumerStats } from './consumer'
-import { settlesWithin } from '../base/time-limit'
+import { settlesWithin } from '../../base/time-limit'
 
 /** What the consumer thread is started with: plain data, since a Kafka client or pool cannot cross. */
 export interface ConsumerThreadInit {

@@ -12,11 +12,11 @@ import {
   parseMetaProperties,
   renderServerProperties,
 } from './broker-config'
-import { resolveBrokerClasspath } from './classpath'
-import { createKafka } from './client'
+import { resolveBrokerClasspath } from '../jars/classpath'
+import { createKafka } from '../client'
 import { writeBrokerState } from './broker-state'
 import { brokerDirs, kafkaResourcesDir, type BrokerDirs } from './paths'
-import { checkJava } from './prereqs'
+import { checkJava } from '../jars/prereqs'
 
 export interface LaunchOptions {
   dataDir: string

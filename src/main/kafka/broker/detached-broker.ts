@@ -11,10 +11,10 @@ import {
   waitForBroker,
   type LaunchOptions,
 } from './broker-launch'
-import { isProcessAlive, processCommandLine } from '../base/process-info'
+import { isProcessAlive, processCommandLine } from '../../base/process-info'
 import { acquireStartLock, isOurBrokerCommand, readBrokerState, removeBrokerState } from './broker-state'
 import { brokerDirs } from './paths'
-import { childEnv } from '../base/child-env'
+import { childEnv } from '../../base/child-env'
 
 export type BrokerStatus =
   | { running: true; pid: number; port: number; bootstrap: string; dataDir: string }
