@@ -15,7 +15,7 @@ import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
 import { testConnection } from './connection-test'
 import { createCoreServices, type ClientPort } from './core-services'
-import { ApiRequestError } from './dispatch'
+import { ApiRequestError, CommandFailedError } from './dispatch'
 import type { EventHub } from './events'
 
 export interface Core extends ApiHandlers {
@@ -112,7 +112,12 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     async startPipeline(req) {
       if (starting || run.running())
         throw new ApiRequestError('the pipeline is already running; stop it first')
-      const started = startPipeline(req)
+      // What stopped a start (no broker, no database, no replay file) was written for the user.
+      const started = startPipeline(req).catch((err: unknown) => {
+        throw err instanceof ApiRequestError
+          ? err
+          : new CommandFailedError(err instanceof Error ? err.message : String(err), { cause: err })
+      })
       starting = started
       try {
         return await started

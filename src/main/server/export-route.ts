@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { csvTableOfPath, EXPORT_ROUTE, type ExportRequest } from '../../shared/contract'
 import type { Core } from '../api/handlers'
 import { ExportArgError, exportFileName, exportRequestFrom } from '../export/export-args'
+import { unexpectedError } from '../api/dispatch'
 import { ExportBusyError } from '../export/exporter'
 
 /** What the download route needs of the core. */
@@ -68,7 +69,7 @@ export async function serveExport(
       res.setHeader('Retry-After', '5')
       return plain(res, 429, `${err.message}\n`)
     }
-    return plain(res, 500, `export failed: ${(err as Error).message.split('\n')[0]}\n`)
+    return plain(res, 500, `export failed: ${unexpectedError(err, 'an export failed')}\n`)
   }
 }
 
