@@ -1,5 +1,6 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises'
 import { request } from 'node:http'
+import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { COMMAND_NAMES } from '../../src/shared/channels'
@@ -86,15 +87,20 @@ export interface RawResponse {
   body: string
 }
 
-/** A GET with the path sent exactly as written (fetch would normalise `..` away). */
+/**
+ * A GET with the path sent exactly as written (fetch would normalise `..` away); over HTTPS when
+ * given the certificate to trust.
+ */
 export function get(
   port: number,
   path: string,
   headers: Record<string, string> = {},
   method = 'GET',
+  ca?: string,
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers }, (res) => {
+    const send = ca === undefined ? request : httpsRequest
+    const req = send({ host: '127.0.0.1', port, path, method, headers, ...(ca ? { ca } : {}) }, (res) => {
       let body = ''
       res.setEncoding('utf8')
       res.on('data', (c: string) => (body += c))

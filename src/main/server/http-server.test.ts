@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { request as httpsRequest } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
@@ -167,16 +166,7 @@ describe('the dashboard server over TLS', () => {
   })
 
   const httpsGet = (path: string, headers: Record<string, string> = {}): Promise<RawResponse> =>
-    new Promise((resolve, reject) => {
-      const req = httpsRequest({ host: '127.0.0.1', port: tls.port, path, headers, ca: pem.cert }, (res) => {
-        let body = ''
-        res.setEncoding('utf8')
-        res.on('data', (c: string) => (body += c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }))
-      })
-      req.on('error', reject)
-      req.end()
-    })
+    get(tls.port, path, headers, 'GET', pem.cert)
 
   it('serves HTTPS, prints an https URL, and marks the cookie Secure', async () => {
     tls = await startDashboardServer({ core, rendererDir: build.rendererDir, tls: pem })
