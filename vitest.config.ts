@@ -19,7 +19,6 @@ const FAULTS = [
   'test/postgres-restart.int.test.ts',
   'test/postgres-unreachable.int.test.ts',
   'test/two-writers.int.test.ts',
-  'test/writer-restart.int.test.ts',
 ]
 
 // The DATABASE_URL pass: what runs SQL worth checking on a second server (PostgreSQL 15 in CI).
