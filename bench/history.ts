@@ -126,17 +126,20 @@ export async function runHistory(
       `history: filled in ${fill_s.toFixed(1)} s, backfill ${backfill_s.toFixed(1)} s, ${JSON.stringify(rollup_rows)}`,
     )
 
-    // As the dashboard asks: the preset's end rounded up to the second, its bucket width, and the
-    // symbols to name as missing.
-    const { bucketSecondsFor } = await import('../src/shared/windows')
+    // As the dashboard asks: the preset's window (resolveWindow: its end rounded up to the second,
+    // its start on the hour), its bucket width, and the symbols to name as missing.
+    const { bucketSecondsFor, resolveWindow } = await import('../src/shared/windows')
     const symbols = Array.from({ length: o.symbols }, (_, i) => `SYM${i + 1}`)
     const runs_ms: Record<string, number[]> = {}
-    for (const days of [30, 7, 1]) {
-      const ms = days * 86_400_000
-      const to = Math.ceil((Date.now() + 1) / 1000) * 1000
+    for (const [days, preset] of [
+      [30, '30d'],
+      [7, '7d'],
+      [1, '24h'],
+    ] as const) {
+      const { from, to } = resolveWindow({ preset }, Date.now(), null)
       const sql = `SELECT kpi_snapshot(timestamptz 'epoch' + $1::bigint * interval '1 ms',
                                        timestamptz 'epoch' + $2::bigint * interval '1 ms', NULL, $3, $4)`
-      const params = [to - ms, to, bucketSecondsFor(ms, 1), symbols]
+      const params = [from, to, bucketSecondsFor(to - from, 1), symbols]
       await timeQuery(pool, sql, params) // cold: plans, caches
       const xs: number[] = []
       for (let i = 0; i < o.repeats; i++) xs.push(await timeQuery(pool, sql, params))

@@ -97,6 +97,27 @@ describe('kpi_snapshot over days, from the hour rollups (sql/012)', () => {
     expect(edge.rows[0]!.g).toEqual([0, 4, 3, 1])
   })
 
+  it('marks each second that starts a stretch of w seconds with a trade (kpi_window_bits, sql/015)', async () => {
+    // bit i: any of bits i .. i + w - 1 set, the bits past the end counting as zeros
+    const windowBits = (bits: string, w: number): string =>
+      [...bits].map((_, i) => (bits.slice(i, i + w).includes('1') ? '1' : '0')).join('')
+    const { rows } = await db.pool.query<{ seconds: string; w30: string; w45: string; w300: string }>(
+      `SELECT seconds::text AS seconds, kpi_window_bits(seconds, 30)::text AS w30,
+              kpi_window_bits(seconds, 45)::text AS w45, kpi_window_bits(seconds, 300)::text AS w300
+       FROM trades_1h`,
+    )
+    for (const r of rows) {
+      expect(r.w30).toBe(windowBits(r.seconds, 30))
+      expect(r.w45).toBe(windowBits(r.seconds, 45))
+      expect(r.w300).toBe(windowBits(r.seconds, 300))
+    }
+    // a gap of 8 s, yet both 5 s windows have a trade: dense, which max_gap alone cannot tell
+    const edge = await db.pool.query<{ b: string; starts: string }>(
+      `SELECT kpi_window_bits(B'1000000001', 5)::text AS b, substring(kpi_window_starts(5)::text FOR 12) AS starts`,
+    )
+    expect(edge.rows[0]).toEqual({ b: '1000011111', starts: '100001000010' })
+  })
+
   const WIDTHS = [30, 45, 7, 300]
   const WINDOWS: [string, number, number, number | undefined, number[]?][] = [
     ['ragged edges, hour buckets', TS + 1234, TS + 49 * H + 17 * 60_000 + 3500, undefined],
@@ -106,8 +127,8 @@ describe('kpi_snapshot over days, from the hour rollups (sql/012)', () => {
     // more than 120 hour buckets: the trend and the summary take 2 h (sql/014)
     ['six days, hour buckets', TS - 96 * H + 1234, TS + 48 * H + 999, undefined, [30, 300]],
   ]
-  // 30 s and 45 s windows divide an hour (judged on its bits), 7 s ones do not (minute rollups),
-  // 300 s is past the regex's 255 (max_gap only).
+  // 30 s, 45 s and 300 s windows divide an hour (judged on its bits, sql/015), 7 s ones do not
+  // (minute rollups).
   it.each(
     WINDOWS.flatMap(([name, from, to, b, widths = WIDTHS]) =>
       widths.map((w) => [name, w, from, to, b] as const),
