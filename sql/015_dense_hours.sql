@@ -7,7 +7,11 @@
 -- bits at the window starts (0, w, 2w, …) are the windows with a trade. A row is dense when all
 -- are set, and the sparse rows' windows are read from the same bits (get_bit, instead of a
 -- substring and bit_count per window).
--- kpi_snapshot() is replaced whole (a plpgsql function is), unchanged but for the hd/hpairs CTEs.
+-- The window's ragged ends. Presets of a day or more now start on the whole hour (resolveWindow),
+-- and the hour a window ends inside is read from its hour rows when none of its trades is later
+-- than the window's end, which holds for a live preset's current hour. The latency trend then merges
+-- no minute rows at all: each carries ~200 histogram cells, up to 177 rows per ragged hour.
+-- kpi_snapshot() is replaced whole (a plpgsql function is), unchanged but for those parts.
 
 -- Bit i set when any of bits i .. i + w - 1 of b is set (the shifts fill with zeros at the end).
 CREATE FUNCTION kpi_window_bits(b bit varying, w integer) RETURNS bit varying
@@ -111,6 +115,17 @@ BEGIN
   IF h_lo < m_lo THEN h_lo := h_lo + interval '1 hour'; END IF;
   h_hi := kpi_bucket(m_hi, 3600);
   IF NOT v_use_h OR h_lo >= h_hi THEN h_lo := m_hi; h_hi := m_hi; END IF;
+  -- An hour that the window ends inside, with no trade at or after the end (a live preset's current
+  -- hour, as a rule): its hour rows hold just the window's part of it, so they serve it too.
+  IF v_use_h AND h_lo < h_hi AND h_hi < p_to AND s_hi = p_to AND NOT EXISTS (
+       SELECT FROM trades_1h WHERE hour = h_hi
+         AND bit_count(substring(seconds FROM date_part('epoch', p_to - h_hi)::integer + 1)) > 0) THEN
+    h_hi := h_hi + interval '1 hour';
+    -- no minute, 1 s or raw rows after the hour rows
+    m_hi := h_hi;
+    s_hi := h_hi;
+    x_hi := h_hi;
+  END IF;
   -- whole hours, so an hour's windows all fall in one summary bucket; at most 120 of them
   v_loss_b := 3600 * ceil(greatest(v_bucket, 3600, v_seconds / 120) / 3600);
   lh_lo := kpi_bucket(p_from, 3600);
