@@ -149,7 +149,14 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     // The user's choices: saved, then applied (choices.ts).
     getConfig: choices.getConfig,
     setSource: choices.setSource,
+    setFinnhubToken: choices.setFinnhubToken,
+    subscribe: choices.subscribe,
+    unsubscribe: choices.unsubscribe,
+    getThresholds: choices.getThresholds,
+    setThreshold: choices.setThreshold,
+    pinSymbolsSubscribed: choices.pinSymbolsSubscribed,
 
+    // A replay's file: one of the recordings by name, or in the app main's open dialog.
     async listRecordings() {
       return listRecordings(recordingsDir(settings.dataDir))
     },
@@ -164,12 +171,6 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       const path = await choose(recordingsDir(settings.dataDir))
       return path === null ? null : choices.useReplayFile(path)
     },
-    setFinnhubToken: choices.setFinnhubToken,
-    subscribe: choices.subscribe,
-    unsubscribe: choices.unsubscribe,
-    getThresholds: choices.getThresholds,
-    setThreshold: choices.setThreshold,
-    pinSymbolsSubscribed: choices.pinSymbolsSubscribed,
 
     async testConnection(req) {
       return testConnection(req, { kafka: services.kafkaConnection, databaseUrl: services.db.url })
