@@ -27,6 +27,8 @@ const api = {
   getStatus: command('getStatus'),
   getConfig: command('getConfig'),
   setSource: command('setSource'),
+  listRecordings: command('listRecordings'),
+  chooseReplayFile: command('chooseReplayFile'),
   setFinnhubToken: command('setFinnhubToken'),
   subscribe: command('subscribe'),
   unsubscribe: command('unsubscribe'),

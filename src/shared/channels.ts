@@ -9,6 +9,8 @@ export const COMMAND_NAMES = [
   'getStatus',
   'getConfig',
   'setSource',
+  'listRecordings',
+  'chooseReplayFile',
   'setFinnhubToken',
   'subscribe',
   'unsubscribe',

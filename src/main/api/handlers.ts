@@ -10,6 +10,7 @@ import type { SnapshotHub } from '../kpi/snapshot-hub'
 import type { Pipeline } from '../pipeline/pipeline'
 import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
+import { listRecordings, recordingsDir } from '../pipeline/sources/recordings'
 import { createPipeline, type Services } from '../services'
 import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
@@ -43,6 +44,13 @@ export interface CoreOptions {
    */
   chooseExportPath?: (suggestedName: string) => Promise<string | null>
   /**
+   * The app's open dialog: main asks the user for a file to replay (starting in `startDir`, the
+   * recordings folder) and gets its path, or null when they cancel. A client never names a path;
+   * without a dialog (browser mode) chooseReplayFile is refused and the dashboard picks one of the
+   * recordings instead.
+   */
+  chooseReplayFile?: (startDir: string) => Promise<string | null>
+  /**
    * Where the user's changes are kept, so that the next start of any face comes back with them.
    * The face opens it and resolves its settings from it; without one (tests) changes last a run.
    */
@@ -70,7 +78,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   const status = run.status
 
   const startPipeline = async (req: CommandRequest<'startPipeline'>): Promise<PipelineStatus> => {
-    if (req) choices.useForStart(req)
+    if (req) await choices.useForStart(req)
     const sourceLog = appLog('source')
     const feeds = roleParts(settings.role).feed
     const source = await createSource({
@@ -147,6 +155,22 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     getThresholds: choices.getThresholds,
     setThreshold: choices.setThreshold,
     pinSymbolsSubscribed: choices.pinSymbolsSubscribed,
+
+    // A replay's file: one of the recordings by name, or in the app main's open dialog.
+    async listRecordings() {
+      return listRecordings(recordingsDir(settings.dataDir))
+    },
+
+    async chooseReplayFile() {
+      const choose = options.chooseReplayFile
+      if (!choose)
+        throw new ApiRequestError(
+          "no file dialog here: pick one of the recordings (files in the data dir's recordings folder)",
+        )
+      if (run.running()) throw new ApiRequestError('stop the pipeline before changing the source', 'source')
+      const path = await choose(recordingsDir(settings.dataDir))
+      return path === null ? null : choices.useReplayFile(path)
+    },
 
     async testConnection(req) {
       return testConnection(req, { kafka: services.kafkaConnection, databaseUrl: services.db.url })

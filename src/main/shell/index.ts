@@ -9,6 +9,7 @@ import { maskSecrets, secretsOf } from '../log/redact'
 import { createServices } from '../services'
 import { openSettingsStore } from '../settings/store'
 import { saveDialogChooser } from './export-dialog'
+import { openDialogChooser } from './replay-dialog'
 import { pushEvent, registerIpc, WINDOW_CLIENT } from './ipc'
 import { claimSingleInstance, drainOnQuit, focusWindow } from './lifecycle'
 import { shellPaths } from './paths'
@@ -54,7 +55,11 @@ async function boot(): Promise<Core> {
   const services = await createServices(settings, { onProgress: (m) => console.error(maskSecrets(`… ${m}`)) })
   let core: Core | null = null
   try {
-    core = createCore(services, new EventHub(), { chooseExportPath: saveDialogChooser(() => win), store })
+    core = createCore(services, new EventHub(), {
+      chooseExportPath: saveDialogChooser(() => win),
+      chooseReplayFile: openDialogChooser(dialog, () => win),
+      store,
+    })
     registerIpc(core, () => win, trusted)
     core.connect(WINDOW_CLIENT, { push: (event, payload) => pushEvent(win, event, payload) })
     const workAreas = screen.getAllDisplays().map((d) => d.workArea)
