@@ -42,6 +42,8 @@ const api = {
   exportCsv: command('exportCsv'),
   previewRetention: command('previewRetention'),
   setRetention: command('setRetention'),
+  savePng: command('savePng'),
+  copyPng: command('copyPng'),
   on(event, listener) {
     if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event: ${event}`)
     const channel = eventChannel(event)

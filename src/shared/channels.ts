@@ -24,6 +24,8 @@ export const COMMAND_NAMES = [
   'exportCsv',
   'previewRetention',
   'setRetention',
+  'savePng',
+  'copyPng',
 ] as const
 export type CommandName = (typeof COMMAND_NAMES)[number]
 

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { copyPngRequestSchema, savePngRequestSchema, type SavedPng } from './chart-image'
 import type { CommandName, EventName } from './channels'
 import type { KpiSnapshot } from './kpi'
 import type { Alert, PipelineStatus, SourceKind } from './status'
@@ -152,6 +153,10 @@ export const commandSchemas = {
   previewRetention: retentionSettingsSchema,
   /** saves the change, puts it in force and runs retention now, removing only the previewed days */
   setRetention: setRetentionSchema,
+  /** the app only: main asks where, then writes the panel's PNG (the browser downloads it) */
+  savePng: savePngRequestSchema,
+  /** the app only: the panel's PNG onto the system clipboard (the browser uses navigator.clipboard) */
+  copyPng: copyPngRequestSchema,
 } as const satisfies Record<CommandName, z.ZodType>
 
 export type CommandRequest<K extends CommandName> = z.infer<(typeof commandSchemas)[K]>
@@ -228,6 +233,9 @@ export interface CommandResponses {
   exportCsv: ExportResult | null
   previewRetention: RetentionPreview
   setRetention: RetentionApplied
+  /** null: the user closed the save dialog without choosing a file */
+  savePng: SavedPng | null
+  copyPng: null
 }
 
 /** Pushed from main: throttled status and snapshots, alerts as they rise and clear, settings as they change. */

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream'
 import { EVENT_NAMES } from '../../shared/channels'
+import type { SavedPng, SavePngRequest } from '../../shared/chart-image'
 import type { ApiHandlers, CommandRequest, ExportRequest } from '../../shared/contract'
 import type { PipelineStatus } from '../../shared/status'
 import { exportFileName } from '../export/export-args'
@@ -51,11 +52,22 @@ export interface CoreOptions {
    */
   chooseReplayFile?: (startDir: string) => Promise<string | null>
   /**
+   * The app's way to keep a panel's chart image: a save dialog, then the file (null when the user
+   * cancels), and the system clipboard. Without them (browser mode downloads the image and copies
+   * it itself) savePng and copyPng are refused.
+   */
+  chartImages?: {
+    save: (req: SavePngRequest) => Promise<SavedPng | null>
+    copy: (png: Uint8Array) => void
+  }
+  /**
    * Where the user's changes are kept, so that the next start of any face comes back with them.
    * The face opens it and resolves its settings from it; without one (tests) changes last a run.
    */
   store?: SettingsStore
 }
+
+const NO_IMAGE_SHELL = 'no save dialog nor clipboard here: in the browser the page saves and copies the image'
 
 /** The clientId of callers without a transport (the CLI, tests). */
 const LOCAL = 'local'
@@ -217,6 +229,17 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       return exporter.toFile(req, path).catch((err: unknown) => {
         throw err instanceof ExportBusyError ? new ApiRequestError(err.message) : err
       })
+    },
+
+    async savePng(req) {
+      if (!options.chartImages) throw new ApiRequestError(NO_IMAGE_SHELL)
+      return options.chartImages.save(req)
+    },
+
+    async copyPng({ png }) {
+      if (!options.chartImages) throw new ApiRequestError(NO_IMAGE_SHELL)
+      options.chartImages.copy(png)
+      return null
     },
   }
 

@@ -8,6 +8,7 @@ import { appLog, openLog, type LogHandle } from '../log/logger'
 import { maskSecrets, secretsOf } from '../log/redact'
 import { createServices } from '../services'
 import { openSettingsStore } from '../settings/store'
+import { copyPngToClipboard, pngSaver } from './chart-image'
 import { saveDialogChooser } from './export-dialog'
 import { openDialogChooser } from './replay-dialog'
 import { pushEvent, registerIpc, WINDOW_CLIENT } from './ipc'
@@ -58,6 +59,7 @@ async function boot(): Promise<Core> {
     core = createCore(services, new EventHub(), {
       chooseExportPath: saveDialogChooser(() => win),
       chooseReplayFile: openDialogChooser(dialog, () => win),
+      chartImages: { save: pngSaver(saveDialogChooser(() => win, 'png')), copy: copyPngToClipboard },
       store,
     })
     registerIpc(core, () => win, trusted)

@@ -1,0 +1,102 @@
+import { useEffect, useState } from 'react'
+import { api, browserMode } from '../api'
+import { useCommand } from '../hooks/use-command'
+import type { CapturedPng } from '../hooks/use-chart-capture'
+
+interface Props {
+  viewId: string
+  title: string
+  /** false while the panel draws no chart (loading, empty, error) */
+  available: boolean
+  /** the chart as drawn now: its file name at once, its PNG when painted */
+  capture: () => CapturedPng
+}
+
+/** How long "Saved" / "Copied" stays beside the buttons. */
+const DONE_MS = 2_000
+
+const bytesOf = async (blob: Promise<Blob>): Promise<Uint8Array<ArrayBuffer>> =>
+  new Uint8Array(await (await blob).arrayBuffer())
+
+/** In the browser: an <a download> of the image, which the browser saves as it saves any download. */
+function download(name: string, blob: Blob): void {
+  const url = URL.createObjectURL(blob)
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  a.click()
+  // The click has handed the blob to the download by the next task.
+  setTimeout(() => URL.revokeObjectURL(url), 0)
+}
+
+/**
+ * A panel's "PNG" and "Copy": its chart with the title and window, at the screen's pixel ratio.
+ * In the app the bytes go to main, which asks where to save them or puts them on the system
+ * clipboard (the sandboxed page may do neither itself). In the browser the page downloads the
+ * file and writes the clipboard (a secure context: https, or 127.0.0.1 / localhost as served).
+ */
+export function PanelImage({ viewId, title, available, capture }: Props): React.JSX.Element {
+  const [done, setDone] = useState<string | null>(null)
+  useEffect(() => {
+    if (!done) return
+    const timer = setTimeout(() => setDone(null), DONE_MS)
+    return () => clearTimeout(timer)
+  }, [done])
+
+  const save = useCommand(async () => {
+    setDone(null)
+    const { name, png } = capture()
+    if (browserMode) return download(name, await png)
+    const saved = await api.savePng({ name, png: await bytesOf(png) })
+    if (saved) setDone('Saved')
+  })
+  const copy = useCommand(async () => {
+    setDone(null)
+    if (browserMode && (!navigator.clipboard || typeof ClipboardItem === 'undefined'))
+      throw new Error('this page cannot write the clipboard (it needs https or localhost)')
+    const { png } = capture()
+    // The item takes the promise: the write starts within the click, as browsers require.
+    if (browserMode) await navigator.clipboard.write([new ClipboardItem({ 'image/png': png })])
+    else await api.copyPng({ png: await bytesOf(png) })
+    setDone('Copied')
+  })
+  const error = save.error ?? copy.error
+  const busy = save.pending || copy.pending
+
+  return (
+    <>
+      <button
+        type="button"
+        className="icon-button"
+        data-testid={`panel-png-${viewId}`}
+        disabled={!available || busy}
+        aria-label={`Save PNG of ${title}`}
+        title="Save PNG: the chart with its title and window"
+        onClick={() => void save.run()}
+      >
+        PNG
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        data-testid={`panel-copy-${viewId}`}
+        disabled={!available || busy}
+        aria-label={`Copy ${title} as an image`}
+        title="Copy the chart as an image"
+        onClick={() => void copy.run()}
+      >
+        Copy
+      </button>
+      {done && !busy && (
+        <span className="muted" role="status" data-testid={`panel-image-done-${viewId}`}>
+          {done}
+        </span>
+      )}
+      {error && (
+        <span className="inline-error" role="alert" data-testid={`panel-image-error-${viewId}`}>
+          {error}
+        </span>
+      )}
+    </>
+  )
+}
