@@ -16,7 +16,7 @@ function setup(capture: () => CapturedPng = shot, available = true): ReturnType<
   return user()
 }
 const saveButton = (): HTMLButtonElement => screen.getByRole('button', { name: 'Save PNG of Latency' })
-const copyButton = (): HTMLButtonElement => screen.getByRole('button', { name: 'Copy Latency as an image' })
+const copyButton = (): HTMLButtonElement => screen.getByRole('button', { name: 'Copy image of Latency' })
 
 describe('PanelImage in the app', () => {
   it("hands main the chart's PNG and its name to save, and says when it is saved", async () => {

@@ -12,6 +12,15 @@ interface Props {
   capture: () => CapturedPng
 }
 
+/** A 14 px line icon: the header is dense, and the title gets the room words would take. */
+function Icon({ d }: { d: string }): React.JSX.Element {
+  return (
+    <svg className="panel-image-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+    </svg>
+  )
+}
+
 /** How long "Saved" / "Copied" stays beside the buttons. */
 const DONE_MS = 2_000
 
@@ -30,7 +39,7 @@ function download(name: string, blob: Blob): void {
 }
 
 /**
- * A panel's "PNG" and "Copy": its chart with the title and window, at the screen's pixel ratio.
+ * A panel's "Save PNG" and "Copy image": its chart with the title and window, at the screen's pixel ratio.
  * In the app the bytes go to main, which asks where to save them or puts them on the system
  * clipboard (the sandboxed page may do neither itself). In the browser the page downloads the
  * file and writes the clipboard (a secure context: https, or 127.0.0.1 / localhost as served).
@@ -74,18 +83,18 @@ export function PanelImage({ viewId, title, available, capture }: Props): React.
         title="Save PNG: the chart with its title and window"
         onClick={() => void save.run()}
       >
-        PNG
+        <Icon d="M8 2v7.5M4.75 6.5 8 9.75l3.25-3.25M2.75 11v2.25h10.5V11" />
       </button>
       <button
         type="button"
         className="icon-button"
         data-testid={`panel-copy-${viewId}`}
         disabled={!available || busy}
-        aria-label={`Copy ${title} as an image`}
-        title="Copy the chart as an image"
+        aria-label={`Copy image of ${title}`}
+        title="Copy image: the chart with its title and window"
         onClick={() => void copy.run()}
       >
-        Copy
+        <Icon d="M5.75 5.75h7.5v7.5h-7.5zM3 10.25H2.75v-7.5h7.5V3" />
       </button>
       {done && !busy && (
         <span className="muted" role="status" data-testid={`panel-image-done-${viewId}`}>
