@@ -12,14 +12,11 @@ interface Props {
   capture: () => CapturedPng
 }
 
-/** A 14 px line icon: the header is dense, and the title gets the room words would take. */
-function Icon({ d }: { d: string }): React.JSX.Element {
-  return (
-    <svg className="panel-image-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
-      <path d={d} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
-    </svg>
-  )
-}
+/** Two 14 px line icons rather than words: the header is dense, and the title gets the room. */
+const ACTIONS = [
+  { id: 'png', label: 'Save PNG', icon: 'M8 2v7.5M4.75 6.5 8 9.75l3.25-3.25M2.75 11v2.25h10.5V11' },
+  { id: 'copy', label: 'Copy image', icon: 'M5.75 5.75h7.5v7.5h-7.5zM3 10.25H2.75v-7.5h7.5V3' },
+] as const
 
 /** How long "Saved" / "Copied" stays beside the buttons. */
 const DONE_MS = 2_000
@@ -74,28 +71,22 @@ export function PanelImage({ viewId, title, available, capture }: Props): React.
 
   return (
     <>
-      <button
-        type="button"
-        className="icon-button"
-        data-testid={`panel-png-${viewId}`}
-        disabled={!available || busy}
-        aria-label={`Save PNG of ${title}`}
-        title="Save PNG: the chart with its title and window"
-        onClick={() => void save.run()}
-      >
-        <Icon d="M8 2v7.5M4.75 6.5 8 9.75l3.25-3.25M2.75 11v2.25h10.5V11" />
-      </button>
-      <button
-        type="button"
-        className="icon-button"
-        data-testid={`panel-copy-${viewId}`}
-        disabled={!available || busy}
-        aria-label={`Copy image of ${title}`}
-        title="Copy image: the chart with its title and window"
-        onClick={() => void copy.run()}
-      >
-        <Icon d="M5.75 5.75h7.5v7.5h-7.5zM3 10.25H2.75v-7.5h7.5V3" />
-      </button>
+      {ACTIONS.map((a) => (
+        <button
+          key={a.id}
+          type="button"
+          className="icon-button"
+          data-testid={`panel-${a.id}-${viewId}`}
+          disabled={!available || busy}
+          aria-label={`${a.label} of ${title}`}
+          title={`${a.label}: the chart with its title and window`}
+          onClick={() => void (a.id === 'png' ? save : copy).run()}
+        >
+          <svg className="panel-image-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
+            <path d={a.icon} fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinejoin="round" />
+          </svg>
+        </button>
+      ))}
       {done && !busy && (
         <span className="muted" role="status" data-testid={`panel-image-done-${viewId}`}>
           {done}
