@@ -61,7 +61,8 @@ const PIXEL_RATIO = 2
 const HEADER = 46 * PIXEL_RATIO
 
 // "Export CSV" in browser mode: a plain download link to the server's streamed /export route,
-// authorised by the token cookie; the page never names a path.
+// authorised by the token cookie; the page never names a path. Then a panel's chart image, as a
+// download and on the clipboard (the page makes both itself in browser mode).
 // A SEQUENCE: the panel's download needs the run the first test recorded and stopped, and the last
 // test checks the whole page's console. Once a step fails, the rest are skipped.
 describe.sequential('the CSV download in Chromium over npm run serve', () => {

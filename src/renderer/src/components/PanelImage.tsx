@@ -30,9 +30,12 @@ function download(name: string, blob: Blob): void {
   const a = document.createElement('a')
   a.href = url
   a.download = name
+  // attached for the click: some browsers ignore a click on a link outside the document
+  document.body.append(a)
   a.click()
-  // The click has handed the blob to the download by the next task.
-  setTimeout(() => URL.revokeObjectURL(url), 0)
+  a.remove()
+  // Freed once the browser has surely read it: revoked at once, a download can fail (Firefox).
+  setTimeout(() => URL.revokeObjectURL(url), 60_000)
 }
 
 /**
