@@ -83,7 +83,9 @@ describe.sequential('the dashboard in Chromium over npm run serve', () => {
     // Chromium logs some (a blocked style attribute) but not all (zod's eval probe) by itself.
     await page.addInitScript(() =>
       document.addEventListener('securitypolicyviolation', (e) =>
-        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+        console.error(
+          `CSP violation: ${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`,
+        ),
       ),
     )
   })

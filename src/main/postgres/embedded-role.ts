@@ -25,7 +25,8 @@ export async function appRolePassword(file: string): Promise<string> {
   return password
 }
 
-const withDatabase = (url: string, database: string): string => url.replace(/\/[^/?]*(\?|$)/, `/${database}$1`)
+const withDatabase = (url: string, database: string): string =>
+  url.replace(/\/[^/?]*(\?|$)/, `/${database}$1`)
 
 async function withClient<T>(url: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: url })

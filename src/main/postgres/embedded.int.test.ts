@@ -164,7 +164,9 @@ describe.sequential('embedded PostgreSQL', () => {
     const legacy = pool(su, 'legacy')
     await migrate(legacy, { schema: 'legacy' })
     await legacy.query(`SELECT trades_add_days(ARRAY[date '2026-01-01', date '2026-01-02'])`)
-    await legacy.query(`CREATE TABLE legacy.own_serial (id serial PRIMARY KEY, at int GENERATED ALWAYS AS IDENTITY)`)
+    await legacy.query(
+      `CREATE TABLE legacy.own_serial (id serial PRIMARY KEY, at int GENERATED ALWAYS AS IDENTITY)`,
+    )
     await legacy.end()
     fs.rmSync(path.join(dataDir, 'tickflow.password'))
     await server.stop()
