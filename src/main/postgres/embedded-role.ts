@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import fs from 'node:fs/promises'
 import pg from 'pg'
+import { writeFileAtomic } from '../base/atomic-file'
 
 /**
  * The embedded server's two roles. The superuser (postgres) sets up: it makes the app's role and
@@ -21,7 +22,7 @@ export async function appRolePassword(file: string): Promise<string> {
   if (kept?.trim()) return kept.trim()
   // A new one (first start, or the file was lost): ensureAppRole sets it on the role.
   const password = randomBytes(18).toString('base64url')
-  await fs.writeFile(file, password + '\n', { mode: 0o600 })
+  await writeFileAtomic(file, password + '\n', { mode: 0o600 }) // never a half-written password
   return password
 }
 
