@@ -10,14 +10,14 @@ describe('electron-builder.yml electronFuses', () => {
     config = await loadBuilderConfig()
   }, 60_000)
 
-  it('turns off Node-as-app, NODE_OPTIONS and --inspect, and loads only app.asar', () => {
+  it("turns off Node-as-app, NODE_OPTIONS, --inspect and file:'s privileges, and loads only app.asar", () => {
     const fuses = config.electronFuses as Record<string, boolean>
     expect(fuses.runAsNode).toBe(false)
     expect(fuses.enableNodeOptionsEnvironmentVariable).toBe(false)
     expect(fuses.enableNodeCliInspectArguments).toBe(false)
     expect(fuses.onlyLoadAppFromAsar).toBe(true)
-    // On until the window leaves file: for a custom scheme (see the comment in the yml).
-    expect(fuses.grantFileProtocolExtraPrivileges).toBe(true)
+    // Off: the window loads app://tickflow/ (shell/app-protocol.ts), not a file: page.
+    expect(fuses.grantFileProtocolExtraPrivileges).toBe(false)
     // Linux binaries carry no archive hash to validate against (see the comment in the yml).
     expect(fuses.enableEmbeddedAsarIntegrityValidation).toBe(false)
     expect(Object.keys(fuses).sort()).toEqual([

@@ -11,7 +11,7 @@ import type { ServedCore } from '../../src/main/server/ws-transport'
 
 export const INDEX_HTML = `<!doctype html><html><head><meta
   http-equiv="Content-Security-Policy"
-  content="default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*"
+  content="default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws://127.0.0.1:*"
 /></head><body><div id="root"></div><script type="module" src="/assets/app.js"></script></body></html>`
 
 /** A temp dir holding renderer/ (a fake build) and, beside it, a file that must never be served. */

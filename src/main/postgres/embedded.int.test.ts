@@ -7,7 +7,10 @@ import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Teardown } from '../../../test/helpers/teardown'
 import { isProcessAlive } from '../base/process-info'
+import { createPool } from './database'
 import { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded'
+import { migrate } from './migrate'
+import { dropTradeDay } from './retention'
 
 /** These start their own servers, not the run's shared one. */
 
@@ -71,8 +74,9 @@ describe.sequential('embedded PostgreSQL', () => {
     const cold = Date.now() - t0
     expect(server.initialised).toBe(true)
     expect(progress.some((m) => m.startsWith('Initialising PostgreSQL'))).toBe(true)
-    expect(server.url).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/tickflow$/)
+    expect(server.url).toMatch(/^postgres:\/\/tickflow:[^@]+@127\.0\.0\.1:\d+\/tickflow$/)
     expect(fs.statSync(path.join(dataDir, 'postgres.password')).mode & 0o077).toBe(0)
+    expect(fs.statSync(path.join(dataDir, 'tickflow.password')).mode & 0o077).toBe(0)
     await query(server.url, `CREATE TABLE kept (x int); INSERT INTO kept VALUES (42)`)
     const pid = postmasterPid(dataDir)
     // started with our secrets in the environment (SECRET_ENV), the server holds none of them
@@ -100,6 +104,107 @@ describe.sequential('embedded PostgreSQL', () => {
     expect(progress.some((m) => m.includes('stale postmaster.pid'))).toBe(true)
     expect(await query(server.url, 'SELECT x FROM kept')).toEqual([{ x: 42 }])
     expect(alive(sleeper.pid!)).toBe(true) // not ours to stop
+    await server.stop()
+  })
+
+  /** The superuser's URL: setup only, the app never gets it. */
+  const superUrl = (server: EmbeddedPostgres): string =>
+    server.url.replace(
+      /^postgres:\/\/tickflow:[^@]+@/,
+      `postgres://postgres:${encodeURIComponent(fs.readFileSync(path.join(dataDir, 'postgres.password'), 'utf8').trim())}@`,
+    )
+
+  /** A pool on the schema, ended by the test or else by teardown; a server stop is no error here. */
+  function pool(url: string, schema: string): pg.Pool {
+    const p = createPool(url, schema)
+    p.on('error', () => undefined)
+    teardown.add(() => (p.ending ? undefined : p.end()))
+    return p
+  }
+
+  it('connects the app as tickflow: owner of its database, and no more than that', async () => {
+    const server = await start({ dataDir })
+    expect(
+      await query(
+        superUrl(server),
+        `SELECT rolsuper, rolcreaterole, rolcreatedb, rolreplication, rolbypassrls, rolcanlogin,
+                (SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = 'tickflow') AS db_owner
+           FROM pg_roles WHERE rolname = 'tickflow'`,
+      ),
+    ).toEqual([
+      {
+        rolsuper: false,
+        rolcreaterole: false,
+        rolcreatedb: false,
+        rolreplication: false,
+        rolbypassrls: false,
+        rolcanlogin: true,
+        db_owner: 'tickflow',
+      },
+    ])
+    // what a superuser could do from an injected query, and this role cannot
+    for (const sql of [
+      `COPY (SELECT 1) TO PROGRAM 'true'`,
+      `SELECT pg_read_file('postgresql.conf')`,
+      `ALTER SYSTEM SET work_mem = '1MB'`,
+      `CREATE DATABASE other`,
+      `CREATE ROLE other`,
+    ])
+      await expect(query(server.url, sql), sql).rejects.toThrow(/permission denied|must be superuser/)
+    await server.stop()
+  })
+
+  it("hands a data dir of the superuser's over to tickflow at its next start, which then runs the app's DDL", async () => {
+    // The state a data dir had before the role: schema, tables, partitions, functions, triggers and
+    // the database itself owned by postgres, and no tickflow role nor its password file.
+    let server = await start({ dataDir })
+    const su = superUrl(server)
+    await query(su, `ALTER DATABASE tickflow OWNER TO postgres; REASSIGN OWNED BY tickflow TO postgres`)
+    await query(su.replace(/\/tickflow$/, '/postgres'), `DROP ROLE tickflow`)
+    const legacy = pool(su, 'legacy')
+    await migrate(legacy, { schema: 'legacy' })
+    await legacy.query(`SELECT trades_add_days(ARRAY[date '2026-01-01', date '2026-01-02'])`)
+    await legacy.query(
+      `CREATE TABLE legacy.own_serial (id serial PRIMARY KEY, at int GENERATED ALWAYS AS IDENTITY)`,
+    )
+    await legacy.end()
+    fs.rmSync(path.join(dataDir, 'tickflow.password'))
+    await server.stop()
+
+    server = await start({ dataDir })
+    expect(fs.statSync(path.join(dataDir, 'tickflow.password')).mode & 0o077).toBe(0)
+    const left = await query(
+      superUrl(server),
+      `SELECT 'rel ' || oid::regclass AS obj FROM pg_class
+        WHERE relnamespace IN ('legacy'::regnamespace, 'public'::regnamespace) AND relowner <> 'tickflow'::regrole
+       UNION ALL SELECT 'fn ' || oid::regprocedure FROM pg_proc
+        WHERE pronamespace = 'legacy'::regnamespace AND proowner <> 'tickflow'::regrole
+       UNION ALL SELECT 'schema ' || nspname FROM pg_namespace WHERE nspname = 'legacy' AND nspowner <> 'tickflow'::regrole`,
+    )
+    expect(left).toEqual([])
+    expect(await query(server.url, 'SELECT x FROM public.kept')).toEqual([{ x: 42 }])
+
+    // The app's DDL, as the role: migrations (none left to apply, then a function replaced as a
+    // later one would), a day partition made, one dropped (DETACH, DROP), an index rebuilt
+    // concurrently, sizes measured, a serial and an identity column used.
+    const app = pool(server.url, 'legacy')
+    expect((await migrate(app, { schema: 'legacy' })).applied).toEqual([])
+    const def = await app.query<{ sql: string }>(
+      `SELECT pg_get_functiondef('trades_add_days(date[])'::regprocedure) AS sql`,
+    )
+    await app.query(def.rows[0]!.sql)
+    await app.query(`SELECT trades_add_days(ARRAY[date '2026-01-03'])`)
+    expect(await dropTradeDay(app, Date.UTC(2026, 0, 1) / 86_400_000)).toBe('dropped')
+    const index = await app.query<{ name: string }>(
+      `SELECT x.indexrelid::regclass::text AS name FROM pg_inherits i JOIN pg_index x ON x.indrelid = i.inhrelid
+        WHERE i.inhparent = 'trades'::regclass LIMIT 1`,
+    )
+    await app.query(`REINDEX INDEX CONCURRENTLY ${index.rows[0]!.name}`)
+    await app.query(
+      `SELECT pg_database_size(current_database()), (SELECT sum(pg_total_relation_size(relid)) FROM pg_partition_tree('trades'))`,
+    )
+    await app.query(`INSERT INTO own_serial DEFAULT VALUES`)
+    await app.end()
     await server.stop()
   })
 

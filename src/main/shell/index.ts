@@ -1,4 +1,4 @@
-import { app, dialog, screen, type BrowserWindow } from 'electron'
+import { app, dialog, protocol, screen, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { ZodError } from 'zod'
 import { EventHub } from '../api/events'
@@ -8,6 +8,7 @@ import { appLog, openLog, type LogHandle } from '../log/logger'
 import { maskSecrets, secretsOf } from '../log/redact'
 import { createServices } from '../services'
 import { openSettingsStore } from '../settings/store'
+import { registerAppScheme, serveAppScheme } from './app-protocol'
 import { copyPngToClipboard, pngSaver } from './chart-image'
 import { saveDialogChooser } from './export-dialog'
 import { openDialogChooser } from './replay-dialog'
@@ -23,7 +24,7 @@ import { readWindowState, writeWindowState } from './window-state'
 // The desktop face: a thin shell around the same core the CLI and browser mode build. This file
 // is bundled into out/main/index.js, so these paths are relative to out/main.
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs')
-const RENDERER_INDEX = join(import.meta.dirname, '../renderer/index.html')
+const RENDERER_DIR = join(import.meta.dirname, '../renderer')
 
 let win: BrowserWindow | null = null
 let flushWindowState: () => Promise<void> = async () => undefined
@@ -32,12 +33,9 @@ let log: LogHandle | null = null
 async function boot(): Promise<Core> {
   const paths = shellPaths(app.getPath('userData'))
   process.env.TICKFLOW_CACHE_DIR = paths.cacheDir // read by the broker's jar cache (base/data-dirs.ts)
-  const trusted = appLocation({
-    devUrl: process.env.ELECTRON_RENDERER_URL,
-    packaged: app.isPackaged,
-    indexFile: RENDERER_INDEX,
-  })
+  const trusted = appLocation({ devUrl: process.env.ELECTRON_RENDERER_URL, packaged: app.isPackaged })
   installSecurity(trusted)
+  serveAppScheme(protocol, RENDERER_DIR)
 
   const { cipher, warning } = safeStorageCipher()
   const store = await openSettingsStore(paths.dataDir, { cipher })
@@ -87,6 +85,7 @@ async function boot(): Promise<Core> {
 }
 
 sandboxAllRenderers()
+registerAppScheme(protocol)
 if (!claimSingleInstance(() => focusWindow(win))) {
   app.exit(0) // the first instance has been told, and shows its window
 } else {

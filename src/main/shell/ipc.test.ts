@@ -13,11 +13,10 @@ vi.mock('electron', () => ({
   },
 }))
 
-const INDEX = '/opt/tickflow/out/renderer/index.html'
-const trusted = appLocation({ packaged: true, indexFile: INDEX })
+const trusted = appLocation({ packaged: true })
 
 /** Our window, showing `url` in its main frame, and a subframe inside it. */
-function fakeWindow(url = `file://${INDEX}`) {
+function fakeWindow(url = trusted.url) {
   const mainFrame = { url }
   const webContents = { mainFrame }
   return { webContents, subFrame: { url }, destroyed: false, isDestroyed: () => false }

@@ -17,11 +17,7 @@ const electron = vi.hoisted(() => {
 })
 vi.mock('electron', () => electron)
 
-const trusted = appLocation({
-  packaged: false,
-  devUrl: 'http://localhost:5173/',
-  indexFile: '/app/index.html',
-})
+const trusted = appLocation({ packaged: false, devUrl: 'http://localhost:5173/' })
 
 /** A web contents as guardContents sees it: events, and a window-open handler slot. */
 function fakeContents() {
@@ -131,6 +127,19 @@ describe('guardContents', () => {
     }
   })
 
+  it('in the packaged app, keeps the main frame on app://tickflow and off file: pages', () => {
+    const contents = fakeContents()
+    guardContents(contents as never, appLocation({ packaged: true }))
+    const home = navigation('app://tickflow/#reload')
+    contents.emit('will-navigate', home)
+    expect(home.preventDefault).not.toHaveBeenCalled()
+    for (const url of ['file:///opt/Tickflow/resources/app.asar/out/renderer/index.html', 'app://evil/']) {
+      const away = navigation(url)
+      contents.emit('will-navigate', away)
+      expect(away.preventDefault, url).toHaveBeenCalled()
+    }
+  })
+
   it('refuses to attach a webview', () => {
     const contents = fakeContents()
     guardContents(contents as never, trusted)
@@ -165,8 +174,9 @@ describe("the renderer's Content-Security-Policy", () => {
 
   it('allows what the dashboard needs: its styles, data images, and its own origin for the WebSocket', async () => {
     const csp = await directives()
-    // ECharts styles its tooltips inline; 'self' covers ws(s):// to the page's own host (CSP 3).
-    expect(csp.get('style-src')).toEqual(["'self'", "'unsafe-inline'"])
+    // No 'unsafe-inline': React and ECharts style through the CSSOM, which the CSP allows, and the
+    // tooltips' HTML uses classes (charts/tooltip.ts). 'self' covers ws(s):// to the page's own host.
+    expect(csp.get('style-src')).toEqual(["'self'"])
     expect(csp.get('img-src')).toEqual(["'self'", 'data:'])
     expect(csp.get('connect-src')).toEqual(["'self'"])
   })

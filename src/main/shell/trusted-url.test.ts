@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest'
 import { appLocation, isAppUrl, isExternalLink } from './trusted-url'
 
-const INDEX = '/opt/Tickflow/resources/app.asar/out/renderer/index.html'
-const file = appLocation({ packaged: true, indexFile: INDEX })
-const dev = appLocation({ packaged: false, devUrl: 'http://localhost:5173/', indexFile: INDEX })
+const app = appLocation({ packaged: true })
+const dev = appLocation({ packaged: false, devUrl: 'http://localhost:5173/' })
 
 describe('appLocation', () => {
   it('trusts the dev server only in an unpacked app', () => {
     expect(dev).toEqual({ kind: 'dev', origin: 'http://localhost:5173', url: 'http://localhost:5173/' })
-    expect(appLocation({ packaged: true, devUrl: 'http://localhost:5173/', indexFile: INDEX }).kind).toBe(
-      'file',
-    )
+    expect(appLocation({ packaged: true, devUrl: 'http://localhost:5173/' }).kind).toBe('app')
+  })
+
+  it('is app://tickflow/ otherwise', () => {
+    expect(app).toEqual({ kind: 'app', origin: 'app://tickflow', url: 'app://tickflow/' })
+    expect(appLocation({ packaged: false })).toEqual(app)
   })
 
   it('refuses a dev URL off loopback, with a user part, or of another scheme', () => {
@@ -21,7 +23,7 @@ describe('appLocation', () => {
       'file:///etc/passwd',
       'not a url',
     ])
-      expect(appLocation({ packaged: false, devUrl, indexFile: INDEX }).kind).toBe('file')
+      expect(appLocation({ packaged: false, devUrl }).kind).toBe('app')
   })
 })
 
@@ -45,13 +47,27 @@ describe('isAppUrl', () => {
       expect(isAppUrl(url, dev), url).toBe(false)
   })
 
-  it('accepts only the exact index.html when loaded from a file', () => {
-    expect(isAppUrl(`file://${INDEX}`, file)).toBe(true)
-    expect(isAppUrl(`file://${INDEX}#panel`, file)).toBe(true)
-    expect(isAppUrl('file:///etc/passwd', file)).toBe(false)
-    expect(isAppUrl(`file://${INDEX}.evil.html`, file)).toBe(false)
-    expect(isAppUrl(`file://remote-host${INDEX}`, file)).toBe(false)
-    expect(isAppUrl('http://localhost:5173/', file)).toBe(false)
+  it('accepts the app:// origin with any path, query or fragment', () => {
+    expect(isAppUrl('app://tickflow/', app)).toBe(true)
+    expect(isAppUrl('app://tickflow/index.html?x=1#panel', app)).toBe(true)
+  })
+
+  it('refuses file: pages and look-alikes of the app:// origin', () => {
+    for (const url of [
+      'file:///opt/Tickflow/resources/app.asar/out/renderer/index.html',
+      'file:///etc/passwd',
+      'app://tickflow.evil/',
+      'app://tickflow:8080/',
+      'app://evil/',
+      'app://user@tickflow/',
+      'app:tickflow/',
+      'app:///tickflow/',
+      'apps://tickflow/',
+      'http://tickflow/',
+      'http://localhost:5173/',
+      'null',
+    ])
+      expect(isAppUrl(url, app), url).toBe(false)
   })
 })
 

@@ -28,7 +28,7 @@ const electron = vi.hoisted(() => {
 vi.mock('electron', () => electron)
 type FakeWindow = InstanceType<typeof electron.BrowserWindow>
 
-const app = appLocation({ packaged: true, indexFile: '/opt/tickflow/out/renderer/index.html' })
+const app = appLocation({ packaged: true })
 
 beforeEach(() => {
   electron.BrowserWindow.made = []
@@ -48,7 +48,7 @@ describe('createMainWindow', () => {
       sandbox: true,
       nodeIntegration: false,
     })
-    expect(win.loadURL).toHaveBeenCalledWith('file:///opt/tickflow/out/renderer/index.html')
+    expect(win.loadURL).toHaveBeenCalledWith('app://tickflow/')
     win.emit('ready-to-show')
     expect(win.show).toHaveBeenCalled()
     expect(win.maximize).not.toHaveBeenCalled()

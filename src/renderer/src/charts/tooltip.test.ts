@@ -10,11 +10,12 @@ describe('tooltipHtml', () => {
     expect(html).toContain('&#60;img src=x onerror=alert(1)&#62;')
     // parsed as HTML, the symbol is text again: no element was made of it
     expect(html.match(/&#60;img src=x onerror=alert\(1\)&#62;/g)).toHaveLength(3)
+    expect(html).not.toContain('style=')
   })
 
-  it('keeps its own markup', () => {
+  it('keeps its own markup, with no style attribute (the CSP would block it)', () => {
     expect(tooltipHtml('AAPL', [{ label: 'trades', value: '3' }])).toBe(
-      '<div style="font-weight:600">AAPL</div><div>trades <b>3</b></div>',
+      '<div class="tooltip-heading">AAPL</div><div>trades <b>3</b></div>',
     )
   })
 })

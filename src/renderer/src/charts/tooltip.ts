@@ -25,19 +25,23 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
 }
 
-/** Tooltip HTML: a bold heading and rows of "● label value"; every argument is escaped here. */
+/**
+ * Tooltip HTML: a bold heading and rows of "● label value"; every argument is escaped here. No
+ * style attributes: the CSP (no 'unsafe-inline' in style-src) blocks them in HTML that ECharts sets
+ * as innerHTML, so the looks come from classes (assets/main.css) and the dot's colour is an SVG fill.
+ */
 export function tooltipHtml(
   heading: string,
   rows: { label: string; value: string; color?: string }[],
 ): string {
   const lines = rows.map((r) => {
     const dot = r.color
-      ? `<span style="display:inline-block;width:8px;height:8px;border-radius:50%;margin-right:4px;background:${escapeHtml(r.color)}"></span>`
+      ? `<svg class="tooltip-dot" width="8" height="8" aria-hidden="true"><circle cx="4" cy="4" r="4" fill="${escapeHtml(r.color)}"/></svg>`
       : ''
     const value = r.value ? ` <b>${escapeHtml(r.value)}</b>` : ''
     return `<div>${dot}${escapeHtml(r.label)}${value}</div>`
   })
-  return `<div style="font-weight:600">${escapeHtml(heading)}</div>${lines.join('')}`
+  return `<div class="tooltip-heading">${escapeHtml(heading)}</div>${lines.join('')}`
 }
 
 /** The first data point named by the formatter's params (axis tooltips pass an array). */

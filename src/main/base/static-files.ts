@@ -1,5 +1,8 @@
-import { realpath } from 'node:fs/promises'
+import { realpath, stat } from 'node:fs/promises'
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path'
+
+// The built renderer as files under one root, for both faces that serve it: browser mode's HTTP
+// server (server/http-server.ts) and the desktop window's app:// scheme (shell/app-protocol.ts).
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -59,22 +62,13 @@ export async function realInside(root: string, file: string): Promise<boolean> {
   }
 }
 
-const CSP_META = /<meta\s[^>]*http-equiv=["']?Content-Security-Policy["']?[^>]*\scontent=(["'])(.*?)\1/is
-const FALLBACK_CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'"
-
 /**
- * The header CSP for browser mode: the page's own meta CSP (so the two never drift apart) with
- * connect-src narrowed to 'self', which covers the same-origin /api socket, plus what only a header
- * can say (frame-ancestors).
+ * The regular file a URL path names under root, after every check: staticPath's, that it is a
+ * file (not a dir), and that no symlink leads it out of root. Null for anything else.
  */
-export function headerCsp(indexHtml: string): string {
-  const meta = CSP_META.exec(indexHtml)?.[2]?.replace(/\s+/g, ' ').trim()
-  const directives = (meta || FALLBACK_CSP)
-    .split(';')
-    .map((d) => d.trim())
-    .filter((d) => d !== '' && !/^frame-ancestors\b/i.test(d))
-    .map((d) => (/^connect-src\b/i.test(d) ? "connect-src 'self'" : d))
-  if (!directives.some((d) => d.startsWith('connect-src'))) directives.push("connect-src 'self'")
-  return [...directives, "frame-ancestors 'none'"].join('; ')
+export async function staticFile(root: string, urlPath: string): Promise<string | null> {
+  const file = staticPath(root, urlPath)
+  const info = file ? await stat(file).catch(() => null) : null
+  if (!file || !info?.isFile() || !(await realInside(root, file))) return null
+  return file
 }
