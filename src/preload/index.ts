@@ -40,6 +40,7 @@ const api = {
   exportCsv: command('exportCsv'),
   previewRetention: command('previewRetention'),
   setRetention: command('setRetention'),
+  setBehaviour: command('setBehaviour'),
   on(event, listener) {
     if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event: ${event}`)
     const channel = eventChannel(event)

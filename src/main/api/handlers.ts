@@ -13,6 +13,7 @@ import { createSource } from '../pipeline/sources/create-source'
 import { createPipeline, type Services } from '../services'
 import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
+import type { Autostart, StartRequest } from './behaviour'
 import { testConnection } from './connection-test'
 import { createCoreServices, type ClientPort } from './core-services'
 import { ApiRequestError, CommandFailedError } from './dispatch'
@@ -30,6 +31,12 @@ export interface Core extends ApiHandlers {
    * when done, given up on abort. Throws ExportBusyError when enough exports are running.
    */
   streamCsv(req: ExportRequest, out: Writable, opts?: { signal?: AbortSignal }): Promise<{ rows: number }>
+  /**
+   * At a face's open: starts the pipeline with the current settings when `always` (serve --start),
+   * else resumes the run that was going at the last quit or crash when startOnOpen is on. A failed
+   * start becomes an alert notice, never a rejection: the face carries on, stopped.
+   */
+  startOnOpen(opts: { always: boolean }): Promise<void>
   /** stops the pipeline (draining it) and releases the services */
   shutdown(): Promise<void>
 }
@@ -47,6 +54,8 @@ export interface CoreOptions {
    * The face opens it and resolves its settings from it; without one (tests) changes last a run.
    */
   store?: SettingsStore
+  /** the desktop app's login entry, behind the Open at login setting; browser mode has none */
+  autostart?: Autostart
 }
 
 /** The clientId of callers without a transport (the CLI, tests). */
@@ -61,10 +70,11 @@ const LOCAL = 'local'
 export function createCore(services: Services, events: EventHub, options: CoreOptions = {}): Core {
   const { settings, db } = services
   const { store } = options
-  const { run, alerts, choices, lag, snapshots, monitor, exporter, clients } = createCoreServices(
+  const { run, alerts, choices, behaviour, lag, snapshots, monitor, exporter, clients } = createCoreServices(
     services,
     events,
     store,
+    options.autostart,
   )
   const { next } = choices
   const status = run.status
@@ -101,8 +111,21 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       monitor.stop()
       throw err
     }
+    // Kept until the user's Stop, so that a quit or a crash resumes it (startOnOpen).
+    await behaviour
+      .recordRun(runRequest())
+      .catch((err: Error) => warn(`the run was not recorded: ${err.message}`))
     return p.status()
   }
+
+  const warn = (message: string): void => void alerts.notice('warn', message, Date.now())
+  // What this run started with, as a Start request: the same source and symbols on resume.
+  const runRequest = (): StartRequest => ({
+    source: next.source,
+    symbols: [...next.symbols],
+    ...(next.source === 'replay' && next.replayFile ? { replayFile: next.replayFile } : {}),
+    ...(next.source === 'replay' ? { speed: next.speed } : {}),
+  })
 
   // One start at a time: two tabs pressing Start together must not build two pipelines, and a
   // Stop that arrives during a start waits for it rather than finding nothing to stop.
@@ -127,6 +150,8 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
 
     async stopPipeline() {
+      // The user's Stop: nothing to resume at the next open, even if draining never ends.
+      await behaviour.clearRun().catch((err: Error) => warn(`the stop was not recorded: ${err.message}`))
       // Only waits for a start to settle: its failure went to the startPipeline caller already.
       await starting?.catch(() => undefined)
       await run.pipeline?.stop()
@@ -139,7 +164,10 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
 
     // The user's choices: saved, then applied (choices.ts).
-    getConfig: choices.getConfig,
+    async getConfig() {
+      await behaviour.ready
+      return choices.getConfig(undefined)
+    },
     setSource: choices.setSource,
     setFinnhubToken: choices.setFinnhubToken,
     subscribe: choices.subscribe,
@@ -194,6 +222,11 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
         throw err instanceof ExportBusyError ? new ApiRequestError(err.message) : err
       })
     },
+
+    async setBehaviour(req) {
+      await behaviour.set(req)
+      return choices.configChanged()
+    },
   }
 
   return {
@@ -212,6 +245,17 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       }
     },
     pipeline: () => run.pipeline,
+    async startOnOpen({ always }) {
+      const resume = always ? undefined : behaviour.resumeRequest()
+      if (resume === null) return
+      try {
+        await handlers.startPipeline(resume)
+      } catch (err) {
+        const message = `Collecting did not start on open: ${(err as Error).message}`
+        appLog('face').error({ err }, message)
+        alerts.notice('error', message, Date.now())
+      }
+    },
     async shutdown() {
       snapshots.stop()
       // Only waits for a start to settle: its failure went to the startPipeline caller already.
