@@ -123,3 +123,8 @@ export interface Alert {
   /** ms epoch its condition cleared; null while it holds, and always for a notice */
   clearedAt: number | null
 }
+
+/** A condition that still holds. A notice is an event, not a condition: it is never "active". */
+export function isActive(a: Alert): boolean {
+  return a.clearedAt === null && a.rule !== 'notice'
+}

@@ -1,5 +1,6 @@
 import type { Behaviour, CommandRequest } from '../../shared/contract'
 import { serialize } from '../base/serial'
+import type { StoredSettings } from '../settings/schema'
 import type { SettingsStore } from '../settings/store'
 import { ApiRequestError } from './dispatch'
 
@@ -28,6 +29,16 @@ export interface BehaviourSettings {
 
 export const BEHAVIOUR_DEFAULTS = { closeToTray: true, startOnOpen: false } as const
 
+/** The behaviour settings in a stored document, defaults filled in. */
+export function behaviourOf(doc: Readonly<StoredSettings>, openAtLogin: boolean | null): Behaviour {
+  return {
+    closeToTray: doc.closeToTray ?? BEHAVIOUR_DEFAULTS.closeToTray,
+    startOnOpen: doc.startOnOpen ?? BEHAVIOUR_DEFAULTS.startOnOpen,
+    openAtLogin,
+    notificationsOff: [...(doc.notificationsOff ?? [])],
+  }
+}
+
 export function createBehaviour(opts: { store?: SettingsStore; autostart?: Autostart }): BehaviourSettings {
   const { store, autostart } = opts
   // The entry on disk is the truth (the user may remove it by hand): read at start and after a change.
@@ -38,13 +49,8 @@ export function createBehaviour(opts: { store?: SettingsStore; autostart?: Autos
         () => undefined, // unreadable: shown as off, and turning it on says why it fails
       )
     : Promise.resolve()
-  const stored = (): ReturnType<SettingsStore['stored']> => store?.stored() ?? {}
-  const current = (): Behaviour => ({
-    closeToTray: stored().closeToTray ?? BEHAVIOUR_DEFAULTS.closeToTray,
-    startOnOpen: stored().startOnOpen ?? BEHAVIOUR_DEFAULTS.startOnOpen,
-    openAtLogin,
-    notificationsOff: [...(stored().notificationsOff ?? [])],
-  })
+  const stored = (): Readonly<StoredSettings> => store?.stored() ?? {}
+  const current = (): Behaviour => behaviourOf(stored(), openAtLogin)
   const serial = serialize()
 
   return {
