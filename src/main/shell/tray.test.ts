@@ -1,7 +1,7 @@
 import type { MenuItemConstructorOptions } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
 import type { Alert } from '../../shared/status'
-import { createTray, trayStateOf, type TrayActions, type TrayPieces, type TrayState } from './tray'
+import { createTray, trayStateOf, type TrayPieces, type TrayState } from './tray'
 
 // No Electron here: the tray, its menus and its images are recorded as the pieces hand them over.
 function fakePieces() {
@@ -31,11 +31,11 @@ function fakePieces() {
   return { tray, pieces, menus, menu, click }
 }
 
-const actions = (): TrayActions & Record<keyof TrayActions, ReturnType<typeof vi.fn>> => ({
-  open: vi.fn(),
-  start: vi.fn(),
-  stop: vi.fn(),
-  quit: vi.fn(),
+const actions = () => ({
+  open: vi.fn<() => void>(),
+  start: vi.fn<() => void>(),
+  stop: vi.fn<() => void>(),
+  quit: vi.fn<() => void>(),
 })
 
 const alert = (over: Partial<Alert> = {}): Alert => ({
