@@ -18,6 +18,8 @@ describe('NotificationGate', () => {
     expect(gate.admit(alert(), 1_000, [])).toBe(true)
     expect(gate.admit(alert({ message: 'AAPL: no trades for 50 s' }), 11_000, [])).toBe(false)
     expect(gate.admit(alert({ clearedAt: 20_000 }), 20_000, [])).toBe(false)
+    // a condition that holds for minutes keeps updating its message: still the one raise
+    expect(gate.admit(alert({ message: 'AAPL: no trades for 200 s' }), 200_000, [])).toBe(false)
   })
 
   it('admits at most one per rule per minute, each rule on its own clock', () => {
