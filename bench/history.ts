@@ -45,9 +45,11 @@ const HOUR_ROLLUPS = 12
 
 /**
  * One row per minute and symbol, and per minute and partition (3), over `days` days up to the
- * current minute. Demo-like: symbol 1 takes half the trades, the others share the rest, and the last
- * one is FX-like (few trades: a random third of its seconds), so some 30 s windows lack it. Latency
- * cells: 40 log buckets per stage (1.05 apart: 7 ms to 50 ms for Kafka, say), as a busy minute has.
+ * last whole minute (a live feed has no trade stamped later than now, and a row here sets all of
+ * its minute's seconds). Demo-like: symbol 1 takes half the trades, the others share the rest, and
+ * the last one is FX-like (few trades: a random third of its seconds), so some 30 s windows lack
+ * it. Latency cells: 40 log buckets per stage (1.05 apart: 7 ms to 50 ms for Kafka, say), as a
+ * busy minute has.
  */
 function fillSql(o: HistoryOptions): string {
   const perMin = o.tradesPerDay / 1440
@@ -56,7 +58,7 @@ function fillSql(o: HistoryOptions): string {
     SELECT m, 'SYM' || s, n, n * 0.5, n * (100 + s), 99 + s, 101 + s,
            CASE WHEN s = ${o.symbols} THEN (random() * 1152921504606846975)::bigint & (random() * 1152921504606846975)::bigint
                 ELSE 1152921504606846975 END
-    FROM generate_series(date_trunc('minute', now()) - interval '${o.days} days', date_trunc('minute', now()),
+    FROM generate_series(date_trunc('minute', now()) - interval '${o.days} days', date_trunc('minute', now()) - interval '1 minute',
                          interval '1 minute') AS m
     CROSS JOIN generate_series(1, ${o.symbols}) AS s
     CROSS JOIN LATERAL (SELECT greatest(1, round(CASE WHEN s = 1 THEN ${perMin / 2}
@@ -64,7 +66,7 @@ function fillSql(o: HistoryOptions): string {
     INSERT INTO latency_1m (minute, kafka_topic, kafka_partition, trades, lat_max, hist_key, hist_n, hist_sum, second_trades)
     SELECT m, 'trades', p, ${Math.round(perMin / 3)}, ARRAY[900, 600, 200, 100, 300]::double precision[],
            k.keys, k.ns, k.sums, array_fill(${Math.max(1, Math.round(perMin / 180))}, ARRAY[60])
-    FROM generate_series(date_trunc('minute', now()) - interval '${o.days} days', date_trunc('minute', now()),
+    FROM generate_series(date_trunc('minute', now()) - interval '${o.days} days', date_trunc('minute', now()) - interval '1 minute',
                          interval '1 minute') AS m
     CROSS JOIN generate_series(0, 2) AS p
     CROSS JOIN LATERAL (
@@ -126,17 +128,20 @@ export async function runHistory(
       `history: filled in ${fill_s.toFixed(1)} s, backfill ${backfill_s.toFixed(1)} s, ${JSON.stringify(rollup_rows)}`,
     )
 
-    // As the dashboard asks: the preset's end rounded up to the second, its bucket width, and the
-    // symbols to name as missing.
-    const { bucketSecondsFor } = await import('../src/shared/windows')
+    // As the dashboard asks: the preset's window (resolveWindow: its end rounded up to the second,
+    // its start on the hour), its bucket width, and the symbols to name as missing.
+    const { bucketSecondsFor, resolveWindow } = await import('../src/shared/windows')
     const symbols = Array.from({ length: o.symbols }, (_, i) => `SYM${i + 1}`)
     const runs_ms: Record<string, number[]> = {}
-    for (const days of [30, 7, 1]) {
-      const ms = days * 86_400_000
-      const to = Math.ceil((Date.now() + 1) / 1000) * 1000
+    for (const [days, preset] of [
+      [30, '30d'],
+      [7, '7d'],
+      [1, '24h'],
+    ] as const) {
+      const { from, to } = resolveWindow({ preset }, Date.now(), null)
       const sql = `SELECT kpi_snapshot(timestamptz 'epoch' + $1::bigint * interval '1 ms',
                                        timestamptz 'epoch' + $2::bigint * interval '1 ms', NULL, $3, $4)`
-      const params = [to - ms, to, bucketSecondsFor(ms, 1), symbols]
+      const params = [from, to, bucketSecondsFor(to - from, 1), symbols]
       await timeQuery(pool, sql, params) // cold: plans, caches
       const xs: number[] = []
       for (let i = 0; i < o.repeats; i++) xs.push(await timeQuery(pool, sql, params))

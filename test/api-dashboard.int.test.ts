@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
@@ -59,6 +59,24 @@ describe.sequential('the dashboard API over real services', () => {
       'not set',
     )
     await expect(dispatch(core, 'setSource', { source: 'replay', speed: 0 })).rejects.toThrow(/speed/)
+    // A replay is one of the data dir's recordings, by name: never a path a client names.
+    await mkdir(join(dir, 'recordings'))
+    await writeFile(join(dir, 'recordings', 'today.jsonl'), '{}\n')
+    expect(await dispatch(core, 'listRecordings', undefined)).toEqual([
+      { name: 'today.jsonl', bytes: 3, modifiedAt: expect.any(Number) },
+    ])
+    await expect(dispatch(core, 'setSource', { source: 'replay', recording: '/etc/passwd' })).rejects.toThrow(
+      /^recording: a recording is named by its file name/,
+    )
+    await expect(dispatch(core, 'chooseReplayFile', undefined)).rejects.toThrow(/no file dialog here/)
+    const replay = (await dispatch(core, 'setSource', {
+      source: 'replay',
+      recording: 'today.jsonl',
+    })) as AppConfig
+    expect(replay).toMatchObject({
+      replayFile: join(dir, 'recordings', 'today.jsonl'),
+      replayRecording: 'today.jsonl',
+    })
     const demo = (await dispatch(core, 'setSource', { source: 'demo', demoRate: 300 })) as AppConfig
     expect(demo).toMatchObject({ source: 'demo', demoRate: 300 })
   })

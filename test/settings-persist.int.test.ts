@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
@@ -55,7 +55,9 @@ describe('settings persist across restarts of the core', () => {
 
   it('comes back with the source, symbols, thresholds and token', async () => {
     const first = await startCore()
-    await dispatch(first, 'setSource', { source: 'replay', replayFile: '/data/today.jsonl', speed: 'max' })
+    await mkdir(join(dir, 'recordings'))
+    await writeFile(join(dir, 'recordings', 'today.jsonl'), '')
+    await dispatch(first, 'setSource', { source: 'replay', recording: 'today.jsonl', speed: 'max' })
     await dispatch(first, 'setFinnhubToken', { token: TOKEN })
     await dispatch(first, 'subscribe', { symbol: 'OANDA:EUR_USD' })
     await dispatch(first, 'unsubscribe', { symbol: 'AMZN' })
@@ -70,7 +72,8 @@ describe('settings persist across restarts of the core', () => {
     const config = (await dispatch(second, 'getConfig', undefined)) as AppConfig
     expect(config).toMatchObject({
       source: 'replay',
-      replayFile: '/data/today.jsonl',
+      replayFile: join(dir, 'recordings', 'today.jsonl'),
+      replayRecording: 'today.jsonl',
       speed: 'max',
       finnhubToken: 'set',
       symbols: ['AAPL', 'BINANCE:BTCUSDT', 'IC MARKETS:1', 'OANDA:EUR_USD'],

@@ -17,9 +17,11 @@ const USAGE = `Usage: npm run pipeline -- [options]
                                  --database-url, and takes no feed flags); all: both (default)
   --source demo|finnhub|replay   where trades come from (default demo; finnhub needs FINNHUB_TOKEN)
   --symbols "AAPL,AMZN,…"        symbols to subscribe to (default the assignment's four)
-  --replay-file FILE             JSONL recording to replay (--source replay)
+  --replay-file FILE             JSONL recording to replay (--source replay; a bare name is
+                                 one of <data dir>/recordings, ./FILE one in this folder)
   --speed 1|N|max                replay speed (default 1)
-  --record FILE                  also record the received frames to a JSONL file
+  --record FILE                  also record the received frames to a JSONL file (a bare name
+                                 goes to <data dir>/recordings, where the dashboard lists it)
   --demo-rate N                  trades per second from the Demo simulator (default 40)
   --finnhub-url URL              Finnhub WebSocket endpoint (default wss://ws.finnhub.io)
   --brokers host:port,…          an existing Kafka cluster (default: run a local broker)
@@ -104,7 +106,7 @@ async function run(settings: Settings, store: SettingsStore): Promise<void> {
     await core.startPipeline({
       source: settings.source,
       symbols: settings.symbols,
-      replayFile: settings.replayFile,
+      // the replay file is the settings' already (createChoices): the user's own shell named it
       speed: settings.speed,
     })
   } catch (err) {

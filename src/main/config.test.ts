@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { flagSecretWarnings, parseFlags } from './config'
+import { flagSecretWarnings, parseFlags, resolveSettings } from './config'
 
 describe('flagSecretWarnings', () => {
   it('warns of a password or token on the command line, and of nothing else', () => {
@@ -17,5 +17,26 @@ describe('flagSecretWarnings', () => {
     expect(out.join(' ')).not.toMatch(/hunter2|abc/)
     const clean = ['--database-url', 'postgres://me@db/tickflow', '--finnhub-url', 'wss://ws.finnhub.io']
     expect(flagSecretWarnings(parseFlags(clean).settings)).toEqual([])
+  })
+})
+
+describe('recording and replay files', () => {
+  const resolved = (argv: string[]): { recordFile?: string; replayFile?: string } =>
+    resolveSettings({ ...parseFlags(argv).settings, dataDir: '/data' }, {})
+
+  it('puts a bare name in the recordings folder, where the dashboard lists it', () => {
+    expect(resolved(['--record', 'today.jsonl'])).toMatchObject({
+      recordFile: '/data/recordings/today.jsonl',
+    })
+    expect(resolved(['--source', 'replay', '--replay-file', 'today.jsonl'])).toMatchObject({
+      replayFile: '/data/recordings/today.jsonl',
+    })
+  })
+
+  it("keeps a path as the user's shell gave it", () => {
+    expect(resolved(['--record', './today.jsonl'])).toMatchObject({ recordFile: './today.jsonl' })
+    expect(resolved(['--source', 'replay', '--replay-file', '/etc/x.jsonl'])).toMatchObject({
+      replayFile: '/etc/x.jsonl',
+    })
   })
 })

@@ -6,6 +6,7 @@ import { brokerAddressSchema, kafkaConnectionSchema, parseBrokerList } from './k
 import { defaultDataDir } from './base/data-dirs'
 import { DEFAULT_LOG_LEVEL, LOG_LEVELS } from './log/levels'
 import { secretsOf } from './log/redact'
+import { recordingFilePath } from './pipeline/sources/recordings'
 import { PIPELINE_ROLES, roleFlagConflict, roleSettingsIssues } from './pipeline/role'
 
 const settingsObject = z.object({
@@ -19,6 +20,7 @@ const settingsObject = z.object({
   replayFile: z.string().min(1).optional(),
   /** replay speed: 1 = as recorded, N = N times faster, 'max' = as fast as the pipeline takes it */
   speed: z.union([z.literal('max'), z.number().positive()]).default(1),
+  /** a bare file name is in <data dir>/recordings (resolveSettings), where the dashboard lists it */
   recordFile: z.string().min(1).optional(),
   /** trades per second the Demo simulator offers */
   demoRate: z.number().positive().max(1_000_000).default(40),
@@ -208,11 +210,17 @@ export function flagSecretWarnings(flags: Partial<SettingsInput>): string[] {
   return out
 }
 
-/** Defaults < settings file < environment < flags, validated as a whole. */
+/**
+ * Defaults < settings file < environment < flags, validated as a whole. A bare file name for
+ * recording or replay is one of the recordings (pipeline/sources/recordings.ts).
+ */
 export function resolveSettings(
   flags: Partial<SettingsInput>,
   env: NodeJS.ProcessEnv = process.env,
   file: Partial<SettingsInput> = {},
 ): Settings {
-  return settingsSchema.parse({ ...file, ...settingsFromEnv(env), ...flags })
+  const s = settingsSchema.parse({ ...file, ...settingsFromEnv(env), ...flags })
+  if (s.recordFile) s.recordFile = recordingFilePath(s.dataDir, s.recordFile)
+  if (s.replayFile) s.replayFile = recordingFilePath(s.dataDir, s.replayFile)
+  return s
 }

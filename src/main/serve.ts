@@ -62,6 +62,7 @@ async function run(settings: Settings, store: SettingsStore, serve: ServeFlags):
       host: serve.host,
       port: serve.port,
       token: access.token,
+      hostName: access.hostName,
       ...(tls ? { tls } : {}),
     })
   } catch (err) {
@@ -77,7 +78,7 @@ async function run(settings: Settings, store: SettingsStore, serve: ServeFlags):
     throw err
   }
   console.log(`Tickflow is serving the dashboard at ${server.url}`)
-  console.log(describeAccess(serve, access))
+  console.log(describeAccess(serve, access, server.addressUrl))
   appLog('face').info({ url: server.url }, 'serving the dashboard') // the token is masked in the log
   if (!isLoopback(serve.host))
     console.error(`warning: listening on ${serve.host}; anyone who can reach it and has the token can use it`)

@@ -27,6 +27,8 @@ const api = {
   getStatus: command('getStatus'),
   getConfig: command('getConfig'),
   setSource: command('setSource'),
+  listRecordings: command('listRecordings'),
+  chooseReplayFile: command('chooseReplayFile'),
   setFinnhubToken: command('setFinnhubToken'),
   subscribe: command('subscribe'),
   unsubscribe: command('unsubscribe'),
@@ -40,6 +42,8 @@ const api = {
   exportCsv: command('exportCsv'),
   previewRetention: command('previewRetention'),
   setRetention: command('setRetention'),
+  savePng: command('savePng'),
+  copyPng: command('copyPng'),
   setBehaviour: command('setBehaviour'),
   on(event, listener) {
     if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event: ${event}`)

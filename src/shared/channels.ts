@@ -9,6 +9,8 @@ export const COMMAND_NAMES = [
   'getStatus',
   'getConfig',
   'setSource',
+  'listRecordings',
+  'chooseReplayFile',
   'setFinnhubToken',
   'subscribe',
   'unsubscribe',
@@ -22,6 +24,8 @@ export const COMMAND_NAMES = [
   'exportCsv',
   'previewRetention',
   'setRetention',
+  'savePng',
+  'copyPng',
   'setBehaviour',
 ] as const
 export type CommandName = (typeof COMMAND_NAMES)[number]

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { copyPngRequestSchema, savePngRequestSchema, type SavedPng } from './chart-image'
 import type { CommandName, EventName } from './channels'
 import type { KpiSnapshot } from './kpi'
 import { ALERT_RULES, type Alert, type AlertRule, type PipelineStatus, type SourceKind } from './status'
@@ -8,6 +9,7 @@ import {
   type RetentionApplied,
   type RetentionPreview,
 } from './storage'
+import { recordingNameSchema, type Recording } from './recordings'
 import { symbolListSchema, symbolSchema } from './symbols'
 import type { Thresholds } from './thresholds'
 import { MAX_RANGE_DAYS, MAX_RANGE_MS, watchRequestSchema, type RunSpan, type WatchRequest } from './windows'
@@ -21,11 +23,14 @@ import { MAX_RANGE_DAYS, MAX_RANGE_MS, watchRequestSchema, type RunSpan, type Wa
 const ms = z.number().int().nonnegative()
 const speedSchema = z.union([z.literal('max'), z.number().positive().max(1000)])
 
-/** Where trades come from at the next start. */
+/**
+ * Where trades come from at the next start. A replay is one of the recordings, by name: a client
+ * never names a path (the app's main process asks a file dialog instead: chooseReplayFile).
+ */
 export const sourceRequestSchema = z
   .object({
     source: z.enum(['demo', 'finnhub', 'replay']),
-    replayFile: z.string().min(1).optional(),
+    recording: recordingNameSchema.optional(),
     speed: speedSchema.optional(),
     demoRate: z.number().positive().max(1_000_000).optional(),
   })
@@ -35,7 +40,7 @@ export const startRequestSchema = z
   .object({
     source: z.enum(['demo', 'finnhub', 'replay']),
     symbols: symbolListSchema,
-    replayFile: z.string().min(1).optional(),
+    recording: recordingNameSchema.optional(),
     speed: speedSchema.optional(),
   })
   .strict()
@@ -139,6 +144,10 @@ export const commandSchemas = {
   getStatus: z.undefined(),
   getConfig: z.undefined(),
   setSource: sourceRequestSchema,
+  /** the recordings in <data dir>/recordings, newest first */
+  listRecordings: z.undefined(),
+  /** the app only: main's open dialog picks the replay file, which becomes the source */
+  chooseReplayFile: z.undefined(),
   /** null forgets the token */
   setFinnhubToken: z.object({ token: z.string().trim().min(1).max(200).nullable() }).strict(),
   subscribe: z.object({ symbol: symbolSchema }).strict(),
@@ -157,6 +166,10 @@ export const commandSchemas = {
   previewRetention: retentionSettingsSchema,
   /** saves the change, puts it in force and runs retention now, removing only the previewed days */
   setRetention: setRetentionSchema,
+  /** the app only: main asks where, then writes the panel's PNG (the browser downloads it) */
+  savePng: savePngRequestSchema,
+  /** the app only: the panel's PNG onto the system clipboard (the browser uses navigator.clipboard) */
+  copyPng: copyPngRequestSchema,
   /** saves the given behaviour settings (and writes or removes the autostart entry) */
   setBehaviour: behaviourRequestSchema,
 } as const satisfies Record<CommandName, z.ZodType>
@@ -185,7 +198,10 @@ export interface Behaviour {
 /** The settings the dashboard edits. The token itself never leaves main: only whether it is set. */
 export interface AppConfig {
   source: SourceKind
+  /** the replay's file: a recording's path, one chosen in the app's dialog, or the CLI's */
   replayFile: string | null
+  /** its name when it is one of the recordings (listRecordings), else null */
+  replayRecording: string | null
   speed: number | 'max'
   demoRate: number
   finnhubToken: 'set' | 'not set'
@@ -228,6 +244,9 @@ export interface CommandResponses {
   getStatus: PipelineStatus
   getConfig: AppConfig
   setSource: AppConfig
+  listRecordings: Recording[]
+  /** null: the user closed the dialog without choosing a file */
+  chooseReplayFile: AppConfig | null
   setFinnhubToken: AppConfig
   subscribe: string[]
   unsubscribe: string[]
@@ -242,6 +261,9 @@ export interface CommandResponses {
   exportCsv: ExportResult | null
   previewRetention: RetentionPreview
   setRetention: RetentionApplied
+  /** null: the user closed the save dialog without choosing a file */
+  savePng: SavedPng | null
+  copyPng: null
   setBehaviour: AppConfig
 }
 
@@ -254,6 +276,7 @@ export interface EventPayloads extends Record<EventName, unknown> {
   openAlerts: null
 }
 export type { CommandName, EventName }
+export type { Recording }
 
 /** Who is calling: the transport's own id for the client, so per-client state (a watch) can be kept. */
 export interface CallContext {

@@ -49,15 +49,20 @@ describe('dashboard windows', () => {
     )
   })
 
-  it('has presets of a day, a week and a month, labelled as the picker shows them', () => {
-    for (const [preset, days] of [
-      ['24h', 1],
-      ['7d', 7],
-      ['30d', 30],
+  it('has presets of a day, a week and a month, from the whole hour, labelled as the picker shows them', () => {
+    const at = NOW + 37 * 60_000 + 12_345
+    for (const [preset, days, bucketS] of [
+      ['24h', 1, 3600],
+      ['7d', 7, 3600],
+      ['30d', 30, 7200],
     ] as const) {
-      const w = resolveWindow({ preset }, NOW, null)
-      expect(w.to - w.from).toBe(days * DAY)
-      expect(w.to).toBe(NOW - 400 + 1000)
+      const w = resolveWindow({ preset }, at, null)
+      expect(w.to).toBe(at - 400 - 12_345 + 13_000)
+      // 12:00 (days before) to 12:37:13: the first hour is whole
+      expect(w.from).toBe(NOW - 400 - days * DAY)
+      expect(w.to - w.from).toBe(days * DAY + 37 * 60_000 + 13_000)
+      // the extra part-hour does not widen the buckets
+      expect(bucketSecondsFor(w.to - w.from, 1)).toBe(bucketS)
     }
     expect(WINDOW_PRESET_LABELS['24h']).toBe('Last 24 hours')
     expect(WINDOW_PRESET_LABELS['7d']).toBe('Last 7 days')

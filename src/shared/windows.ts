@@ -69,9 +69,13 @@ const PRESET_MS: Record<Exclude<WindowPreset, 'run'>, number> = {
   '30d': 30 * DAY_MS,
 }
 
+const HOUR_MS = 3_600_000
+
 /**
  * [from, to) in ms for a window at `now`. Preset ends are rounded up to the next whole second, so
- * every client and tick of one second asks the same question. "This run" without a run yet is
+ * every client and tick of one second asks the same question. Presets of a day or more start on
+ * the whole hour before: their first hour bucket is then whole, and kpi_snapshot() reads it from
+ * hour rollups, not from up to 59 minute rows at every tick (sql/015). "This run" without a run yet is
  * the last 5 minutes; a run longer than a day shows its last day.
  */
 export function resolveWindow(
@@ -81,7 +85,13 @@ export function resolveWindow(
 ): { from: number; to: number } {
   const end = Math.ceil((now + 1) / 1000) * 1000
   if (!('preset' in spec)) return { from: spec.from, to: spec.to }
-  if (spec.preset !== 'run') return { from: end - PRESET_MS[spec.preset], to: end }
+  if (spec.preset !== 'run') {
+    const from = end - PRESET_MS[spec.preset]
+    return {
+      from: PRESET_MS[spec.preset] >= HOUR_BUCKETS_FROM_MS ? Math.floor(from / HOUR_MS) * HOUR_MS : from,
+      to: end,
+    }
+  }
   if (!run) return { from: end - PRESET_MS['5m'], to: end }
   const to = run.stoppedAt === null ? end : Math.ceil((run.stoppedAt + 1) / 1000) * 1000
   const from = Math.max(Math.floor(run.startedAt / 1000) * 1000, to - MAX_RUN_WINDOW_MS)
@@ -130,7 +140,9 @@ export function needsMinutes(from: number, oldestTradeAt: number | null): boolea
  * a day or a week, 2 h for 30 days. Without a nice fit, the least multiple that is wide enough.
  */
 export function bucketSecondsFor(windowMs: number, rateIntervalS: number, minutesOnly = false): number {
-  const need = Math.max(rateIntervalS, windowMs / 1000 / MAX_SERIES_POINTS)
+  // whole hours from a day on: a preset's start on the hour (resolveWindow) keeps its buckets
+  const spanMs = windowMs >= HOUR_BUCKETS_FROM_MS ? Math.floor(windowMs / HOUR_MS) * HOUR_MS : windowMs
+  const need = Math.max(rateIntervalS, spanMs / 1000 / MAX_SERIES_POINTS)
   const base =
     windowMs >= HOUR_BUCKETS_FROM_MS ? 3600 : windowMs > MINUTE_BUCKETS_ABOVE_MS || minutesOnly ? 60 : 1
   const unit = (rateIntervalS * base) / gcd(rateIntervalS, base)

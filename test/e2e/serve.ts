@@ -7,9 +7,11 @@ import { dropTestSchema, uniqueSchemaName } from '../setup/test-database'
 import { isRunning, killGroup, signalGroup } from './process-group'
 
 export interface Served {
-  /** the printed URL, token included */
+  /** the printed URL, token included: the instance's own name under localhost, for the browser */
   url: string
   origin: string
+  /** the same server by address, http://127.0.0.1:port: Node's resolver does not know *.localhost */
+  address: string
   token: string
   child: ChildProcess
   /** everything the server printed so far, for failure messages */
@@ -107,6 +109,7 @@ export async function startServe(
   return {
     url,
     origin: u.origin,
+    address: `http://127.0.0.1:${u.port}`,
     token: u.searchParams.get('token') ?? '',
     child,
     output: () => out,

@@ -7,6 +7,12 @@ import type { Settings } from '../config'
 import type { TradeSource } from '../pipeline/sources/source'
 import { getThresholds, setThreshold } from '../postgres/thresholds'
 import { serialize } from '../base/serial'
+import {
+  RecordingError,
+  recordingNameOf,
+  recordingsDir,
+  resolveRecording,
+} from '../pipeline/sources/recordings'
 import type { SettingsPatch, SettingsStore } from '../settings/store'
 import { ApiRequestError } from './dispatch'
 
@@ -57,7 +63,9 @@ export interface Choices extends Pick<ApiHandlers, ChoiceCommand> {
   /** the thresholds as last read from the table */
   thresholds(): Thresholds
   /** A Start's request: its source and symbols become the next start's too (not saved). */
-  useForStart(req: NonNullable<CommandRequest<'startPipeline'>>): void
+  useForStart(req: NonNullable<CommandRequest<'startPipeline'>>): Promise<void>
+  /** The app's dialog chose this file: replay it from the next start (saved). */
+  useReplayFile(path: string): Promise<AppConfig>
   /** emits the config to every client and returns it */
   configChanged(): AppConfig
   /** sets symbols_subscribed to the subscription's size, unless pinned */
@@ -81,9 +89,20 @@ export function createChoices(opts: ChoicesOptions): Choices {
   let pinned = store?.symbolsSubscribedPinned() ?? false
   let thresholds: Thresholds = { ...DEFAULT_THRESHOLDS }
 
+  const recordings = recordingsDir(settings.dataDir)
+  // A client names a recording; only main turns it into a path, inside the recordings folder.
+  const recordingPath = async (name: string): Promise<string> => {
+    try {
+      return await resolveRecording(recordings, name)
+    } catch (err) {
+      throw err instanceof RecordingError ? new ApiRequestError(err.message, 'recording') : err
+    }
+  }
+
   const config = (): AppConfig => ({
     source: next.source,
     replayFile: next.replayFile,
+    replayRecording: recordingNameOf(recordings, next.replayFile),
     speed: next.speed,
     demoRate: next.demoRate,
     finnhubToken: next.finnhubToken ? 'set' : 'not set',
@@ -129,9 +148,10 @@ export function createChoices(opts: ChoicesOptions): Choices {
   return {
     next,
     thresholds: () => thresholds,
-    useForStart(req) {
+    async useForStart(req) {
+      const replayFile = req.recording === undefined ? undefined : await recordingPath(req.recording)
       Object.assign(next, { source: req.source, symbols: [...req.symbols] })
-      if (req.replayFile !== undefined) next.replayFile = req.replayFile
+      if (replayFile !== undefined) next.replayFile = replayFile
       if (req.speed !== undefined) next.speed = req.speed
     },
     configChanged,
@@ -146,12 +166,22 @@ export function createChoices(opts: ChoicesOptions): Choices {
       changing(async () => {
         if (opts.running())
           throw new ApiRequestError('stop the pipeline before changing the source', 'source')
-        const { source, replayFile, speed, demoRate } = req
+        const { source, recording, speed, demoRate } = req
+        const replayFile = recording === undefined ? undefined : await recordingPath(recording)
         await save({ source, replayFile, speed, demoRate })
         next.source = source
         if (replayFile !== undefined) next.replayFile = replayFile
         if (speed !== undefined) next.speed = speed
         if (demoRate !== undefined) next.demoRate = demoRate
+        return configChanged()
+      }),
+
+    useReplayFile: (path) =>
+      changing(async () => {
+        if (opts.running())
+          throw new ApiRequestError('stop the pipeline before changing the source', 'source')
+        await save({ source: 'replay', replayFile: path })
+        Object.assign(next, { source: 'replay', replayFile: path })
         return configChanged()
       }),
 

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream'
 import { EVENT_NAMES } from '../../shared/channels'
+import type { SavedPng, SavePngRequest } from '../../shared/chart-image'
 import type { ApiHandlers, CommandRequest, ExportRequest } from '../../shared/contract'
 import type { PipelineStatus } from '../../shared/status'
 import { exportFileName } from '../export/export-args'
@@ -10,6 +11,7 @@ import type { SnapshotHub } from '../kpi/snapshot-hub'
 import type { Pipeline } from '../pipeline/pipeline'
 import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
+import { listRecordings, recordingsDir } from '../pipeline/sources/recordings'
 import { createPipeline, type Services } from '../services'
 import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
@@ -50,6 +52,22 @@ export interface CoreOptions {
    */
   chooseExportPath?: (suggestedName: string) => Promise<string | null>
   /**
+   * The app's open dialog: main asks the user for a file to replay (starting in `startDir`, the
+   * recordings folder) and gets its path, or null when they cancel. A client never names a path;
+   * without a dialog (browser mode) chooseReplayFile is refused and the dashboard picks one of the
+   * recordings instead.
+   */
+  chooseReplayFile?: (startDir: string) => Promise<string | null>
+  /**
+   * The app's way to keep a panel's chart image: a save dialog, then the file (null when the user
+   * cancels), and the system clipboard. Without them (browser mode downloads the image and copies
+   * it itself) savePng and copyPng are refused.
+   */
+  chartImages?: {
+    save: (req: SavePngRequest) => Promise<SavedPng | null>
+    copy: (png: Uint8Array) => void
+  }
+  /**
    * Where the user's changes are kept, so that the next start of any face comes back with them.
    * The face opens it and resolves its settings from it; without one (tests) changes last a run.
    */
@@ -57,6 +75,8 @@ export interface CoreOptions {
   /** the desktop app's login entry, behind the Open at login setting; browser mode has none */
   autostart?: Autostart
 }
+
+const NO_IMAGE_SHELL = 'no save dialog nor clipboard here: in the browser the page saves and copies the image'
 
 /** The clientId of callers without a transport (the CLI, tests). */
 const LOCAL = 'local'
@@ -80,7 +100,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   const status = run.status
 
   const startPipeline = async (req: CommandRequest<'startPipeline'>): Promise<PipelineStatus> => {
-    if (req) choices.useForStart(req)
+    if (req) await choices.useForStart(req)
     const sourceLog = appLog('source')
     const feeds = roleParts(settings.role).feed
     const source = await createSource({
@@ -112,20 +132,20 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       throw err
     }
     // Kept until the user's Stop, so that a quit or a crash resumes it (startOnOpen).
-    await behaviour
-      .recordRun(runRequest())
+    await runRequest()
+      .then((r) => behaviour.recordRun(r))
       .catch((err: Error) => warn(`the run was not recorded: ${err.message}`))
     return p.status()
   }
 
   const warn = (message: string): void => void alerts.notice('warn', message, Date.now())
   // What this run started with, as a Start request: the same source and symbols on resume.
-  const runRequest = (): StartRequest => ({
-    source: next.source,
-    symbols: [...next.symbols],
-    ...(next.source === 'replay' && next.replayFile ? { replayFile: next.replayFile } : {}),
-    ...(next.source === 'replay' ? { speed: next.speed } : {}),
-  })
+  // A replay names its recording; a file the app's dialog chose is the saved replayFile already.
+  const runRequest = async (): Promise<StartRequest> => {
+    const { source, symbols, replayRecording, speed } = await choices.getConfig(undefined)
+    if (source !== 'replay') return { source, symbols }
+    return { source, symbols, speed, ...(replayRecording ? { recording: replayRecording } : {}) }
+  }
 
   // One start at a time: two tabs pressing Start together must not build two pipelines, and a
   // Stop that arrives during a start waits for it rather than finding nothing to stop.
@@ -176,6 +196,22 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     setThreshold: choices.setThreshold,
     pinSymbolsSubscribed: choices.pinSymbolsSubscribed,
 
+    // A replay's file: one of the recordings by name, or in the app main's open dialog.
+    async listRecordings() {
+      return listRecordings(recordingsDir(settings.dataDir))
+    },
+
+    async chooseReplayFile() {
+      const choose = options.chooseReplayFile
+      if (!choose)
+        throw new ApiRequestError(
+          "no file dialog here: pick one of the recordings (files in the data dir's recordings folder)",
+        )
+      if (run.running()) throw new ApiRequestError('stop the pipeline before changing the source', 'source')
+      const path = await choose(recordingsDir(settings.dataDir))
+      return path === null ? null : choices.useReplayFile(path)
+    },
+
     async testConnection(req) {
       return testConnection(req, { kafka: services.kafkaConnection, databaseUrl: services.db.url })
     },
@@ -221,6 +257,17 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       return exporter.toFile(req, path).catch((err: unknown) => {
         throw err instanceof ExportBusyError ? new ApiRequestError(err.message) : err
       })
+    },
+
+    async savePng(req) {
+      if (!options.chartImages) throw new ApiRequestError(NO_IMAGE_SHELL)
+      return options.chartImages.save(req)
+    },
+
+    async copyPng({ png }) {
+      if (!options.chartImages) throw new ApiRequestError(NO_IMAGE_SHELL)
+      options.chartImages.copy(png)
+      return null
     },
 
     async setBehaviour(req) {

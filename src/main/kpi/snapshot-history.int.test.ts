@@ -97,6 +97,27 @@ describe('kpi_snapshot over days, from the hour rollups (sql/012)', () => {
     expect(edge.rows[0]!.g).toEqual([0, 4, 3, 1])
   })
 
+  it('marks each second that starts a stretch of w seconds with a trade (kpi_window_bits, sql/015)', async () => {
+    // bit i: any of bits i .. i + w - 1 set, the bits past the end counting as zeros
+    const windowBits = (bits: string, w: number): string =>
+      [...bits].map((_, i) => (bits.slice(i, i + w).includes('1') ? '1' : '0')).join('')
+    const { rows } = await db.pool.query<{ seconds: string; w30: string; w45: string; w300: string }>(
+      `SELECT seconds::text AS seconds, kpi_window_bits(seconds, 30)::text AS w30,
+              kpi_window_bits(seconds, 45)::text AS w45, kpi_window_bits(seconds, 300)::text AS w300
+       FROM trades_1h`,
+    )
+    for (const r of rows) {
+      expect(r.w30).toBe(windowBits(r.seconds, 30))
+      expect(r.w45).toBe(windowBits(r.seconds, 45))
+      expect(r.w300).toBe(windowBits(r.seconds, 300))
+    }
+    // a gap of 8 s, yet both 5 s windows have a trade: dense, which max_gap alone cannot tell
+    const edge = await db.pool.query<{ b: string; starts: string }>(
+      `SELECT kpi_window_bits(B'1000000001', 5)::text AS b, substring(kpi_window_starts(5)::text FOR 12) AS starts`,
+    )
+    expect(edge.rows[0]).toEqual({ b: '1000011111', starts: '100001000010' })
+  })
+
   const WIDTHS = [30, 45, 7, 300]
   const WINDOWS: [string, number, number, number | undefined, number[]?][] = [
     ['ragged edges, hour buckets', TS + 1234, TS + 49 * H + 17 * 60_000 + 3500, undefined],
@@ -106,8 +127,33 @@ describe('kpi_snapshot over days, from the hour rollups (sql/012)', () => {
     // more than 120 hour buckets: the trend and the summary take 2 h (sql/014)
     ['six days, hour buckets', TS - 96 * H + 1234, TS + 48 * H + 999, undefined, [30, 300]],
   ]
-  // 30 s and 45 s windows divide an hour (judged on its bits), 7 s ones do not (minute rollups),
-  // 300 s is past the regex's 255 (max_gap only).
+  // 30 s, 45 s and 300 s windows divide an hour (judged on its bits, sql/015), 7 s ones do not
+  // (minute rollups).
+  /** kpi_snapshot() over [from, to) with `win` s data-loss windows, against the raw reference. */
+  async function expectAsRaw(win: number, from: number, to: number, bucket?: number): Promise<KpiSnapshot> {
+    await setThreshold(db.pool, 'data_loss_window_s', win)
+    const bucketS = bucket ?? bucketSecondsFor(to - from, 1)
+    const req = { from, to, bucketS, symbols: SYMBOLS }
+    const [a, raw] = [await kpiSnapshot(db.pool, req), await rawSnapshot(db, req)]
+    expect(a.dataLoss.buckets).toEqual([])
+    // at most 120 trend buckets, each a whole number of series buckets
+    const windowS = (to - from) / 1000
+    const trendS = bucketS * Math.max(1, Math.ceil(windowS / bucketS / 120))
+    expect(a.latencyTrend.bucketS).toBe(trendS)
+    const rawTrend = trendS === bucketS ? raw : await rawSnapshot(db, { ...req, bucketS: trendS })
+    // summary buckets are whole hours, at least the series' width, at most 120 of them
+    const summaryS = Math.ceil(Math.max(bucketS, 3600, windowS / 120) / 3600) * 3600
+    const expected = summarise(raw, summaryS * 1000)
+    expect(a.dataLoss.summary).toEqual({ bucketS: summaryS, buckets: expected })
+    expect(a.dataLoss.lossWindows).toBe(expected.reduce((n, b) => n + b.shortWindows, 0))
+    expectSameKpis(
+      { ...a, dataLoss: raw.dataLoss },
+      { ...raw, latencyTrend: rawTrend.latencyTrend },
+      LATENCY_RELATIVE_ERROR_HOURS,
+    )
+    return a
+  }
+
   it.each(
     WINDOWS.flatMap(([name, from, to, b, widths = WIDTHS]) =>
       widths.map((w) => [name, w, from, to, b] as const),
@@ -115,29 +161,29 @@ describe('kpi_snapshot over days, from the hour rollups (sql/012)', () => {
   )(
     '%s, %i s data-loss windows: as from raw trades, latency within the hour bound',
     async (_, win, from, to, bucket) => {
-      await setThreshold(db.pool, 'data_loss_window_s', win)
-      const bucketS = bucket ?? bucketSecondsFor(to - from, 1)
-      const req = { from, to, bucketS, symbols: SYMBOLS }
-      const [a, raw] = [await kpiSnapshot(db.pool, req), await rawSnapshot(db, req)]
-      expect(a.dataLoss.buckets).toEqual([])
-      // at most 120 trend buckets, each a whole number of series buckets
-      const windowS = (to - from) / 1000
-      const trendS = bucketS * Math.max(1, Math.ceil(windowS / bucketS / 120))
-      expect(a.latencyTrend.bucketS).toBe(trendS)
-      const rawTrend = trendS === bucketS ? raw : await rawSnapshot(db, { ...req, bucketS: trendS })
-      // summary buckets are whole hours, at least the series' width, at most 120 of them
-      const summaryS = Math.ceil(Math.max(bucketS, 3600, windowS / 120) / 3600) * 3600
-      const expected = summarise(raw, summaryS * 1000)
-      expect(a.dataLoss.summary).toEqual({ bucketS: summaryS, buckets: expected })
-      expect(a.dataLoss.lossWindows).toBe(expected.reduce((n, b) => n + b.shortWindows, 0))
+      const a = await expectAsRaw(win, from, to, bucket)
       // the data really has idle hours, and short windows where FX (every 37 s, until hour 40) misses
       if (win < 37 || to > TS + 40 * H) expect(a.dataLoss.lossWindows).toBeGreaterThan(0)
-      expect(expected.some((b) => b.idleWindows === b.windows && b.windows > 0)).toBe(true)
-      expectSameKpis(
-        { ...a, dataLoss: raw.dataLoss },
-        { ...raw, latencyTrend: rawTrend.latencyTrend },
-        LATENCY_RELATIVE_ERROR_HOURS,
-      )
+      const summary = a.dataLoss.summary!.buckets
+      expect(summary.some((b) => b.idleWindows === b.windows && b.windows > 0)).toBe(true)
     },
   )
+
+  // Last: it adds trades in hour 60, past every window above.
+  it('reads the hour a window ends inside from its hour rows only while no trade in it is later (sql/015)', async () => {
+    // trades in the first quarter of hour 60 only, the window ends at 60:40:03
+    await db.pool.query(insert('S0', 0, 20_000, 60, 60.25))
+    await db.pool.query(insert('S1', 1, 7_000, 60, 60.25))
+    const [from, to] = [TS + 36 * H + 1234, TS + 60 * H + 40 * 60_000 + 3000]
+    const before = await expectAsRaw(30, from, to)
+    // a trade after the window's end, in the same hour: the hour row now holds more than the window
+    await db.pool.query(insert('S2', 2, 600_000, 60.75, 61))
+    const after = await expectAsRaw(30, from, to)
+    expect(after.totalTrades).toBe(before.totalTrades)
+    // 45 trades of S0 and 128 of S1 in hour 60, before the window’s end
+    const { rows } = await db.pool.query<{ n: string }>(
+      `SELECT count(*) AS n FROM trades WHERE traded_at >= ${ms(TS + 60 * H)} AND traded_at < ${ms(to)}`,
+    )
+    expect(Number(rows[0]!.n)).toBe(173)
+  })
 })

@@ -21,6 +21,7 @@ import { TradeProducer } from './producer'
 import { RejectSink } from './reject-sink'
 import { roleParts, type PipelineRole } from './role'
 import { createRecorder, type Recorder } from './sources/recorder'
+import { prepareRecordFile } from './sources/recordings'
 import type { TradeSource } from './sources/source'
 
 /** A failure in words, raised once (conditions such as drops are the alert rules' job). */
@@ -194,6 +195,7 @@ export class Pipeline {
   private async startFeed(): Promise<void> {
     await this.producer.start()
     if (this.opts.recordFile) {
+      await prepareRecordFile(this.opts.recordFile)
       this.recorder = createRecorder(this.opts.recordFile, this.ingest, {
         onError: (e) => this.alert('warn', `recording stopped: ${e.message}`),
       })

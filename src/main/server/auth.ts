@@ -15,12 +15,20 @@ export function newToken(): string {
 }
 
 const TOKEN_FILE = 'dashboard-token'
+const HOST_FILE = 'dashboard-host'
+const HOST_LABEL = /^tf-[0-9a-f]{12}$/
 
 export interface DashboardToken {
   token: string
   /** made now: on first use, on request (`--new-token`), or because the file held no token */
   made: boolean
   path: string
+  /**
+   * This data dir's own host name, `tf-<random>.localhost`: the browser scopes the cookie to a
+   * host, not to a port, so on 127.0.0.1 another local user's server on another port would get it.
+   * Kept beside the token so bookmarks keep working; replaced with it.
+   */
+  hostName: string
 }
 
 /**
@@ -34,13 +42,23 @@ export async function dashboardToken(
 ): Promise<DashboardToken> {
   const path = join(dataDir, TOKEN_FILE)
   // a missing file is the first use
-  const kept = opts.rotate ? '' : (await readFile(path, 'utf8').catch(() => '')).trim()
-  if (/^[A-Za-z0-9_-]{32,}$/.test(kept)) return { token: kept, made: false, path }
+  const kept = opts.rotate ? '' : await readKept(path)
+  const keptLabel = opts.rotate ? '' : await readKept(join(dataDir, HOST_FILE))
+  const label = HOST_LABEL.test(keptLabel) ? keptLabel : `tf-${randomBytes(6).toString('hex')}`
+  if (label !== keptLabel) {
+    await mkdir(dataDir, { recursive: true })
+    await writeFileAtomic(join(dataDir, HOST_FILE), label + '\n', { mode: 0o600 })
+  }
+  const hostName = `${label}.localhost`
+  if (/^[A-Za-z0-9_-]{32,}$/.test(kept)) return { token: kept, made: false, path, hostName }
   const token = newToken()
   await mkdir(dataDir, { recursive: true })
   await writeFileAtomic(path, token + '\n', { mode: 0o600 })
-  return { token, made: true, path }
+  return { token, made: true, path, hostName }
 }
+
+const readKept = async (path: string): Promise<string> =>
+  (await readFile(path, 'utf8').catch(() => '')).trim()
 
 /** Constant time whatever the inputs: both sides are hashed to the same length first. */
 export function tokensEqual(given: string, expected: string): boolean {
@@ -60,7 +78,10 @@ export function cookieValue(header: string | undefined, name: string): string | 
   return undefined
 }
 
-/** `secure`: served over HTTPS, so the browser must never send the cookie over plain HTTP. */
+/**
+ * `secure`: served over HTTPS, so the browser must never send the cookie over plain HTTP. No Domain
+ * attribute: the cookie is host-only, sent back to this very host name and no other.
+ */
 export function authCookie(token: string, secure = false): string {
   return `${TOKEN_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/${secure ? '; Secure' : ''}`
 }

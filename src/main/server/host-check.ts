@@ -11,15 +11,35 @@ export function urlHost(host: string): string {
 }
 
 /**
- * Which Host headers a loopback server answers: its loopback names with its port (bare on the
- * scheme's default port). Under DNS rebinding an attacker's name resolves to 127.0.0.1, and the
- * browser sends that name as Host and Origin alike; only this check tells it apart. A server bound
- * to the network answers any name: its clients choose how they reach it, and TLS and the token
- * guard it.
+ * Whether the dashboard's URL may use its own name under `localhost` rather than the address: on
+ * the default loopback bind over plain HTTP, where a browser resolves `*.localhost` to 127.0.0.1
+ * itself. (A certificate names its own hosts; another loopback address is not where the name leads.)
  */
-export function hostCheck(bindHost: string, port: () => number, secure: boolean): (host?: string) => boolean {
+export function usesOwnName(bindHost: string, secure: boolean): boolean {
+  return !secure && (bindHost === '127.0.0.1' || bindHost === 'localhost')
+}
+
+/**
+ * Which Host headers a loopback server answers: its loopback names and `ownNames` (its name under
+ * localhost) with its port (bare on the scheme's default port). Under DNS rebinding an attacker's
+ * name resolves to 127.0.0.1, and the browser sends that name as Host and Origin alike; only this
+ * check tells it apart. A server bound to the network answers any name: its clients choose how they
+ * reach it, and TLS and the token guard it.
+ */
+export function hostCheck(
+  bindHost: string,
+  port: () => number,
+  secure: boolean,
+  ownNames: readonly string[] = [],
+): (host?: string) => boolean {
   if (!isLoopback(bindHost)) return () => true
-  const names = new Set(['127.0.0.1', 'localhost', '[::1]', urlHost(bindHost)])
+  const names = new Set([
+    '127.0.0.1',
+    'localhost',
+    '[::1]',
+    urlHost(bindHost),
+    ...ownNames.map((n) => n.toLowerCase()),
+  ])
   return (header) => {
     if (!header) return false
     const h = header.toLowerCase()

@@ -132,6 +132,30 @@ describe('the dashboard server', () => {
     expect((await get(server.port, '/', { ...cookie(), Host: `localhost:${server.port}` })).status).toBe(200)
   })
 
+  it('on its own name under localhost, prints that name and keeps the cookie to it', async () => {
+    const hostName = 'tf-0123456789ab.localhost'
+    const named = await startDashboardServer({ core, rendererDir: build.rendererDir, hostName })
+    try {
+      expect(named.host).toBe('127.0.0.1') // Node does not resolve *.localhost: the address is bound
+      expect(named.url).toBe(`http://${hostName}:${named.port}/?token=${named.token}`)
+      expect(named.addressUrl).toBe(`http://127.0.0.1:${named.port}/?token=${named.token}`)
+      const Host = `${hostName}:${named.port}`
+      const first = await get(named.port, `/?token=${named.token}`, { Host })
+      expect(first.status).toBe(302)
+      // host-only: no Domain, so the browser sends it back to this name alone
+      expect(String(first.headers['set-cookie'])).not.toMatch(/domain/i)
+      const Cookie = `tickflow_token=${named.token}`
+      expect((await get(named.port, '/', { Cookie, Host })).status).toBe(200)
+      expect(
+        (await get(named.port, '/', { Cookie, Host: `tf-ba9876543210.localhost:${named.port}` })).status,
+      ).toBe(421)
+    } finally {
+      await named.close()
+    }
+    // Without a name, or where a browser would not reach the name, the address it is.
+    expect(server.addressUrl).toBeNull()
+  })
+
   it('fails to start without a build', async () => {
     await expect(startDashboardServer({ core, rendererDir: build.dir + '/nothing' })).rejects.toThrow(
       /run npm run build first/,
@@ -169,8 +193,11 @@ describe('the dashboard server over TLS', () => {
     get(tls.port, path, headers, 'GET', pem.cert)
 
   it('serves HTTPS, prints an https URL, and marks the cookie Secure', async () => {
-    tls = await startDashboardServer({ core, rendererDir: build.rendererDir, tls: pem })
+    // a certificate names its hosts: the URL keeps the address, not the name under localhost
+    const hostName = 'tf-0123456789ab.localhost'
+    tls = await startDashboardServer({ core, rendererDir: build.rendererDir, tls: pem, hostName })
     expect(tls.url).toBe(`https://127.0.0.1:${tls.port}/?token=${tls.token}`)
+    expect(tls.addressUrl).toBeNull()
     const swap = await httpsGet(`/?token=${tls.token}`)
     expect(swap.status).toBe(302)
     expect(swap.headers['set-cookie']).toEqual([

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { authCookie, isAuthorized, newToken, splitUrl, tokensEqual } from './auth'
-import { hostCheck, urlHost } from './host-check'
+import { hostCheck, urlHost, usesOwnName } from './host-check'
 import { isExportPath, serveExport, type CsvSource } from './export-route'
 import { contentType, headerCsp, realInside, staticPath } from './static-files'
 import { attachWsTransport, type ServedCore, type WsTransport } from './ws-transport'
@@ -22,6 +22,12 @@ export interface DashboardServerOptions {
   token?: string
   /** PEM certificate and key: serve HTTPS, and mark the cookie Secure */
   tls?: { cert: string | Buffer; key: string | Buffer }
+  /**
+   * This instance's name under localhost (`tf-<random>.localhost`, see dashboardToken): on the
+   * default loopback bind the URL uses it, so the browser keeps the cookie for this server alone.
+   * Node's resolver does not know such names: the server still binds the address.
+   */
+  hostName?: string
 }
 
 export interface DashboardServer {
@@ -31,6 +37,11 @@ export interface DashboardServer {
   readonly token: string
   /** what to open in a browser: the dashboard's address with the token */
   readonly url: string
+  /**
+   * The same by the bound address (http://127.0.0.1:…), for a browser that does not resolve
+   * `*.localhost`; null when `url` is that already
+   */
+  readonly addressUrl: string | null
   readonly transport: WsTransport
   /** closes every socket and stops listening */
   close(): Promise<void>
@@ -57,7 +68,8 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
   const csp = headerCsp(indexHtml)
   const secure = opts.tls !== undefined
   let port = 0 // known once listening, before any request can arrive
-  const hostAllowed = hostCheck(host, () => port, secure)
+  const ownName = opts.hostName && usesOwnName(host, secure) ? opts.hostName : null
+  const hostAllowed = hostCheck(host, () => port, secure, ownName ? [ownName] : [])
 
   const securityHeaders = (res: ServerResponse): void => {
     res.setHeader('Content-Security-Policy', csp)
@@ -135,7 +147,9 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     })
   })
   port = (server.address() as AddressInfo).port
-  const url = `${secure ? 'https' : 'http'}://${urlHost(host)}:${port}/?token=${token}`
+  const at = (name: string): string => `${secure ? 'https' : 'http'}://${name}:${port}/?token=${token}`
+  const url = at(ownName ?? urlHost(host))
+  const addressUrl = ownName ? at(urlHost(host)) : null
 
   let closing: Promise<void> | null = null
   return {
@@ -143,6 +157,7 @@ export async function startDashboardServer(opts: DashboardServerOptions): Promis
     port,
     token,
     url,
+    addressUrl,
     transport,
     close() {
       closing ??= new Promise<void>((resolve) => {

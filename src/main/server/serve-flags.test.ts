@@ -72,4 +72,16 @@ describe('describeAccess', () => {
         'A new token, kept in /d/dashboard-token: a browser that had an older one must open this address.',
     )
   })
+
+  it('gives the address to fall back on when the URL is a *.localhost name', () => {
+    const text = describeAccess(
+      { host: '127.0.0.1', tls: null },
+      { made: false, path: '/d/dashboard-token' },
+      'http://127.0.0.1:8123/?token=abc',
+    )
+    expect(text.split('\n')[2]).toBe(
+      'A browser that does not resolve *.localhost names itself (Chromium and Firefox do) can open ' +
+        'http://127.0.0.1:8123/?token=abc; there the cookie also reaches any other server on 127.0.0.1.',
+    )
+  })
 })

@@ -80,12 +80,14 @@ export function splitServeFlags(argv: string[]): ServeFlags {
 }
 
 /**
- * What the printed URL comes with: how it is served, and whose token it carries, so the user knows
- * whether other browsers must open the new address.
+ * What the printed URL comes with: how it is served, whose token it carries (so the user knows
+ * whether other browsers must open the new address), and the address to fall back to when the URL
+ * is the instance's own `*.localhost` name.
  */
 export function describeAccess(
   flags: Pick<ServeFlags, 'host' | 'tls'>,
   token: { made: boolean; path: string },
+  addressUrl: string | null = null,
 ): string {
   const how = flags.tls
     ? `HTTPS with ${flags.tls.certFile}; the token's cookie is Secure.`
@@ -93,5 +95,9 @@ export function describeAccess(
   const whose = token.made
     ? `A new token, kept in ${token.path}: a browser that had an older one must open this address.`
     : `The token kept in ${token.path}; --new-token replaces it.`
-  return `${how}\n${whose}`
+  const fallback = addressUrl
+    ? `\nA browser that does not resolve *.localhost names itself (Chromium and Firefox do) can open ${addressUrl}; ` +
+      'there the cookie also reaches any other server on 127.0.0.1.'
+    : ''
+  return `${how}\n${whose}${fallback}`
 }

@@ -9,10 +9,12 @@ import { appLog, openLog, type LogHandle } from '../log/logger'
 import { maskSecrets, secretsOf } from '../log/redact'
 import { createServices } from '../services'
 import { openSettingsStore } from '../settings/store'
+import type { EventPayloads } from '../../shared/contract'
 import { autostartFile, fileAutostart, HIDDEN_ARG, launchCommand } from './autostart'
+import { copyPngToClipboard, pngSaver } from './chart-image'
 import { closeToTray } from './close-to-tray'
 import { saveDialogChooser } from './export-dialog'
-import type { EventPayloads } from '../../shared/contract'
+import { openDialogChooser } from './replay-dialog'
 import { pushEvent, registerIpc, WINDOW_CLIENT } from './ipc'
 import { claimSingleInstance, drainOnQuit, focusWindow } from './lifecycle'
 import { alertNotifier } from './notifications'
@@ -76,6 +78,8 @@ async function boot(): Promise<Core> {
     )
     core = createCore(services, new EventHub(), {
       chooseExportPath: saveDialogChooser(() => win),
+      chooseReplayFile: openDialogChooser(dialog, () => win),
+      chartImages: { save: pngSaver(saveDialogChooser(() => win, 'png')), copy: copyPngToClipboard },
       store,
       autostart,
     })

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react'
+import { useEffect, useImperativeHandle, useRef, type Ref } from 'react'
 import { init, type EChartsCoreOption, type EChartsType } from '../charts/echarts'
 import { echartsThemeName } from '../theme/echarts-theme'
 
@@ -7,6 +7,19 @@ interface Props {
   theme: 'light' | 'dark'
   /** called after each new option is applied */
   onApplied?: () => void
+  /** for a panel's image: the chart as drawn now, without handing out the instance itself */
+  ref?: Ref<EChartHandle>
+}
+
+export interface EChartHandle {
+  /**
+   * The chart as drawn now, rendered at `pixelRatio` on `background` (the theme's is transparent),
+   * with its CSS size; null while there is no chart.
+   */
+  render(
+    pixelRatio: number,
+    background: string,
+  ): { canvas: HTMLCanvasElement; width: number; height: number } | null
 }
 
 /**
@@ -14,9 +27,22 @@ interface Props {
  * with setOption so zoom and legend choices survive new data, resized with its box, disposed on
  * unmount.
  */
-export function EChart({ option, theme, onApplied }: Props): React.JSX.Element {
+export function EChart({ option, theme, onApplied, ref }: Props): React.JSX.Element {
   const el = useRef<HTMLDivElement>(null)
   const chart = useRef<EChartsType | null>(null)
+  useImperativeHandle(
+    ref,
+    () => ({
+      render(pixelRatio, background) {
+        const instance = chart.current
+        if (!instance || instance.isDisposed()) return null
+        // The canvas getDataURL encodes, taken before it is: the image is drawn over it unencoded.
+        const canvas = instance.renderToCanvas({ pixelRatio, backgroundColor: background })
+        return { canvas, width: instance.getWidth(), height: instance.getHeight() }
+      },
+    }),
+    [],
+  )
   const applied = useRef(onApplied)
   useEffect(() => {
     applied.current = onApplied

@@ -1,12 +1,14 @@
-import { useCallback, useMemo, useState } from 'react'
+import { useCallback, useMemo, useRef, useState } from 'react'
 import type { ChartContext, ViewDef } from '../charts/types'
 import { lossWindowCount } from '../charts/data-loss/options'
 import { dispatch, useDashboard } from '../hooks/use-dashboard'
 import { buildView } from '../state/build-view'
 import { emptyMessage, isStale, panelState } from '../state/panel-state'
-import { EChart } from './EChart'
+import { useChartCapture } from '../hooks/use-chart-capture'
+import { EChart, type EChartHandle } from './EChart'
 import { PanelCsv } from './ExportButton'
 import { PanelControls } from './PanelControls'
+import { PanelImage } from './PanelImage'
 
 /** The display settings every panel shares; each panel adds its own header choices. */
 export type BaseContext = Omit<ChartContext, 'priceScale' | 'latencyStage'>
@@ -39,6 +41,8 @@ export function Panel({ view, base, maximised }: Props): React.JSX.Element {
   const built = useMemo(() => (snapshot ? buildView(view, snapshot, ctx) : null), [view, snapshot, ctx])
   const [updated, setUpdated] = useState(0)
   const onApplied = useCallback(() => setUpdated((n) => n + 1), [])
+  const chart = useRef<EChartHandle>(null)
+  const capture = useChartCapture(chart, view, snapshot, base)
 
   const error = watchError ?? (built && !built.ok ? built.error : null)
   const empty = built?.ok === true && built.empty
@@ -81,6 +85,12 @@ export function Panel({ view, base, maximised }: Props): React.JSX.Element {
           {state === 'stale' && <span className="badge badge-stale">stale</span>}
           <PanelControls viewId={view.id} lossWindows={lossWindows} />
           <PanelCsv viewId={view.id} />
+          <PanelImage
+            viewId={view.id}
+            title={view.title}
+            available={built?.ok === true && !built.empty}
+            capture={capture}
+          />
           <button
             type="button"
             className="icon-button"
@@ -96,7 +106,7 @@ export function Panel({ view, base, maximised }: Props): React.JSX.Element {
       </header>
       <div className="panel-body">
         {built?.ok && !built.empty && (
-          <EChart option={built.option} theme={base.theme} onApplied={onApplied} />
+          <EChart ref={chart} option={built.option} theme={base.theme} onApplied={onApplied} />
         )}
         {state === 'loading' && <div className="panel-msg">Loading…</div>}
         {empty && state !== 'error' && <div className="panel-msg">{emptyMessage(pipeline, custom)}</div>}

@@ -8,6 +8,7 @@ import { parseNumberInput, parseSpeed, REPLAY_SPEEDS, speedOption } from '../sta
 import { canEditSource } from '../state/pipeline-view'
 import { CommitInput } from './CommitInput'
 import { FinnhubToken } from './FinnhubToken'
+import { ReplayFile } from './ReplayFile'
 
 const SOURCES: { value: SourceKind; label: string }[] = [
   { value: 'demo', label: 'Demo' },
@@ -62,16 +63,7 @@ export function SourceSection(): React.JSX.Element {
       {config.source === 'finnhub' && <FinnhubToken state={config.finnhubToken} />}
       {config.source === 'replay' && (
         <>
-          <label className="field">
-            <span>File</span>
-            <CommitInput
-              testId="replay-file"
-              value={config.replayFile ?? ''}
-              placeholder="/path/to/frames.jsonl"
-              disabled={disabled}
-              onCommit={(text) => text.trim() && set({ replayFile: text.trim() })}
-            />
-          </label>
+          <ReplayFile config={config} disabled={disabled} onPick={(recording) => set({ recording })} />
           <label className="field">
             <span>Speed</span>
             <select

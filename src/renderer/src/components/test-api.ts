@@ -67,6 +67,7 @@ export function user(): UserEvent {
 export const CONFIG: AppConfig = {
   source: 'demo',
   replayFile: null,
+  replayRecording: null,
   speed: 1,
   demoRate: 50,
   finnhubToken: 'not set',

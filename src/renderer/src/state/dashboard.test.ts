@@ -10,6 +10,7 @@ const snap = (tag: number): WindowSnapshot =>
 const config: AppConfig = {
   source: 'demo',
   replayFile: null,
+  replayRecording: null,
   speed: 1,
   demoRate: 50,
   finnhubToken: 'not set',
