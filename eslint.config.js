@@ -72,7 +72,8 @@ const mayImport = {
   export: ['base', 'log', 'kpi', 'postgres', 'shared'],
   // config: the settings file's schema is derived from config's (settings/schema.ts), so the store
   // sits below config in name only. Splitting the schemas out of config.ts would end it.
-  settings: ['base', 'log', 'kafka', 'config'],
+  // shared: the stored run to resume is the contract's Start request, and notificationsOff its rules.
+  settings: ['base', 'log', 'kafka', 'config', 'shared'],
   // pipeline: the roles (pipeline/role.ts) are settings too; kafka: the connection's schema.
   config: ['base', 'log', 'kafka', 'pipeline', 'shared'],
   // pipeline: each run's pipeline is built on the services here (createPipeline), the same way

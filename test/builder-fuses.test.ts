@@ -3,13 +3,13 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { loadBuilderConfig, validateBuilderConfig } from './helpers/builder-config'
 
-describe('electron-builder.yml electronFuses', () => {
-  let config: Record<string, unknown>
-  // electron-builder's loader and schema take seconds to load on a busy machine.
-  beforeAll(async () => {
-    config = await loadBuilderConfig()
-  }, 60_000)
+let config: Record<string, unknown>
+// electron-builder's loader and schema take seconds to load on a busy machine: once for the file.
+beforeAll(async () => {
+  config = await loadBuilderConfig()
+}, 60_000)
 
+describe('electron-builder.yml electronFuses', () => {
   it("turns off Node-as-app, NODE_OPTIONS, --inspect and file:'s privileges, and loads only app.asar", () => {
     const fuses = config.electronFuses as Record<string, boolean>
     expect(fuses.runAsNode).toBe(false)
@@ -40,5 +40,14 @@ describe('electron-builder.yml electronFuses', () => {
     await expect(
       validateBuilderConfig({ ...config, electronFuses: { ...fuses, runAsNode: 'no' } }),
     ).rejects.toThrow(/configuration\.electronFuses/)
+  })
+})
+
+describe('electron-builder.yml deb depends', () => {
+  it("keeps electron-builder's defaults, and adds Java and the tray's app indicator library", () => {
+    const depends = (config.deb as { depends: string[] }).depends
+    expect(depends).toEqual(expect.arrayContaining(['libgtk-3-0', 'libnss3', 'libnotify4']))
+    expect(depends).toContain('libayatana-appindicator3-1 | libappindicator3-1')
+    expect(depends.some((d) => d.includes('openjdk-17-jre-headless'))).toBe(true)
   })
 })

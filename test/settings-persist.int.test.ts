@@ -106,4 +106,27 @@ describe('settings persist across restarts of the core', () => {
     expect(said.length).toBeGreaterThan(0)
     expect(JSON.stringify(said)).not.toContain(TOKEN)
   })
+
+  it('resumes a run that no Stop ended, with its source and symbols, when startOnOpen is on', async () => {
+    const first = await startCore()
+    await dispatch(first, 'setBehaviour', { startOnOpen: true })
+    // A Start's own source and symbols are not the saved ones: the resumed run must use them.
+    const run = { source: 'demo' as const, symbols: ['MSFT', 'IC MARKETS:1'] }
+    await dispatch(first, 'startPipeline', run)
+    // Recorded at the start, atomically: a crash from here on (nothing more written) resumes too.
+    const stored = JSON.parse(await readFile(join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>
+    expect(stored.resumeRun).toEqual(run)
+    await first.shutdown() // a quit: drains, and leaves the run recorded
+
+    const second = await startCore()
+    await second.startOnOpen({ always: false })
+    expect(second.pipeline()?.status()).toMatchObject({ state: 'running', symbols: run.symbols })
+    await dispatch(second, 'stopPipeline', undefined) // the user's Stop: nothing to resume
+    await second.shutdown()
+
+    const third = await startCore()
+    await third.startOnOpen({ always: false })
+    expect(third.pipeline()).toBeNull()
+    await third.shutdown()
+  })
 })

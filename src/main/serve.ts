@@ -15,13 +15,16 @@ import { createServices } from './services'
 import type { SettingsStore } from './settings/store'
 
 const USAGE = `Usage: npm run serve -- [options]
-Serves the dashboard to a browser. The pipeline starts when you press Start.
+Serves the dashboard to a browser. The pipeline starts when you press Start, or with --start.
   --port N          port to listen on (default: a free one)
   --host ADDRESS    interface to bind (default 127.0.0.1; anything else exposes the dashboard
                     to your network, still behind the printed token, and needs TLS)
   --tls-cert FILE   PEM certificate (chain) to serve HTTPS with; goes with --tls-key
   --tls-key FILE    its PEM private key
   --new-token       replace the kept access token, so that no browser that had it gets in
+  --start           start the pipeline at once (a service under systemd, say); without it, a run
+                    going at the last stop resumes only when "Start collecting when Tickflow
+                    opens" is on
   …and every option of npm run pipeline -- --help (source, symbols, brokers, database, …)`
 
 const RENDERER_DIR = fileURLToPath(new URL('../../out/renderer/', import.meta.url))
@@ -48,6 +51,7 @@ async function run(settings: Settings, store: SettingsStore, serve: ServeFlags):
   const services = await createServices(settings, { onProgress: (m) => console.error(`… ${maskSecrets(m)}`) })
   const core = createCore(services, new EventHub(), { store })
   if (why) return core.shutdown()
+  void core.startOnOpen({ always: serve.start })
   let access: DashboardToken
   let server: DashboardServer
   try {

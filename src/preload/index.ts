@@ -44,6 +44,7 @@ const api = {
   setRetention: command('setRetention'),
   savePng: command('savePng'),
   copyPng: command('copyPng'),
+  setBehaviour: command('setBehaviour'),
   on(event, listener) {
     if (!(EVENT_NAMES as readonly string[]).includes(event)) throw new Error(`unknown event: ${event}`)
     const channel = eventChannel(event)

@@ -26,10 +26,12 @@ export const COMMAND_NAMES = [
   'setRetention',
   'savePng',
   'copyPng',
+  'setBehaviour',
 ] as const
 export type CommandName = (typeof COMMAND_NAMES)[number]
 
-export const EVENT_NAMES = ['status', 'snapshot', 'alert', 'config'] as const
+/** openAlerts: main asks the window to show the alerts list (a notification was clicked) */
+export const EVENT_NAMES = ['status', 'snapshot', 'alert', 'config', 'openAlerts'] as const
 export type EventName = (typeof EVENT_NAMES)[number]
 
 const PREFIX = 'tickflow:'

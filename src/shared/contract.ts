@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { copyPngRequestSchema, savePngRequestSchema, type SavedPng } from './chart-image'
 import type { CommandName, EventName } from './channels'
 import type { KpiSnapshot } from './kpi'
-import type { Alert, PipelineStatus, SourceKind } from './status'
+import { ALERT_RULES, type Alert, type AlertRule, type PipelineStatus, type SourceKind } from './status'
 import {
   retentionSettingsSchema,
   setRetentionSchema,
@@ -124,6 +124,19 @@ export const testConnectionSchema = z.discriminatedUnion('kind', [
     .strict(),
 ])
 
+/**
+ * How Tickflow behaves around its window and the pipeline: a change of some of them. Open at login
+ * is the desktop app's (an XDG autostart entry); browser mode refuses it.
+ */
+export const behaviourRequestSchema = z
+  .object({
+    closeToTray: z.boolean().optional(),
+    startOnOpen: z.boolean().optional(),
+    openAtLogin: z.boolean().optional(),
+    notificationsOff: z.array(z.enum(ALERT_RULES)).max(ALERT_RULES.length).optional(),
+  })
+  .strict()
+
 export const commandSchemas = {
   /** no request: start with the current settings (getConfig); a request also updates them */
   startPipeline: startRequestSchema.optional(),
@@ -157,6 +170,8 @@ export const commandSchemas = {
   savePng: savePngRequestSchema,
   /** the app only: the panel's PNG onto the system clipboard (the browser uses navigator.clipboard) */
   copyPng: copyPngRequestSchema,
+  /** saves the given behaviour settings (and writes or removes the autostart entry) */
+  setBehaviour: behaviourRequestSchema,
 } as const satisfies Record<CommandName, z.ZodType>
 
 export type CommandRequest<K extends CommandName> = z.infer<(typeof commandSchemas)[K]>
@@ -166,6 +181,18 @@ export interface ExportResult {
   path: string
   rows: number
   bytes: number
+}
+
+/** The behaviour settings as they are (behaviourRequestSchema changes them). */
+export interface Behaviour {
+  /** closing the window while the pipeline runs keeps it running, in the tray (the desktop app) */
+  closeToTray: boolean
+  /** a run that was going when Tickflow quit (or crashed) starts again when it opens */
+  startOnOpen: boolean
+  /** the autostart entry is there; null where this face has none (browser mode) */
+  openAtLogin: boolean | null
+  /** the alert rules that raise no desktop notification */
+  notificationsOff: AlertRule[]
 }
 
 /** The settings the dashboard edits. The token itself never leaves main: only whether it is set. */
@@ -183,6 +210,7 @@ export interface AppConfig {
   thresholds: Thresholds
   /** false: symbols_subscribed follows the subscription; true: the user set it */
   symbolsSubscribedPinned: boolean
+  behaviour: Behaviour
 }
 
 export interface ConnectionTest {
@@ -236,6 +264,7 @@ export interface CommandResponses {
   /** null: the user closed the save dialog without choosing a file */
   savePng: SavedPng | null
   copyPng: null
+  setBehaviour: AppConfig
 }
 
 /** Pushed from main: throttled status and snapshots, alerts as they rise and clear, settings as they change. */
@@ -244,6 +273,7 @@ export interface EventPayloads extends Record<EventName, unknown> {
   snapshot: WindowSnapshot
   alert: Alert
   config: AppConfig
+  openAlerts: null
 }
 export type { CommandName, EventName }
 export type { Recording }

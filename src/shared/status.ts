@@ -100,6 +100,18 @@ export const ALERT_RULES = [
 ] as const
 export type AlertRule = (typeof ALERT_RULES)[number]
 
+/** Each rule's name as the user sees it: the notification settings, a notification's title. */
+export const ALERT_RULE_LABELS: Record<AlertRule, string> = {
+  data_loss: 'Data loss',
+  silent_symbol: 'Silent symbol',
+  latency: 'Latency',
+  rejects: 'Rejects',
+  drops: 'Producer drops',
+  feed: 'Feed disconnected',
+  kafka_backlog: 'Kafka backlog',
+  notice: 'Notices',
+}
+
 export interface Alert {
   /** rule and subject ("silent_symbol:AAPL"): one id for as long as the condition holds */
   id: string
@@ -110,4 +122,9 @@ export interface Alert {
   at: number
   /** ms epoch its condition cleared; null while it holds, and always for a notice */
   clearedAt: number | null
+}
+
+/** A condition that still holds. A notice is an event, not a condition: it is never "active". */
+export function isActive(a: Alert): boolean {
+  return a.clearedAt === null && a.rule !== 'notice'
 }

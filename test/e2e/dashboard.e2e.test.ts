@@ -29,6 +29,42 @@ const VIEWS = [
   'consumer-lag',
 ]
 
+/** What the page made of the browser's Notification API (recordNotifications). */
+interface Recorded {
+  title: string
+  body: string | undefined
+  at: number
+}
+
+/**
+ * Runs in the page before its own code: the real Notification API stays in use, and each
+ * notification made is recorded with its words and time (and kept, so the test can click it).
+ * The context grants permission; until the page asks (requestPermission), it reads 'default', as a
+ * browser that has not been asked yet would.
+ */
+function recordNotifications(): void {
+  const Real = window.Notification
+  const w = window as unknown as { recorded: Recorded[]; made: Notification[] }
+  w.recorded = []
+  w.made = []
+  let asked = false
+  class Recording extends Real {
+    constructor(title: string, options?: NotificationOptions) {
+      super(title, options)
+      w.recorded.push({ title, body: options?.body, at: Date.now() })
+      w.made.push(this)
+    }
+    static override get permission(): NotificationPermission {
+      return asked ? Real.permission : 'default'
+    }
+    static override requestPermission(): Promise<NotificationPermission> {
+      asked = true
+      return Real.requestPermission()
+    }
+  }
+  window.Notification = Recording
+}
+
 /** data_loss_window_s, as the dashboard starts with it. */
 const LOSS_WINDOW_MS = 30_000
 
@@ -79,7 +115,11 @@ describe.sequential('the dashboard in Chromium over npm run serve', () => {
   beforeAll(async () => {
     served = await startServe()
     chrome = await startChromium()
-    page = await chrome.browser.newPage({ viewport: { width: 1440, height: 900 } })
+    page = await chrome.browser.newPage({
+      viewport: { width: 1440, height: 900 },
+      permissions: ['notifications'],
+    })
+    await page.addInitScript(recordNotifications)
     errors = collectPageErrors(page)
     // Every CSP violation becomes a console error, so the last step's check covers the whole run:
     // Chromium logs some (a blocked style attribute) but not all (zod's eval probe) by itself.
@@ -141,6 +181,16 @@ describe.sequential('the dashboard in Chromium over npm run serve', () => {
       .getByTestId('symbol-item')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-symbol')))
     expect(symbols).toEqual(['AAPL', 'AMZN', 'BINANCE:BTCUSDT', 'IC MARKETS:1'])
+  })
+
+  it('asks for desktop notification permission on a click in the alerts list', async () => {
+    await page.getByTestId('alerts-button').click()
+    await page.getByTestId('alerts-notify').click()
+    await expect
+      .poll(() => page.getByTestId('alerts-notify-state').textContent(), { timeout: UI_TIMEOUT_MS })
+      .toMatch(/notifications are on/)
+    await page.getByTestId('alerts-button').click()
+    expect(await page.getByTestId('alerts-list').count()).toBe(0)
   })
 
   it('picks a replay among the recordings the server lists, with no file dialog in the browser', async () => {
@@ -242,6 +292,22 @@ describe.sequential('the dashboard in Chromium over npm run serve', () => {
       })
       .toBeGreaterThan(0)
     await screenshot(page, '2-data-loss')
+    // The data-loss alert rose: one desktop notification, which opens the alerts list when clicked.
+    const recorded = (): Promise<Recorded[]> =>
+      page.evaluate(() => (window as unknown as { recorded: Recorded[] }).recorded)
+    await expect
+      .poll(async () => (await recorded()).filter((n) => n.title === 'Tickflow: Data loss').length, {
+        timeout: KPI_TIMEOUT_MS,
+      })
+      .toBe(1)
+    const lossAt = (await recorded()).findIndex((n) => n.title === 'Tickflow: Data loss')
+    expect((await recorded())[lossAt]?.body).toMatch(/^Data loss: \d+ of 10 symbols/)
+    await page.evaluate((i) => {
+      const n = (window as unknown as { made: Notification[] }).made[i]
+      n?.onclick?.(new Event('click'))
+    }, lossAt)
+    await expect.poll(() => page.getByTestId('alerts-list').count(), { timeout: UI_TIMEOUT_MS }).toBe(1)
+    await page.getByTestId('alerts-button').click()
     // Lowering it to one: no window of the run falls short any more.
     await page.getByTestId('threshold-symbols_subscribed').fill('1')
     await page.getByTestId('threshold-save-symbols_subscribed').click()
@@ -250,6 +316,13 @@ describe.sequential('the dashboard in Chromium over npm run serve', () => {
         timeout: KPI_TIMEOUT_MS,
       })
       .toBe(0)
+    // However often the data-loss window fell short, each rule notified at most once a minute.
+    const seen = await page.evaluate(() => (window as unknown as { recorded: Recorded[] }).recorded)
+    for (const n of seen)
+      expect(
+        seen.filter((m) => m.title === n.title && Math.abs(m.at - n.at) < 60_000),
+        n.title,
+      ).toHaveLength(1)
   })
 
   it('shows every view over "Last 7 days", data loss as two-hour bars, then goes back to this run', async () => {
@@ -298,18 +371,24 @@ describe.sequential('the dashboard in Chromium over npm run serve', () => {
     await screenshot(page, '3-after-refresh')
   })
 
-  it('shows "Reconnecting…" while the server restarts, then carries on', async () => {
+  it('shows "Reconnecting…" while the server restarts, then carries on, running at once with --start', async () => {
     const before = errors.length
     expect(await served.stop(), served.output()).toBe(0)
     await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: UI_TIMEOUT_MS }).toBe(1)
     // Never a blank page: the charts stay while the server is away.
     expect(await page.getByTestId('panel-trade-count').count()).toBe(1)
-    served = await startServe({ reuse: served })
+    // --start (a systemd unit's): the pipeline starts without a press, with the stored symbols.
+    served = await startServe({ reuse: served, args: ['--start'] })
     // The page retries at most every 5 s.
     await expect.poll(() => page.getByTestId('connection-banner').count(), { timeout: UI_TIMEOUT_MS }).toBe(0)
     await expect
-      .poll(() => page.getByTestId('pipeline-state').textContent(), { timeout: UI_TIMEOUT_MS })
-      .toBe('stopped')
+      .poll(() => page.getByTestId('pipeline-state').textContent(), { timeout: PIPELINE_TIMEOUT_MS })
+      .toBe('running')
+    expect(
+      await page
+        .getByTestId('symbol-item')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-symbol'))),
+    ).toEqual(['AMZN', 'BINANCE:BTCUSDT', 'IC MARKETS:1', 'MSFT'])
     // The stored trades are back (lag history is kept in memory, so it starts anew).
     await expect
       .poll(() => attr(page, 'panel-trade-count', 'data-state'), { timeout: KPI_TIMEOUT_MS })

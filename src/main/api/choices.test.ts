@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import type pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveSettings } from '../config'
+import { createBehaviour } from './behaviour'
 import { createChoices, type Choices } from './choices'
 import { dispatch } from './dispatch'
 
@@ -26,6 +27,7 @@ describe("the source's replay, as a client chooses it", () => {
       source: () => null,
       emit: () => undefined,
       warn: () => undefined,
+      behaviour: createBehaviour({}).current,
     })
   })
   afterAll(() => rm(dataDir, { recursive: true, force: true }))

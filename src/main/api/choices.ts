@@ -1,5 +1,5 @@
 import type pg from 'pg'
-import type { ApiHandlers, AppConfig, CommandRequest } from '../../shared/contract'
+import type { ApiHandlers, AppConfig, Behaviour, CommandRequest } from '../../shared/contract'
 import type { SourceKind } from '../../shared/status'
 import { MAX_SYMBOLS } from '../../shared/symbols'
 import { DEFAULT_THRESHOLDS, parseThreshold, type Thresholds } from '../../shared/thresholds'
@@ -33,6 +33,8 @@ export interface ChoicesOptions {
   pool: pg.Pool
   /** where changes are saved; without one (tests) they last a run */
   store?: SettingsStore
+  /** the behaviour settings as they are (behaviour.ts keeps them) */
+  behaviour(): Behaviour
   // The core owns the pipeline and the clients; these are all the choices need of them.
   /** true while a pipeline starts or runs */
   running(): boolean
@@ -107,6 +109,7 @@ export function createChoices(opts: ChoicesOptions): Choices {
     symbols: [...next.symbols],
     thresholds: { ...thresholds },
     symbolsSubscribedPinned: pinned,
+    behaviour: opts.behaviour(),
   })
   const configChanged = (): AppConfig => {
     const c = config()

@@ -11,6 +11,7 @@ import { idleStatus } from '../pipeline/pipeline-status'
 import { describeServices, type Services } from '../services'
 import type { SettingsStore } from '../settings/store'
 import { AlertMonitor } from './alert-monitor'
+import { createBehaviour, type Autostart, type BehaviourSettings } from './behaviour'
 import { createChoices, type Choices } from './choices'
 import type { EventHub } from './events'
 
@@ -33,6 +34,7 @@ export interface CoreServices {
   run: CurrentRun
   alerts: AlertBook
   choices: Choices
+  behaviour: BehaviourSettings
   lag: LagHistory
   snapshots: SnapshotHub
   monitor: AlertMonitor
@@ -50,6 +52,7 @@ export function createCoreServices(
   services: Services,
   events: EventHub,
   store: SettingsStore | undefined,
+  autostart?: Autostart,
 ): CoreServices {
   const { settings, db, storage } = services
   const alerts = new AlertBook()
@@ -63,10 +66,12 @@ export function createCoreServices(
     status: () =>
       run.pipeline?.status() ?? idleStatus(choices.next.symbols, { ...describe, storage: storage.status() }),
   }
+  const behaviour = createBehaviour({ store, autostart })
   const choices = createChoices({
     settings,
     pool: db.pool,
     store,
+    behaviour: behaviour.current,
     running: run.running,
     source: () => run.pipeline?.source ?? null,
     emit: (c) => events.emit('config', c),
@@ -120,5 +125,5 @@ export function createCoreServices(
   })
   snapshots.start()
 
-  return { run, alerts, choices, lag, snapshots, monitor, exporter, clients }
+  return { run, alerts, choices, behaviour, lag, snapshots, monitor, exporter, clients }
 }

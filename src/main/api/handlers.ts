@@ -15,6 +15,7 @@ import { listRecordings, recordingsDir } from '../pipeline/sources/recordings'
 import { createPipeline, type Services } from '../services'
 import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
+import type { Autostart, StartRequest } from './behaviour'
 import { testConnection } from './connection-test'
 import { createCoreServices, type ClientPort } from './core-services'
 import { ApiRequestError, CommandFailedError } from './dispatch'
@@ -32,6 +33,12 @@ export interface Core extends ApiHandlers {
    * when done, given up on abort. Throws ExportBusyError when enough exports are running.
    */
   streamCsv(req: ExportRequest, out: Writable, opts?: { signal?: AbortSignal }): Promise<{ rows: number }>
+  /**
+   * At a face's open: starts the pipeline with the current settings when `always` (serve --start),
+   * else resumes the run that was going at the last quit or crash when startOnOpen is on. A failed
+   * start becomes an alert notice, never a rejection: the face carries on, stopped.
+   */
+  startOnOpen(opts: { always: boolean }): Promise<void>
   /** stops the pipeline (draining it) and releases the services */
   shutdown(): Promise<void>
 }
@@ -65,6 +72,8 @@ export interface CoreOptions {
    * The face opens it and resolves its settings from it; without one (tests) changes last a run.
    */
   store?: SettingsStore
+  /** the desktop app's login entry, behind the Open at login setting; browser mode has none */
+  autostart?: Autostart
 }
 
 const NO_IMAGE_SHELL = 'no save dialog nor clipboard here: in the browser the page saves and copies the image'
@@ -81,10 +90,11 @@ const LOCAL = 'local'
 export function createCore(services: Services, events: EventHub, options: CoreOptions = {}): Core {
   const { settings, db } = services
   const { store } = options
-  const { run, alerts, choices, lag, snapshots, monitor, exporter, clients } = createCoreServices(
+  const { run, alerts, choices, behaviour, lag, snapshots, monitor, exporter, clients } = createCoreServices(
     services,
     events,
     store,
+    options.autostart,
   )
   const { next } = choices
   const status = run.status
@@ -121,7 +131,20 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       monitor.stop()
       throw err
     }
+    // Kept until the user's Stop, so that a quit or a crash resumes it (startOnOpen).
+    await runRequest()
+      .then((r) => behaviour.recordRun(r))
+      .catch((err: Error) => warn(`the run was not recorded: ${err.message}`))
     return p.status()
+  }
+
+  const warn = (message: string): void => void alerts.notice('warn', message, Date.now())
+  // What this run started with, as a Start request: the same source and symbols on resume.
+  // A replay names its recording; a file the app's dialog chose is the saved replayFile already.
+  const runRequest = async (): Promise<StartRequest> => {
+    const { source, symbols, replayRecording, speed } = await choices.getConfig(undefined)
+    if (source !== 'replay') return { source, symbols }
+    return { source, symbols, speed, ...(replayRecording ? { recording: replayRecording } : {}) }
   }
 
   // One start at a time: two tabs pressing Start together must not build two pipelines, and a
@@ -147,6 +170,8 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
 
     async stopPipeline() {
+      // The user's Stop: nothing to resume at the next open, even if draining never ends.
+      await behaviour.clearRun().catch((err: Error) => warn(`the stop was not recorded: ${err.message}`))
       // Only waits for a start to settle: its failure went to the startPipeline caller already.
       await starting?.catch(() => undefined)
       await run.pipeline?.stop()
@@ -159,7 +184,10 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
 
     // The user's choices: saved, then applied (choices.ts).
-    getConfig: choices.getConfig,
+    async getConfig() {
+      await behaviour.ready
+      return choices.getConfig(undefined)
+    },
     setSource: choices.setSource,
     setFinnhubToken: choices.setFinnhubToken,
     subscribe: choices.subscribe,
@@ -241,6 +269,11 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       options.chartImages.copy(png)
       return null
     },
+
+    async setBehaviour(req) {
+      await behaviour.set(req)
+      return choices.configChanged()
+    },
   }
 
   return {
@@ -259,6 +292,17 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       }
     },
     pipeline: () => run.pipeline,
+    async startOnOpen({ always }) {
+      const resume = always ? undefined : behaviour.resumeRequest()
+      if (resume === null) return
+      try {
+        await handlers.startPipeline(resume)
+      } catch (err) {
+        const message = `Collecting did not start on open: ${(err as Error).message}`
+        appLog('face').error({ err }, message)
+        alerts.notice('error', message, Date.now())
+      }
+    },
     async shutdown() {
       snapshots.stop()
       // Only waits for a start to settle: its failure went to the startPipeline caller already.

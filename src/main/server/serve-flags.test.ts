@@ -4,13 +4,20 @@ import { describeAccess, splitServeFlags } from './serve-flags'
 
 describe('splitServeFlags', () => {
   it('defaults to 127.0.0.1 on a free port, plain HTTP, the kept token', () => {
-    expect(splitServeFlags([])).toEqual({ port: 0, host: '127.0.0.1', tls: null, newToken: false, rest: [] })
+    expect(splitServeFlags([])).toEqual({
+      port: 0,
+      host: '127.0.0.1',
+      tls: null,
+      newToken: false,
+      start: false,
+      rest: [],
+    })
   })
 
   it('takes its flags in both spellings and leaves the pipeline flags as given', () => {
     const argv = [
       ...['--source', 'demo', '--port', '8080', '--symbols', 'AAPL, IC MARKETS:1', '--host=0.0.0.0'],
-      ...['--tls-cert', 'c.pem', '--tls-key=k.pem', '--new-token'],
+      ...['--tls-cert', 'c.pem', '--tls-key=k.pem', '--new-token', '--start'],
     ]
     const out = splitServeFlags(argv)
     expect(out).toEqual({
@@ -18,6 +25,7 @@ describe('splitServeFlags', () => {
       host: '0.0.0.0',
       tls: { certFile: 'c.pem', keyFile: 'k.pem' },
       newToken: true,
+      start: true,
       rest: ['--source', 'demo', '--symbols', 'AAPL, IC MARKETS:1'],
     })
     expect(parseFlags(out.rest).settings).toMatchObject({ source: 'demo', symbols: ['AAPL', 'IC MARKETS:1'] })
@@ -30,6 +38,7 @@ describe('splitServeFlags', () => {
     expect(() => splitServeFlags(['--tls-cert', 'c.pem'])).toThrow(/--tls-cert and --tls-key go together/)
     expect(() => splitServeFlags(['--tls-key', 'k.pem', '--host', '0.0.0.0'])).toThrow(/go together/)
     expect(() => splitServeFlags(['--new-token=yes'])).toThrow('--new-token takes no value')
+    expect(() => splitServeFlags(['--start=now'])).toThrow('--start takes no value')
     // TLS on loopback is allowed too
     expect(splitServeFlags(['--tls-cert=c', '--tls-key=k']).tls).toEqual({ certFile: 'c', keyFile: 'k' })
   })

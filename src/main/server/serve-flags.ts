@@ -8,6 +8,8 @@ export interface ServeFlags {
   tls: { certFile: string; keyFile: string } | null
   /** replace the data dir's dashboard token before serving */
   newToken: boolean
+  /** start the pipeline as soon as the core is up, without waiting for a Start (systemd) */
+  start: boolean
   /** everything else, as given, for the pipeline's own parseFlags */
   rest: string[]
 }
@@ -18,13 +20,14 @@ const spec = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'new-token': { type: 'boolean' },
+  start: { type: 'boolean' },
 } as const
 type ServeFlagName = keyof typeof spec
 const isServeFlag = (name: string): name is ServeFlagName => Object.hasOwn(spec, name)
 
 /**
  * Takes browser mode's own flags (`--port N`, `--host H`, `--tls-cert F`, `--tls-key F`, or with
- * `=`, and `--new-token`) out of argv and leaves the rest untouched for the pipeline's parser, which
+ * `=`, and `--new-token`, `--start`) out of argv and leaves the rest untouched for the pipeline's parser, which
  * rejects anything it does not know.
  */
 export function splitServeFlags(argv: string[]): ServeFlags {
@@ -71,6 +74,7 @@ export function splitServeFlags(argv: string[]): ServeFlags {
     host,
     tls,
     newToken: values['new-token'] === true,
+    start: values.start === true,
     rest: argv.filter((_, i) => !taken.has(i)),
   }
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod'
+import { startRequestSchema } from '../../shared/contract'
+import { ALERT_RULES } from '../../shared/status'
 import { settingsFileSchema, type SettingsInput } from '../config'
 import { kafkaConnectionSchema } from '../kafka/client'
 import type { SecretValues } from './secret-box'
@@ -9,6 +11,17 @@ const checked = settingsFileSchema
     kafkaSasl: kafkaConnectionSchema.shape.sasl.unwrap().partial({ password: true }).optional(),
     /** true: symbols_subscribed keeps the value the user set; false: it follows the subscription */
     symbolsSubscribedPinned: z.boolean().optional(),
+    // The behaviour settings (contract.ts's Behaviour), absent = their defaults.
+    closeToTray: z.boolean().optional(),
+    startOnOpen: z.boolean().optional(),
+    notificationsOff: z.array(z.enum(ALERT_RULES)).optional(),
+    /** the first close to the tray has said what it does */
+    trayNoticeShown: z.boolean().optional(),
+    /**
+     * The run in progress, as a Start request: written when a start succeeds, removed by the user's
+     * Stop and by nothing else, so a quit or a crash leaves it for startOnOpen to resume.
+     */
+    resumeRun: startRequestSchema.optional(),
   })
   .strict()
 
@@ -63,7 +76,15 @@ export function joinSecrets(
   doc: StoredSettings,
   secret: (name: keyof SecretValues) => string | undefined,
 ): Partial<SettingsInput> {
-  const { symbolsSubscribedPinned: _pinned, ...settings } = doc
+  const {
+    symbolsSubscribedPinned: _pinned,
+    closeToTray: _tray,
+    startOnOpen: _startOnOpen,
+    notificationsOff: _off,
+    trayNoticeShown: _notice,
+    resumeRun: _resume,
+    ...settings
+  } = doc
   const out: Partial<SettingsInput> = { ...settings } as Partial<SettingsInput>
   const token = secret('finnhubToken')
   if (token !== undefined) out.finnhubToken = token

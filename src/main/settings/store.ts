@@ -27,6 +27,8 @@ export interface SettingsStore {
   /** the stored settings, secrets joined back in: the file layer of resolveSettings */
   settings(): Partial<SettingsInput>
   symbolsSubscribedPinned(): boolean
+  /** the document as stored, secrets out: what only the faces read (the behaviour settings, resumeRun) */
+  stored(): Readonly<StoredSettings>
   /** Writes a change (atomically, mode 600); changes are written one at a time, in call order. */
   update(patch: SettingsPatch): Promise<void>
 }
@@ -73,6 +75,7 @@ export async function openSettingsStore(
     warnings,
     settings: () => joinSecrets(doc, (name) => box.get(name)),
     symbolsSubscribedPinned: () => doc.symbolsSubscribedPinned ?? false,
+    stored: () => doc,
     update: (patch) =>
       writing(async () => {
         const merged: Record<string, unknown> = { ...doc }

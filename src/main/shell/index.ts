@@ -1,22 +1,30 @@
-import { app, dialog, protocol, screen, type BrowserWindow } from 'electron'
+import { app, dialog, Menu, nativeImage, Notification, protocol, screen, Tray, type BrowserWindow } from 'electron'
 import { join } from 'node:path'
 import { ZodError } from 'zod'
 import { EventHub } from '../api/events'
+import { behaviourOf } from '../api/behaviour'
 import { createCore, type Core } from '../api/handlers'
 import { describeSettingsError, resolveSettings } from '../config'
 import { appLog, openLog, type LogHandle } from '../log/logger'
 import { maskSecrets, secretsOf } from '../log/redact'
 import { createServices } from '../services'
 import { openSettingsStore } from '../settings/store'
+import type { EventPayloads } from '../../shared/contract'
+import { autostartFile, fileAutostart, HIDDEN_ARG, launchCommand } from './autostart'
 import { registerAppScheme, serveAppScheme } from './app-protocol'
 import { copyPngToClipboard, pngSaver } from './chart-image'
+import { closeToTray } from './close-to-tray'
 import { saveDialogChooser } from './export-dialog'
 import { openDialogChooser } from './replay-dialog'
 import { pushEvent, registerIpc, WINDOW_CLIENT } from './ipc'
 import { claimSingleInstance, drainOnQuit, focusWindow } from './lifecycle'
+import { alertNotifier } from './notifications'
 import { shellPaths } from './paths'
 import { installSecurity, sandboxAllRenderers } from './security'
 import { safeStorageCipher } from './secret-cipher'
+import { createTray, type TrayController } from './tray'
+import { hasTrayHost } from './tray-host'
+import { TRAY_ICONS } from './tray-icons'
 import { appLocation } from './trusted-url'
 import { createMainWindow, persistWindowState } from './window'
 import { readWindowState, writeWindowState } from './window-state'
@@ -29,6 +37,9 @@ const RENDERER_DIR = join(import.meta.dirname, '../renderer')
 let win: BrowserWindow | null = null
 let flushWindowState: () => Promise<void> = async () => undefined
 let log: LogHandle | null = null
+let tray: TrayController | null = null
+// Set by the first before-quit: from then on closing the window lets it go.
+let quitting = false
 
 async function boot(): Promise<Core> {
   const paths = shellPaths(app.getPath('userData'))
@@ -54,22 +65,88 @@ async function boot(): Promise<Core> {
   const services = await createServices(settings, { onProgress: (m) => console.error(maskSecrets(`… ${m}`)) })
   let core: Core | null = null
   try {
+    const autostart = fileAutostart(
+      autostartFile(process.env, app.getPath('home')),
+      launchCommand({
+        execPath: process.execPath,
+        packaged: app.isPackaged,
+        appPath: app.getAppPath(),
+        appImage: process.env.APPIMAGE,
+      }),
+    )
     core = createCore(services, new EventHub(), {
       chooseExportPath: saveDialogChooser(() => win),
       chooseReplayFile: openDialogChooser(dialog, () => win),
       chartImages: { save: pngSaver(saveDialogChooser(() => win, 'png')), copy: copyPngToClipboard },
       store,
+      autostart,
     })
+    const live = core
     registerIpc(core, () => win, trusted)
     core.connect(WINDOW_CLIENT, { push: (event, payload) => pushEvent(win, event, payload) })
+    const hasTray = await hasTrayHost()
+    if (hasTray) tray = createAppTray(live)
+    const behaviour = (): ReturnType<typeof behaviourOf> => behaviourOf(store.stored(), null)
+    const notify = alertNotifier({
+      Notification,
+      off: () => behaviour().notificationsOff,
+      onClick: () => openAlerts(),
+    })
+    core.connect('shell', {
+      push(event, payload) {
+        if (event === 'status') tray?.status((payload as EventPayloads['status']).state)
+        if (event !== 'alert') return
+        tray?.alert(payload as EventPayloads['alert'])
+        notify(payload as EventPayloads['alert'])
+      },
+    })
     const workAreas = screen.getAllDisplays().map((d) => d.workArea)
     win = createMainWindow({
       preload: PRELOAD,
       app: trusted,
       state: await readWindowState(paths.windowState, workAreas),
+      // Open at login starts in the tray; with no tray to come back from, the window shows.
+      hidden: hasTray && process.argv.includes(HIDDEN_ARG),
     })
     flushWindowState = persistWindowState(win, (state) => writeWindowState(paths.windowState, state))
+    closeToTray(win, {
+      facts: () => ({
+        quitting,
+        running: ['starting', 'running'].includes(live.pipeline()?.status().state ?? 'stopped'),
+        closeToTray: behaviour().closeToTray,
+        hasTray,
+      }),
+      noticeShown: () => store.stored().trayNoticeShown === true,
+      showNotice() {
+        if (Notification.isSupported())
+          new Notification({
+            title: 'Tickflow keeps collecting',
+            body: 'It runs on in the tray: Quit is in its menu. "Keep collecting in the tray when the window closes" turns this off.',
+          }).show()
+        store
+          .update({ trayNoticeShown: true })
+          .catch((err: Error) => console.error(`tickflow: ${err.message}`))
+      },
+      ask: async () => {
+        const { response } = await dialog.showMessageBox(win!, {
+          type: 'question',
+          message: 'The pipeline is running. Stop collecting, or keep collecting with the window minimised?',
+          detail: 'There is no tray on this desktop to keep Tickflow in.',
+          buttons: ['Stop collecting and quit', 'Keep collecting'],
+          defaultId: 1,
+          cancelId: 1,
+        })
+        return response === 0 ? 'stop' : 'keep'
+      },
+      stopAndQuit: () =>
+        void live
+          .stopPipeline(undefined)
+          .catch(() => undefined) // quitting drains what is left anyway
+          .finally(() => app.quit()),
+    })
     win.on('closed', () => (win = null))
+    // The run that was going at the last quit or crash, when "Start collecting when Tickflow opens" is on.
+    void core.startOnOpen({ always: false })
     return core
   } catch (err) {
     // The broker and database are up by now: stop them rather than leave them behind.
@@ -84,8 +161,33 @@ async function boot(): Promise<Core> {
   }
 }
 
+/** The tray icon and its menu, bound to the window, the core and quitting. */
+function createAppTray(core: Core): TrayController {
+  const failed = (err: Error): void => dialog.showErrorBox('Tickflow', err.message)
+  return createTray(
+    {
+      createTray: (image) => new Tray(image),
+      buildMenu: (template) => Menu.buildFromTemplate(template),
+      image: (state) => nativeImage.createFromDataURL(TRAY_ICONS[state]),
+    },
+    {
+      open: () => focusWindow(win),
+      start: () => void core.startPipeline(undefined).catch(failed),
+      stop: () => void core.stopPipeline(undefined).catch(failed),
+      quit: () => app.quit(),
+    },
+  )
+}
+
+/** A notification's click: the window, in front, at the alerts list. */
+function openAlerts(): void {
+  focusWindow(win)
+  pushEvent(win, 'openAlerts', null)
+}
+
 sandboxAllRenderers()
 registerAppScheme(protocol)
+app.on('before-quit', () => (quitting = true))
 if (!claimSingleInstance(() => focusWindow(win))) {
   app.exit(0) // the first instance has been told, and shows its window
 } else {
@@ -104,6 +206,7 @@ if (!claimSingleInstance(() => focusWindow(win))) {
     work: async () => {
       const running = await core
       await flushWindowState()
+      tray?.destroy()
       await running?.shutdown()
       // A log that fails to close is no fault of the services (close() reports it on stderr).
       await log?.close().catch(() => undefined)

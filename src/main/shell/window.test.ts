@@ -64,6 +64,20 @@ describe('createMainWindow', () => {
     win.emit('ready-to-show')
     expect(win.maximize).toHaveBeenCalled()
   })
+
+  it('stays hidden when asked (Open at login), and maximises at its first show', () => {
+    const win = createMainWindow({
+      preload: '/p',
+      app,
+      state: { width: 1400, height: 900, maximized: true },
+      hidden: true,
+    }) as unknown as FakeWindow
+    win.emit('ready-to-show')
+    expect(win.show).not.toHaveBeenCalled()
+    expect(win.maximize).not.toHaveBeenCalled()
+    win.emit('show')
+    expect(win.maximize).toHaveBeenCalledOnce()
+  })
 })
 
 describe('persistWindowState', () => {

@@ -10,6 +10,8 @@ export interface MainWindowOptions {
   app: AppLocation
   /** where it was last time, already checked against today's displays */
   state: WindowState
+  /** stays hidden until shown (Open at login starts in the tray) */
+  hidden?: boolean
 }
 
 /** The one window: locked down by security.ts, shown once painted, where the user left it. */
@@ -23,10 +25,13 @@ export function createMainWindow(opts: MainWindowOptions): BrowserWindow {
     show: false,
     webPreferences: secureWebPreferences(opts.preload),
   })
-  win.once('ready-to-show', () => {
-    if (maximized) win.maximize()
-    win.show()
-  })
+  // maximize() would show a hidden window: a hidden start maximises at its first show.
+  if (opts.hidden) win.once('show', () => maximized && win.maximize())
+  else
+    win.once('ready-to-show', () => {
+      if (maximized) win.maximize()
+      win.show()
+    })
   win
     .loadURL(opts.app.url)
     .catch((err: Error) => console.error(`tickflow: the window could not load: ${err.message}`))

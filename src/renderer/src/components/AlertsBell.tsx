@@ -1,5 +1,5 @@
-import { useRef, useState } from 'react'
-import { useDashboard } from '../hooks/use-dashboard'
+import { useRef } from 'react'
+import { dispatch, useDashboard } from '../hooks/use-dashboard'
 import { useKeydown } from '../hooks/use-keydown'
 import { activeCount } from '../state/alerts'
 import { AlertList } from './AlertList'
@@ -7,7 +7,9 @@ import { AlertList } from './AlertList'
 /** The bell: how many alerts hold now, and the list of all of them on click. */
 export function AlertsBell(): React.JSX.Element {
   const alerts = useDashboard((s) => s.alerts)
-  const [open, setOpen] = useState(false)
+  // In the store: a clicked desktop notification opens it too.
+  const open = useDashboard((s) => s.alertsOpen)
+  const setOpen = (next: boolean): void => dispatch({ type: 'alertsOpen', open: next })
   const root = useRef<HTMLDivElement>(null)
   const active = activeCount(alerts)
 
@@ -31,7 +33,7 @@ export function AlertsBell(): React.JSX.Element {
         aria-haspopup="true"
         aria-label={`Alerts: ${active} active`}
         title="Alerts"
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => setOpen(!open)}
       >
         <svg className="bell-icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true">
           <path

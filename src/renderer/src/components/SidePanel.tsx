@@ -2,13 +2,14 @@ import { useEffect, useRef, useState } from 'react'
 import { dispatch, useDashboard } from '../hooks/use-dashboard'
 import { useKeydown } from '../hooks/use-keydown'
 import { isFocusSymbolShortcut } from '../state/pipeline-view'
+import { BehaviourSection } from './BehaviourSection'
 import { ConnectionsSection } from './ConnectionsSection'
 import { SourceSection } from './SourceSection'
 import { StorageSection } from './StorageSection'
 import { SymbolsSection } from './SymbolsSection'
 import { ThresholdsSection } from './ThresholdsSection'
 
-/** The settings: symbols, thresholds, source, storage and connections. Folds to a thin rail. */
+/** The settings: symbols, thresholds, source, storage, connections and behaviour. Folds to a thin rail. */
 export function SidePanel(): React.JSX.Element {
   const collapsed = useDashboard((s) => s.sideCollapsed)
   const symbolInput = useRef<HTMLInputElement>(null)
@@ -46,6 +47,7 @@ export function SidePanel(): React.JSX.Element {
         <SourceSection />
         <StorageSection />
         <ConnectionsSection />
+        <BehaviourSection />
       </div>
     </aside>
   )

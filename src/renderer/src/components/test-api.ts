@@ -74,6 +74,7 @@ export const CONFIG: AppConfig = {
   symbols: ['AAPL', 'AMZN'],
   thresholds: DEFAULT_THRESHOLDS,
   symbolsSubscribedPinned: false,
+  behaviour: { closeToTray: true, startOnOpen: false, openAtLogin: false, notificationsOff: [] },
 }
 
 /** A status in the given state; the controls read only the state and the connections. */

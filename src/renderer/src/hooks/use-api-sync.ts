@@ -17,6 +17,8 @@ export function useApiSync(): void {
       api.on('config', (config) => d({ type: 'config', config })),
       api.on('snapshot', (snapshot) => d({ type: 'snapshot', snapshot })),
       api.on('alert', (alert) => d({ type: 'alert', alert, now: Date.now() })),
+      // the app's main process: a desktop notification was clicked
+      api.on('openAlerts', () => d({ type: 'alertsOpen', open: true })),
       onConnectionChange((state) => {
         const was = appStore.getState().connection
         d({ type: 'connection', state })

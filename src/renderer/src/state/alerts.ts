@@ -1,4 +1,6 @@
-import type { Alert } from '@shared/status'
+import { isActive, type Alert } from '@shared/status'
+
+export { isActive }
 
 /** Alerts the list keeps; older ones fall off so memory stays bounded. */
 export const MAX_ALERTS = 200
@@ -16,11 +18,6 @@ export interface Toast {
 /** One raise of a condition: the id stays while it holds, so a later raise has a new `at`. */
 export function alertKey(a: Alert): string {
   return `${a.id}@${a.at}`
-}
-
-/** A condition that still holds. A notice is an event, not a condition: it is never "active". */
-export function isActive(a: Alert): boolean {
-  return a.clearedAt === null && a.rule !== 'notice'
 }
 
 export function activeCount(list: readonly Alert[]): number {

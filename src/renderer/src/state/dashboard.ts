@@ -28,6 +28,8 @@ export interface DashboardState {
   watchError: string | null
   alerts: Alert[]
   toasts: readonly Toast[]
+  /** the alerts list is open (the bell, or a clicked notification) */
+  alertsOpen: boolean
   timeZone: TimeZoneMode
   sideCollapsed: boolean
   maximised: ViewId | null
@@ -50,6 +52,7 @@ export type DashboardAction =
   | { type: 'alert'; alert: Alert; now: number }
   | { type: 'expireToasts'; now: number }
   | { type: 'dismissToast'; key: string }
+  | { type: 'alertsOpen'; open: boolean }
   | { type: 'timeZone'; timeZone: TimeZoneMode }
   | { type: 'sideCollapsed'; collapsed: boolean }
   | { type: 'maximise'; view: ViewId | null }
@@ -68,6 +71,7 @@ export const initialDashboard: DashboardState = {
   watchError: null,
   alerts: [],
   toasts: [],
+  alertsOpen: false,
   timeZone: 'local',
   sideCollapsed: false,
   maximised: null,
@@ -117,6 +121,8 @@ export function dashboardReducer(s: DashboardState, a: DashboardAction): Dashboa
     }
     case 'dismissToast':
       return { ...s, toasts: s.toasts.filter((t) => t.key !== a.key) }
+    case 'alertsOpen':
+      return s.alertsOpen === a.open ? s : { ...s, alertsOpen: a.open }
     case 'timeZone':
       return { ...s, timeZone: a.timeZone }
     case 'sideCollapsed':
