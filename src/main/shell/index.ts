@@ -1,4 +1,14 @@
-import { app, dialog, Menu, nativeImage, Notification, protocol, screen, Tray, type BrowserWindow } from 'electron'
+import {
+  app,
+  dialog,
+  Menu,
+  nativeImage,
+  Notification,
+  protocol,
+  screen,
+  Tray,
+  type BrowserWindow,
+} from 'electron'
 import { join } from 'node:path'
 import { ZodError } from 'zod'
 import { EventHub } from '../api/events'
