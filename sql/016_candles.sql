@@ -49,6 +49,8 @@ ALTER TABLE trades_1h ADD COLUMN first_at timestamptz, ADD COLUMN first_price do
 
 -- sql/012's statement, with first/last and pv_sum in the three trades_* upserts (the latency parts
 -- unchanged). kpi_rollup_rebuild() and the triggers call it by name, so they carry the new columns.
+-- The upserts merge first/last alike (%2$s): the earlier (traded_at, price) wins the first, the later
+-- one the last.
 CREATE OR REPLACE FUNCTION kpi_rollup_sql(p_src text) RETURNS text
 LANGUAGE sql IMMUTABLE
 RETURN format($q$
@@ -82,16 +84,7 @@ u1 AS (
   FROM s ORDER BY symbol, second
   ON CONFLICT (symbol, second) DO UPDATE SET trades = r.trades + excluded.trades,
     volume_sum = r.volume_sum + excluded.volume_sum, price_sum = r.price_sum + excluded.price_sum,
-    price_min = least(r.price_min, excluded.price_min), price_max = greatest(r.price_max, excluded.price_max),
-    first_at = CASE WHEN (excluded.first_at, excluded.first_price) < (r.first_at, r.first_price)
-                    THEN excluded.first_at ELSE r.first_at END,
-    first_price = CASE WHEN (excluded.first_at, excluded.first_price) < (r.first_at, r.first_price)
-                       THEN excluded.first_price ELSE r.first_price END,
-    last_at = CASE WHEN (excluded.last_at, excluded.last_price) > (r.last_at, r.last_price)
-                   THEN excluded.last_at ELSE r.last_at END,
-    last_price = CASE WHEN (excluded.last_at, excluded.last_price) > (r.last_at, r.last_price)
-                      THEN excluded.last_price ELSE r.last_price END,
-    pv_sum = r.pv_sum + excluded.pv_sum
+    price_min = least(r.price_min, excluded.price_min), price_max = greatest(r.price_max, excluded.price_max), %2$s
 ),
 u2 AS (
   INSERT INTO trades_1m AS r (minute, symbol, trades, volume_sum, price_sum, price_min, price_max, seconds,
@@ -107,16 +100,7 @@ u2 AS (
   ON CONFLICT (minute, symbol) DO UPDATE SET trades = r.trades + excluded.trades,
     volume_sum = r.volume_sum + excluded.volume_sum, price_sum = r.price_sum + excluded.price_sum,
     price_min = least(r.price_min, excluded.price_min), price_max = greatest(r.price_max, excluded.price_max),
-    seconds = r.seconds | excluded.seconds,
-    first_at = CASE WHEN (excluded.first_at, excluded.first_price) < (r.first_at, r.first_price)
-                    THEN excluded.first_at ELSE r.first_at END,
-    first_price = CASE WHEN (excluded.first_at, excluded.first_price) < (r.first_at, r.first_price)
-                       THEN excluded.first_price ELSE r.first_price END,
-    last_at = CASE WHEN (excluded.last_at, excluded.last_price) > (r.last_at, r.last_price)
-                   THEN excluded.last_at ELSE r.last_at END,
-    last_price = CASE WHEN (excluded.last_at, excluded.last_price) > (r.last_at, r.last_price)
-                      THEN excluded.last_price ELSE r.last_price END,
-    pv_sum = r.pv_sum + excluded.pv_sum
+    seconds = r.seconds | excluded.seconds, %2$s
 ),
 u3 AS (
   INSERT INTO latency_1s AS r (second, kafka_topic, kafka_partition, trades, lat_max, hist_key, hist_n, hist_sum)
@@ -145,16 +129,7 @@ u5 AS (
   ON CONFLICT (hour, symbol) DO UPDATE SET trades = r.trades + excluded.trades,
     volume_sum = r.volume_sum + excluded.volume_sum, price_sum = r.price_sum + excluded.price_sum,
     price_min = least(r.price_min, excluded.price_min), price_max = greatest(r.price_max, excluded.price_max),
-    seconds = r.seconds | excluded.seconds,
-    first_at = CASE WHEN (excluded.first_at, excluded.first_price) < (r.first_at, r.first_price)
-                    THEN excluded.first_at ELSE r.first_at END,
-    first_price = CASE WHEN (excluded.first_at, excluded.first_price) < (r.first_at, r.first_price)
-                       THEN excluded.first_price ELSE r.first_price END,
-    last_at = CASE WHEN (excluded.last_at, excluded.last_price) > (r.last_at, r.last_price)
-                   THEN excluded.last_at ELSE r.last_at END,
-    last_price = CASE WHEN (excluded.last_at, excluded.last_price) > (r.last_at, r.last_price)
-                      THEN excluded.last_price ELSE r.last_price END,
-    pv_sum = r.pv_sum + excluded.pv_sum
+    seconds = r.seconds | excluded.seconds, %2$s
 ),
 u6 AS (
   INSERT INTO latency_1h AS r (hour, kafka_topic, trades, lat_max, hist_key, hist_n, hist_sum)
@@ -191,7 +166,16 @@ ON CONFLICT (minute, kafka_topic, kafka_partition) DO UPDATE SET trades = r.trad
   lat_max = kpi_greatest(r.lat_max, excluded.lat_max),
   (hist_key, hist_n, hist_sum) = (SELECT m.hist_key, m.hist_n, m.hist_sum FROM kpi_hist_merge(
     r.hist_key, r.hist_n, r.hist_sum, excluded.hist_key, excluded.hist_n, excluded.hist_sum) AS m)
-$q$, p_src);
+$q$, p_src, $m$
+    first_at = CASE WHEN (excluded.first_at, excluded.first_price) < (r.first_at, r.first_price)
+                    THEN excluded.first_at ELSE r.first_at END,
+    first_price = CASE WHEN (excluded.first_at, excluded.first_price) < (r.first_at, r.first_price)
+                       THEN excluded.first_price ELSE r.first_price END,
+    last_at = CASE WHEN (excluded.last_at, excluded.last_price) > (r.last_at, r.last_price)
+                   THEN excluded.last_at ELSE r.last_at END,
+    last_price = CASE WHEN (excluded.last_at, excluded.last_price) > (r.last_at, r.last_price)
+                      THEN excluded.last_price ELSE r.last_price END,
+    pv_sum = r.pv_sum + excluded.pv_sum$m$);
 
 
 -- Backfill from the raw trades, per (symbol, second), then its minutes and hours; a row is filled
