@@ -2,9 +2,10 @@ import type pg from 'pg'
 import { kpiSnapshotSchema, type KpiSnapshot, type KpiSnapshotRequest } from '../../shared/kpi'
 
 /**
- * All eight KPIs over [from, to) in one round trip, through the SQL function kpi_snapshot()
- * (sql/014, after sql/012, 009 and 006), and the candles of its symbol through kpi_candles() (sql/016). The JSON is validated, so a drift
- * between SQL and the shared type fails loudly here rather than as NaN in a chart.
+ * All eight KPIs over [from, to) in one round trip, through the SQL function kpi_snapshot() (its
+ * live definition: sql/README.md), and the candles of its symbol through kpi_candles() (sql/016).
+ * The JSON is validated, so a drift between SQL and the shared type fails loudly here rather than
+ * as NaN in a chart.
  */
 export async function kpiSnapshot(
   pool: pg.Pool | pg.ClientBase,
