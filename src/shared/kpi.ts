@@ -57,6 +57,31 @@ export const dataLossSummaryBucketSchema = z.object({
 /** KPI 7: one bucket of bucketS seconds of the chosen symbol. */
 export const volumeBucketSchema = z.object({ start: ms, volume: z.number(), trades: count })
 
+/**
+ * One candle of the chosen symbol (sql/016, kpi_candles): open and close are the first and last
+ * trade by trade time (on one millisecond, the lower price opens and the higher one closes); null
+ * when the bucket holds rollups older than sql/016 whose trades are gone (drawn as a gap). vwap is
+ * sum(price × volume) / sum(volume), the plain mean price when the bucket's volume is 0, null when
+ * unknown as open and close. Only buckets with trades are listed.
+ */
+export const candleSchema = z.object({
+  start: ms,
+  open: nullableNumber,
+  high: z.number(),
+  low: z.number(),
+  close: nullableNumber,
+  volume: z.number(),
+  trades: count,
+  vwap: nullableNumber,
+})
+
+/** The candles view: the volume trend's symbol, in the series' buckets. */
+export const candlesSchema = z.object({
+  symbol: z.string().nullable(),
+  bucketS: z.number().positive(),
+  buckets: z.array(candleSchema),
+})
+
 export const LATENCY_STAGES = [
   'trade_to_db',
   'trade_to_kafka',
@@ -150,6 +175,8 @@ export const kpiSnapshotSchema = z.object({
   volumeTrend: z.object({ symbol: z.string().nullable(), buckets: z.array(volumeBucketSchema) }),
   latency: z.array(latencyStatsSchema),
   latencyTrend: latencyTrendSchema,
+  /** OHLC of volumeTrend.symbol per bucketS, from kpi_candles() beside kpi_snapshot() */
+  candles: candlesSchema,
 })
 
 export type SymbolKpi = z.infer<typeof symbolKpiSchema>
@@ -160,6 +187,8 @@ export type VolumeBucket = z.infer<typeof volumeBucketSchema>
 export type LatencyStats = z.infer<typeof latencyStatsSchema>
 export type SymbolRate = z.infer<typeof symbolRateSchema>
 export type LatencyTrend = z.infer<typeof latencyTrendSchema>
+export type Candle = z.infer<typeof candleSchema>
+export type Candles = z.infer<typeof candlesSchema>
 export type KpiSnapshot = z.infer<typeof kpiSnapshotSchema>
 
 export interface KpiSnapshotRequest {
@@ -167,7 +196,7 @@ export interface KpiSnapshotRequest {
   from: number
   /** ms epoch, exclusive */
   to: number
-  /** symbol for the volume trend; default: the window's most traded symbol */
+  /** symbol for the volume trend and the candles; default: the window's most traded symbol */
   symbol?: string
   /** bucket width in whole seconds for the time series; default rate_interval_s (never narrower) */
   bucketS?: number

@@ -25,6 +25,7 @@ const VIEWS = [
   'data-loss',
   'price-range',
   'volume-trend',
+  'candles',
   'latency',
   'consumer-lag',
 ]
@@ -207,7 +208,7 @@ describe.sequential('the dashboard in Chromium over npm run serve', () => {
     expect(await page.getByTestId('source-error').count()).toBe(0)
   })
 
-  it('starts the Demo and fills all eight views and the lag view, which then change', async () => {
+  it('starts the Demo and fills all eight views, the candles and the lag view, which then change', async () => {
     await page.getByTestId('source-select').selectOption('demo')
     await page.getByTestId('start-stop').click()
     await expect
@@ -235,6 +236,31 @@ describe.sequential('the dashboard in Chromium over npm run serve', () => {
     expect(await heading.evaluate((el) => getComputedStyle(el).fontWeight)).toBe('600')
     expect(errors.filter((e) => e.includes('Content Security Policy') || e.includes('CSP'))).toEqual([])
     await screenshot(page, '1-running')
+  })
+
+  it('picks the symbol of a clicked slice for the volume trend and the candles', async () => {
+    expect(await page.getByTestId('volume-symbol-select').inputValue()).toBe('')
+    // The trade-count donut (centre 50 % / 52 %, ring 35–68 % of the half side): its ring at 3 o'clock.
+    const box = (await page.getByTestId('panel-trade-count').locator('.echart').boundingBox())!
+    const r = (0.515 * Math.min(box.width, box.height)) / 2
+    await page.mouse.click(box.x + box.width / 2 + r, box.y + box.height * 0.52)
+    await expect
+      .poll(() => page.getByTestId('volume-symbol-select').inputValue(), { timeout: UI_TIMEOUT_MS })
+      .toMatch(/^(AAPL|AMZN|BINANCE:BTCUSDT|IC MARKETS:1)$/)
+    const picked = await page.getByTestId('volume-symbol-select').inputValue()
+    expect(await page.getByTestId('candles-symbol-select').inputValue()).toBe(picked)
+    // The candles of another symbol, picked in their own panel: the volume trend follows.
+    const other = picked === 'AMZN' ? 'AAPL' : 'AMZN'
+    const updated = Number(await attr(page, 'panel-candles', 'data-updated'))
+    await page.getByTestId('candles-symbol-select').selectOption(other)
+    expect(await page.getByTestId('volume-symbol-select').inputValue()).toBe(other)
+    await page.waitForFunction(
+      (n) =>
+        Number(document.querySelector('[data-testid="panel-candles"]')?.getAttribute('data-updated')) > n,
+      updated,
+      { timeout: KPI_TIMEOUT_MS, polling: 250 },
+    )
+    expect(await attr(page, 'panel-candles', 'data-state')).toBe('ready')
   })
 
   it('adds a symbol while running and shows it in the views', async () => {

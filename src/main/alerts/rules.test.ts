@@ -23,6 +23,7 @@ function snapshot(over: Partial<KpiSnapshot> = {}): KpiSnapshot {
     volumeTrend: { symbol: null, buckets: [] },
     latency: [],
     latencyTrend: { start: [], stages: [] },
+    candles: { symbol: null, bucketS: 1, buckets: [] },
     ...over,
   }
 }

@@ -3,7 +3,13 @@ import { openTestDatabase } from '../../../test/setup/test-database'
 import type { Database } from '../postgres/database'
 import type { TradeRow } from '../pipeline/record-codec'
 import { writeBatch } from '../pipeline/consumer/writer'
-import { NO_MISMATCHES, rollupMismatches, rollupSizes } from '../../../test/helpers/rollup-checks'
+import {
+  candleMismatches,
+  NO_CANDLE_MISMATCHES,
+  NO_MISMATCHES,
+  rollupMismatches,
+  rollupSizes,
+} from '../../../test/helpers/rollup-checks'
 
 const SYMBOLS = ['AAPL', 'AMZN', 'BINANCE:BTCUSDT', 'IC MARKETS:1', 'OANDA:EUR_USD']
 
@@ -31,7 +37,7 @@ function rows(partition: number, firstOffset: number, n: number, start: number):
   })
 }
 
-describe('KPI rollups kept by the writer (sql/004, hours since sql/012)', () => {
+describe('KPI rollups kept by the writer (sql/004, hours since sql/012, first/last since sql/016)', () => {
   let db: Database
   // Trade times end before now, so written_at - consumed_at stays positive.
   const start = Date.now() - 200_000
@@ -64,6 +70,7 @@ describe('KPI rollups kept by the writer (sql/004, hours since sql/012)', () => 
     expect(await count('SELECT sum(trades) AS n FROM trades_1s')).toBe(6500)
     expect(await count('SELECT sum(trades) AS n FROM latency_1m')).toBe(6500)
     expect(await rollupMismatches(db.pool)).toEqual(NO_MISMATCHES)
+    expect(await candleMismatches(db.pool)).toEqual(NO_CANDLE_MISMATCHES)
     const sizes = await rollupSizes(db.pool)
     expect(sizes.trades_1m).toBeGreaterThan(5) // the data spans minute boundaries
     expect(sizes.latency_1s).toBeGreaterThan(100)
@@ -73,12 +80,12 @@ describe('KPI rollups kept by the writer (sql/004, hours since sql/012)', () => 
     const dump = async (): Promise<unknown[]> =>
       (
         await db.pool.query(
-          `SELECT * FROM (SELECT 's' AS t, to_jsonb(r) - 'volume_sum' - 'price_sum' AS row, round(volume_sum::numeric, 6) AS v, round(price_sum::numeric, 6) AS p FROM trades_1s r
-           UNION ALL SELECT 'm', to_jsonb(r) - 'volume_sum' - 'price_sum', round(volume_sum::numeric, 6), round(price_sum::numeric, 6) FROM trades_1m r
-           UNION ALL SELECT 'ls', to_jsonb(r) - 'hist_sum', NULL, (SELECT round(sum(x)::numeric, 3) FROM unnest(hist_sum) x) FROM latency_1s r
-           UNION ALL SELECT 'lm', to_jsonb(r) - 'hist_sum', NULL, (SELECT round(sum(x)::numeric, 3) FROM unnest(hist_sum) x) FROM latency_1m r
-           UNION ALL SELECT 'h', to_jsonb(r) - 'volume_sum' - 'price_sum', round(volume_sum::numeric, 6), round(price_sum::numeric, 6) FROM trades_1h r
-           UNION ALL SELECT 'lh', to_jsonb(r) - 'hist_sum', NULL, (SELECT round(sum(x)::numeric, 3) FROM unnest(hist_sum) x) FROM latency_1h r
+          `SELECT * FROM (SELECT 's' AS t, to_jsonb(r) - 'volume_sum' - 'price_sum' - 'pv_sum' AS row, round(volume_sum::numeric, 6) AS v, round(price_sum::numeric, 6) AS p, round(pv_sum::numeric, 6) AS pv FROM trades_1s r
+           UNION ALL SELECT 'm', to_jsonb(r) - 'volume_sum' - 'price_sum' - 'pv_sum', round(volume_sum::numeric, 6), round(price_sum::numeric, 6), round(pv_sum::numeric, 6) FROM trades_1m r
+           UNION ALL SELECT 'ls', to_jsonb(r) - 'hist_sum', NULL, (SELECT round(sum(x)::numeric, 3) FROM unnest(hist_sum) x), NULL FROM latency_1s r
+           UNION ALL SELECT 'lm', to_jsonb(r) - 'hist_sum', NULL, (SELECT round(sum(x)::numeric, 3) FROM unnest(hist_sum) x), NULL FROM latency_1m r
+           UNION ALL SELECT 'h', to_jsonb(r) - 'volume_sum' - 'price_sum' - 'pv_sum', round(volume_sum::numeric, 6), round(price_sum::numeric, 6), round(pv_sum::numeric, 6) FROM trades_1h r
+           UNION ALL SELECT 'lh', to_jsonb(r) - 'hist_sum', NULL, (SELECT round(sum(x)::numeric, 3) FROM unnest(hist_sum) x), NULL FROM latency_1h r
            ) AS d ORDER BY t, row::text`,
         )
       ).rows
@@ -94,6 +101,7 @@ describe('KPI rollups kept by the writer (sql/004, hours since sql/012)', () => 
       `SELECT kpi_rollup_rebuild(min(traded_at), max(traded_at) + interval '1 ms') FROM trades`,
     )
     expect(await rollupMismatches(db.pool)).toEqual(NO_MISMATCHES)
+    expect(await candleMismatches(db.pool)).toEqual(NO_CANDLE_MISMATCHES)
     expect(await dump()).toEqual(incremental)
   })
 
@@ -101,6 +109,7 @@ describe('KPI rollups kept by the writer (sql/004, hours since sql/012)', () => 
     // every third offset of partition 1: the rows with conditions
     await db.pool.query(`DELETE FROM trades WHERE kafka_partition = 1 AND conditions <> ''`)
     expect(await rollupMismatches(db.pool)).toEqual(NO_MISMATCHES)
+    expect(await candleMismatches(db.pool)).toEqual(NO_CANDLE_MISMATCHES)
     expect(await count('SELECT sum(trades) AS n FROM trades_1m')).toBe(
       await count('SELECT count(*) AS n FROM trades'),
     )

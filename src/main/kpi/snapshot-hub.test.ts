@@ -26,6 +26,7 @@ function fakeSnapshot(req: KpiSnapshotRequest): KpiSnapshot {
     volumeTrend: { symbol: req.symbol ?? null, buckets: [] },
     latency: [],
     latencyTrend: { start: [], stages: [] },
+    candles: { symbol: req.symbol ?? null, bucketS: req.bucketS ?? 1, buckets: [] },
   }
 }
 

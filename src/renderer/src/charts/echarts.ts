@@ -1,5 +1,6 @@
-import { BarChart, FunnelChart, LineChart, PieChart } from 'echarts/charts'
+import { BarChart, CandlestickChart, FunnelChart, LineChart, PieChart } from 'echarts/charts'
 import {
+  AxisPointerComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,
@@ -19,9 +20,11 @@ import { SCHEMES } from '../theme/colors'
  */
 use([
   BarChart,
+  CandlestickChart,
   FunnelChart,
   LineChart,
   PieChart,
+  AxisPointerComponent,
   GridComponent,
   LegendComponent,
   MarkAreaComponent,

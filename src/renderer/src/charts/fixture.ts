@@ -125,6 +125,25 @@ export function makeKpis(): KpiSnapshot {
       stats('consumer_to_db', 45),
       stats('kafka_to_db', 50),
     ],
+    // AAPL again; the second bucket predates sql/016 with its trades gone: open/close unknown
+    candles: {
+      symbol: 'AAPL',
+      bucketS: 30,
+      buckets: STARTS.map((start, i) => {
+        const n = TRADES.AAPL?.[i] ?? 0
+        const open = 171.4 + i / 10
+        return {
+          start,
+          open: i === 1 ? null : open,
+          high: open + 0.3,
+          low: open - 0.2,
+          close: i === 1 ? null : open + (i === 2 ? -0.1 : 0.1),
+          volume: 120 * n,
+          trades: n,
+          vwap: i === 1 ? null : open + 0.05,
+        }
+      }),
+    },
     latencyTrend: {
       start: STARTS,
       stages: [
@@ -166,6 +185,7 @@ export function emptySnapshot(): WindowSnapshot {
       dataLoss: { lossWindows: 0, buckets: [] },
       volumeTrend: { symbol: null, buckets: [] },
       latencyTrend: { start: [], stages: [] },
+      candles: { symbol: null, bucketS: 1, buckets: [] },
     },
     [],
   )

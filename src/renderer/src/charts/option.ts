@@ -1,5 +1,12 @@
-import type { BarSeriesOption, FunnelSeriesOption, LineSeriesOption, PieSeriesOption } from 'echarts/charts'
 import type {
+  BarSeriesOption,
+  CandlestickSeriesOption,
+  FunnelSeriesOption,
+  LineSeriesOption,
+  PieSeriesOption,
+} from 'echarts/charts'
+import type {
+  AxisPointerComponentOption,
   GridComponentOption,
   LegendComponentOption,
   MarkAreaComponentOption,
@@ -17,13 +24,21 @@ import type { ChartContext } from './types'
  * matching charts and components.
  */
 
-export type { BarSeriesOption, FunnelSeriesOption, LineSeriesOption, PieSeriesOption }
+export type {
+  BarSeriesOption,
+  CandlestickSeriesOption,
+  FunnelSeriesOption,
+  LineSeriesOption,
+  PieSeriesOption,
+}
 
 type ChartOption = ComposeOption<
   | BarSeriesOption
+  | CandlestickSeriesOption
   | FunnelSeriesOption
   | LineSeriesOption
   | PieSeriesOption
+  | AxisPointerComponentOption
   | GridComponentOption
   | LegendComponentOption
   | MarkAreaComponentOption

@@ -28,6 +28,7 @@ export type ViewId =
   | 'data-loss'
   | 'price-range'
   | 'volume-trend'
+  | 'candles'
   | 'latency'
   | 'consumer-lag'
 

@@ -24,7 +24,7 @@ afterEach(() => {
 const UPDATE = { notMerge: false, lazyUpdate: false, replaceMerge: ['series'] }
 
 describe('VIEWS', () => {
-  it('lists the nine views in order with the assignment’s titles', () => {
+  it('lists the ten views in order with the assignment’s titles', () => {
     expect(VIEWS.map((v) => [v.id, v.title])).toEqual([
       ['avg-volume', 'Average volume per symbol'],
       ['trades-per-second', 'Trades per second'],
@@ -33,6 +33,7 @@ describe('VIEWS', () => {
       ['data-loss', 'Data loss'],
       ['price-range', 'Min/max price per symbol'],
       ['volume-trend', 'Volume trend of one symbol'],
+      ['candles', 'Candles of one symbol'],
       ['latency', 'Pipeline latency'],
       ['consumer-lag', 'Consumer lag'],
     ])

@@ -2,6 +2,7 @@ import type { WindowSnapshot } from '@shared/contract'
 import { LATENCY_RELATIVE_ERROR } from '@shared/kpi'
 import { buildAvgPriceOption } from './avg-price/options'
 import { buildAvgVolumeOption } from './avg-volume/options'
+import { buildCandlesOption } from './candles/options'
 import { buildConsumerLagOption } from './consumer-lag/options'
 import { buildDataLossOption } from './data-loss/options'
 import { buildLatencyOption } from './latency/options'
@@ -15,7 +16,7 @@ import { buildVolumeTrendOption } from './volume-trend/options'
 const noTrades = (s: WindowSnapshot): boolean => s.kpis.totalTrades === 0
 
 /**
- * The dashboard's nine views, in panel order: the assignment's eight KPIs and the consumer lag.
+ * The dashboard's ten views, in panel order: the assignment's eight KPIs, the candles and the consumer lag.
  * Titles are the assignment's words; definitions say what is shown, howComputed how it is computed.
  */
 export const VIEWS: ViewDef[] = [
@@ -96,6 +97,20 @@ export const VIEWS: ViewDef[] = [
       'window). Without a choice it shows the window’s most traded symbol.',
     isEmpty: (s) => noTrades(s) || s.kpis.volumeTrend.symbol === null,
     build: buildVolumeTrendOption,
+  },
+  {
+    id: 'candles',
+    title: 'Candles of one symbol',
+    definition: 'Open, high, low and close of one symbol per time bucket, with its VWAP and volume.',
+    howComputed:
+      'Per time bucket (as the volume trend’s): open and close are the first and last trade by trade time ' +
+      '(within one millisecond, the lower price opens and the higher one closes), high and low MAX/MIN(price), ' +
+      'volume SUM(volume). The dashed line is the VWAP, SUM(price × volume) / SUM(volume); a bucket without ' +
+      'volume shows its mean price instead. A rising candle is hollow, a falling one filled. Rollups from ' +
+      'before candles were kept, whose trades are gone, have no open or close: a gap. Click a symbol in any ' +
+      'per-symbol view to show it here and in the volume trend.',
+    isEmpty: (s) => s.kpis.candles.buckets.length === 0,
+    build: buildCandlesOption,
   },
   {
     id: 'latency',

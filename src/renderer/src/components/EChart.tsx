@@ -1,5 +1,6 @@
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react'
 import { init, type EChartsCoreOption, type EChartsType } from '../charts/echarts'
+import type { ChartClick } from '../state/symbol-click'
 import { echartsThemeName } from '../theme/echarts-theme'
 
 interface Props {
@@ -7,6 +8,8 @@ interface Props {
   theme: 'light' | 'dark'
   /** called after each new option is applied */
   onApplied?: () => void
+  /** called with ECharts' params when a data item or series is clicked */
+  onClick?: (click: ChartClick) => void
   /** for a panel's image: the chart as drawn now, without handing out the instance itself */
   ref?: Ref<EChartHandle>
 }
@@ -27,7 +30,7 @@ export interface EChartHandle {
  * with setOption so zoom and legend choices survive new data, resized with its box, disposed on
  * unmount.
  */
-export function EChart({ option, theme, onApplied, ref }: Props): React.JSX.Element {
+export function EChart({ option, theme, onApplied, onClick, ref }: Props): React.JSX.Element {
   const el = useRef<HTMLDivElement>(null)
   const chart = useRef<EChartsType | null>(null)
   useImperativeHandle(
@@ -44,8 +47,10 @@ export function EChart({ option, theme, onApplied, ref }: Props): React.JSX.Elem
     [],
   )
   const applied = useRef(onApplied)
+  const clicked = useRef(onClick)
   useEffect(() => {
     applied.current = onApplied
+    clicked.current = onClick
   })
 
   useEffect(() => {
@@ -53,6 +58,7 @@ export function EChart({ option, theme, onApplied, ref }: Props): React.JSX.Elem
     if (!dom) return
     const instance = init(dom, echartsThemeName(theme), { renderer: 'canvas' })
     chart.current = instance
+    instance.on('click', (params) => clicked.current?.(params as ChartClick))
     // Resize on the next frame: resizing inside the observer's callback can loop it.
     let frame = 0
     const observer = new ResizeObserver(() => {

@@ -1,6 +1,7 @@
 import { useCallback, useMemo, useRef, useState } from 'react'
 import type { ChartContext, ViewDef } from '../charts/types'
 import { lossWindowCount } from '../charts/data-loss/options'
+import { pickSymbol } from '../hooks/actions'
 import { dispatch, useDashboard } from '../hooks/use-dashboard'
 import { buildView } from '../state/build-view'
 import { emptyMessage, isStale, panelState } from '../state/panel-state'
@@ -106,7 +107,13 @@ export function Panel({ view, base, maximised }: Props): React.JSX.Element {
       </header>
       <div className="panel-body">
         {built?.ok && !built.empty && (
-          <EChart ref={chart} option={built.option} theme={base.theme} onApplied={onApplied} />
+          <EChart
+            ref={chart}
+            option={built.option}
+            theme={base.theme}
+            onApplied={onApplied}
+            onClick={pickSymbol}
+          />
         )}
         {state === 'loading' && <div className="panel-msg">Loading…</div>}
         {empty && state !== 'error' && <div className="panel-msg">{emptyMessage(pipeline, custom)}</div>}

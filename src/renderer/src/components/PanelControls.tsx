@@ -26,7 +26,8 @@ export function PanelControls({
     case 'price-range':
       return <PriceScaleSelect viewId={viewId} />
     case 'volume-trend':
-      return <VolumeSymbolSelect />
+    case 'candles':
+      return <VolumeSymbolSelect viewId={viewId} />
     case 'latency':
       return <LatencyStageSelect />
     case 'data-loss':
@@ -59,7 +60,8 @@ function PriceScaleSelect({ viewId }: { viewId: 'avg-price' | 'price-range' }): 
   )
 }
 
-function VolumeSymbolSelect(): React.JSX.Element {
+/** The one chosen symbol of the volume trend and the candles (the watch's), picked in either panel. */
+function VolumeSymbolSelect({ viewId }: { viewId: 'volume-trend' | 'candles' }): React.JSX.Element {
   const watch = useDashboard((s) => s.watch)
   const symbols = useDashboard((s) => s.config?.symbols ?? NO_SYMBOLS)
   const shown = useDashboard((s) => s.snapshot?.kpis.volumeTrend.symbol ?? null)
@@ -69,8 +71,8 @@ function VolumeSymbolSelect(): React.JSX.Element {
   return (
     <select
       className="compact"
-      data-testid="volume-symbol-select"
-      aria-label="Symbol of the volume trend"
+      data-testid={viewId === 'candles' ? 'candles-symbol-select' : 'volume-symbol-select'}
+      aria-label={viewId === 'candles' ? 'Symbol of the candles' : 'Symbol of the volume trend'}
       value={chosen}
       onChange={(e) => {
         const symbol = e.target.value

@@ -11,7 +11,7 @@ import { PanelBoundary } from './PanelBoundary'
 
 const NO_SYMBOLS: string[] = []
 
-/** The nine views: three across on a wide window, two on a narrow one; one can fill the area. */
+/** The ten views: three across on a wide window, two on a narrow one; one can fill the area. */
 export function PanelGrid(): React.JSX.Element {
   const theme = useColorScheme()
   const locale = useLocale()
