@@ -6,6 +6,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { Teardown } from '../../../test/helpers/teardown'
+import { processesMentioning } from '../../../test/helpers/processes'
 import { isProcessAlive } from '../base/process-info'
 import { createPool } from './database'
 import { startEmbeddedPostgres, type EmbeddedPostgres, type EmbeddedPostgresOptions } from './embedded'
@@ -256,15 +257,12 @@ describe.sequential('embedded PostgreSQL', () => {
     const app = await startApp()
     const orphan = postmasterPid(dataDir)
     // Whatever killed the app took its watchdog along (an OOM killer, a kill -9 of the tree).
-    const dogs = fs
-      .readdirSync('/proc')
-      .filter((p) => /^\d+$/.test(p))
-      .filter((p) => {
-        const cmd = fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')
-        return cmd.includes('tickflow-postgres-watchdog') && cmd.includes(String(orphan))
-      })
+    // (read as processesMentioning does: a process that exits meanwhile is no error)
+    const dogs = (await processesMentioning('tickflow-postgres-watchdog')).filter((p) =>
+      p.cmdline.split(' ').includes(String(orphan)),
+    )
     expect(dogs).toHaveLength(1)
-    for (const p of dogs) process.kill(Number(p), 'SIGKILL')
+    for (const p of dogs) process.kill(p.pid, 'SIGKILL')
     app.kill('SIGKILL')
     await new Promise((r) => app.on('exit', r))
     expect(alive(orphan)).toBe(true)
