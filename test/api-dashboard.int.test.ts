@@ -11,6 +11,7 @@ import type { AppConfig, EventPayloads, WindowSnapshot } from '../src/shared/con
 import type { EventName } from '../src/shared/channels'
 import { dropTestSchema, uniqueSchemaName } from './setup/test-database'
 import { waitFor } from './helpers/harness'
+import { testKafkaSettings } from './helpers/test-kafka'
 
 // What the dashboard asks of the core beyond start/stop: settings, tests of connections, watched
 // windows pushed per client, and alerts, on the real broker and PostgreSQL.
@@ -32,7 +33,7 @@ describe.sequential('the dashboard API over real services', () => {
     dir = await mkdtemp(join(tmpdir(), 'tickflow-dash-'))
     const settings = resolveSettings(
       {
-        brokers: [inject('kafkaBrokers')],
+        ...testKafkaSettings(),
         databaseUrl: inject('databaseUrl'),
         pgSchema: schema,
         topic: `dash-${schema}`,

@@ -12,6 +12,7 @@ import type { ExportResult } from '../src/shared/contract'
 import type { PipelineStatus } from '../src/shared/status'
 import { dropTestSchema, uniqueSchemaName } from './setup/test-database'
 import { waitFor } from './helpers/harness'
+import { testKafkaSettings } from './helpers/test-kafka'
 
 // The handlers every face calls, through the same validating door as IPC and browser mode.
 describe('the typed API over real services', () => {
@@ -27,7 +28,7 @@ describe('the typed API over real services', () => {
     dir = await mkdtemp(join(tmpdir(), 'tickflow-api-'))
     const settings = resolveSettings(
       {
-        brokers: [inject('kafkaBrokers')],
+        ...testKafkaSettings(),
         databaseUrl: inject('databaseUrl'),
         pgSchema: schema,
         topic: `api-${schema}`,

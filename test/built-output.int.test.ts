@@ -12,6 +12,7 @@ import { writeFrameFile } from '../src/main/pipeline/sources/jsonl'
 import { sampleFrames } from '../src/main/pipeline/sources/sample-frames'
 import { loadBuilderConfig } from './helpers/builder-config'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
+import { kafkaSaslEnv } from './helpers/test-kafka'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const OUT_MAIN = join(ROOT, 'out/main')
@@ -68,7 +69,10 @@ describe('the built output (npm run build) and what electron-builder packages', 
     ]
     // Plain Node: no loader flags, no NODE_OPTIONS, and a cwd outside the repo, so nothing but the
     // bundle and node_modules beside it can be what runs.
-    const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '' }
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      ...{ DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '', ...kafkaSaslEnv() },
+    }
     delete env.NODE_OPTIONS
     const child = spawn(process.execPath, args, { cwd: dir, env })
     expect(child.spawnargs.slice(1)).toEqual(args)

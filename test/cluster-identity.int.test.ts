@@ -1,8 +1,9 @@
-import { rm } from 'node:fs/promises'
+import { copyFile, rm } from 'node:fs/promises'
 import { Partitioners } from 'kafkajs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { freePort } from '../src/main/kafka/broker/broker-launch'
 import { createKafka } from '../src/main/kafka/client'
+import { ensurePassword, passwordFileOf } from '../src/main/kafka/broker/credentials'
 import { startLocalBroker, type LocalBrokerHandle } from '../src/main/kafka/broker/local-broker'
 import { ensureTopic } from '../src/main/kafka/topics'
 import type { Notice, Pipeline } from '../src/main/pipeline/pipeline'
@@ -42,9 +43,13 @@ describe("another instance's broker on the port of ours", () => {
     const dirA = await tempDataDir('tickflow-cluster-a-')
     const dirB = await tempDataDir('tickflow-cluster-b-')
     dirs.push(dirA, dirB)
+    // One password for both: the check under test is the cluster id, which a client learns only
+    // once the broker has let it in (a broker with another password refuses it before that).
+    await ensurePassword(passwordFileOf(dirA))
+    await copyFile(passwordFileOf(dirA), passwordFileOf(dirB))
     // B, the other instance, with the same (default) topic and group names, and a record of its own.
     let b = await broker(dirB, await freePort())
-    const kb = createKafka({ brokers: [b.bootstrap] })
+    const kb = createKafka({ brokers: [b.bootstrap], sasl: b.sasl })
     await ensureTopic(kb, TOPIC, 3)
     const producer = kb.producer({ createPartitioner: Partitioners.DefaultPartitioner })
     await producer.connect()
@@ -62,8 +67,8 @@ describe("another instance's broker on the port of ours", () => {
     const a = await broker(dirA, await freePort())
     db = await openTestDatabase()
     sim = await startSimulator({ seed: 41, tradesPerSecond: 300, retainSent: true })
-    const connection = { brokers: [a.bootstrap], clientId: 'cluster-it' }
-    const on = servicesOn(createKafka({ brokers: [a.bootstrap] }), connection, db, {
+    const connection = { brokers: [a.bootstrap], clientId: 'cluster-it', sasl: a.sasl }
+    const on = servicesOn(createKafka(connection), connection, db, {
       topic: TOPIC,
       groupId: GROUP,
     })
@@ -109,7 +114,7 @@ describe("another instance's broker on the port of ours", () => {
     )
 
     // B holds only its own record, its group never had our writer, and PostgreSQL has none of B's.
-    const admin = createKafka({ brokers: [b.bootstrap] }).admin()
+    const admin = createKafka({ brokers: [b.bootstrap], sasl: b.sasl }).admin()
     await admin.connect()
     try {
       const ends = await admin.fetchTopicOffsets(TOPIC)

@@ -6,6 +6,7 @@ import { TradeProducer } from '../src/main/pipeline/producer'
 import { sampleFrames } from '../src/main/pipeline/sources/sample-frames'
 import type { FinnhubTrade } from '../src/shared/trade'
 import { missingFrom, openHarness, storedTradeKeys, tradeKey, waitFor, type Harness } from './helpers/harness'
+import { kafkaSaslEnv } from './helpers/test-kafka'
 
 let h: Harness | null = null
 let child: ChildProcess | null = null
@@ -40,6 +41,7 @@ describe('a writer killed mid-stream', () => {
       env: {
         ...process.env,
         BROKERS: inject('kafkaBrokers'),
+        ...kafkaSaslEnv(),
         DATABASE_URL: h.db.url,
         SCHEMA: h.db.schema,
         TOPIC: h.topic,

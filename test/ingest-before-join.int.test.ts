@@ -7,6 +7,7 @@ import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
 import { startSimulator, type Simulator } from '../src/main/pipeline/sources/simulator'
 import { missingFrom, openHarness, storedTradeKeys, tradeKey, waitFor, type Harness } from './helpers/harness'
 import { Teardown } from './helpers/teardown'
+import { kafkaSaslEnv } from './helpers/test-kafka'
 
 let h: Harness | null = null
 let sim: Simulator | null = null
@@ -35,6 +36,7 @@ async function killGroupMember(h: Harness): Promise<void> {
       env: {
         ...process.env,
         BROKERS: inject('kafkaBrokers'),
+        ...kafkaSaslEnv(),
         GROUP: h.groupId,
         TOPIC: h.topic,
         SESSION_MS: String(DEAD_MEMBER_SESSION_MS),

@@ -12,6 +12,7 @@ import { killCliProcesses, spawnCli, stopWhenSettled } from './helpers/cli-proce
 import { expectStoredAsSent, waitFor } from './helpers/harness'
 import { killMentioning } from './helpers/processes'
 import { tempDataDir } from './helpers/services-pipeline'
+import { kafkaSaslEnv } from './helpers/test-kafka'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
 // Only a cap for a hung run: the test stops the CLI itself once every sent trade is stored.
@@ -38,7 +39,11 @@ async function topicReplication(
   cluster: DetachedCluster,
   topic: string,
 ): Promise<{ replicas: number[]; minIsr: string | undefined; leader0: number }> {
-  const admin = createKafka({ brokers: cluster.bootstrap.split(','), clientId: 'cluster-test' }).admin()
+  const admin = createKafka({
+    brokers: cluster.bootstrap.split(','),
+    clientId: 'cluster-test',
+    sasl: cluster.sasl,
+  }).admin()
   await admin.connect()
   try {
     const meta = await admin.fetchTopicMetadata({ topics: [topic] })
@@ -76,7 +81,7 @@ describe('a local three-node KRaft cluster', () => {
       ...['--database-url', inject('databaseUrl'), '--schema', schema],
       ...['--data-dir', dir, '--duration', String(DURATION_S)],
     ]
-    const cli = spawnCli(args, { env: { FINNHUB_TOKEN: 'any-token' } })
+    const cli = spawnCli(args, { env: { FINNHUB_TOKEN: 'any-token', ...kafkaSaslEnv(cluster.sasl) } })
     const { out } = cli
 
     const before = await waitFor(

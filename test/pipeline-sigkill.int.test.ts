@@ -98,7 +98,7 @@ async function storedTrades(dataDir: string): Promise<{ id: string; key: string 
 async function recordsInKafka(dataDir: string): Promise<{ id: string; key: string }[]> {
   // Any free port (retried if taken meanwhile): the topic's records are in the data dir.
   const broker = await startLocalBroker({ dataDir, port: 0 })
-  const kafka = createKafka({ brokers: [broker.bootstrap], clientId: 'sigkill-check' })
+  const kafka = createKafka({ brokers: [broker.bootstrap], clientId: 'sigkill-check', sasl: broker.sasl })
   const admin = kafka.admin()
   const consumer = kafka.consumer({ groupId: `sigkill-check-${Date.now()}` })
   try {

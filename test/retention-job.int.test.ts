@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { resolveSettings } from '../src/main/config'
-import { parseBrokerList } from '../src/main/kafka/client'
 import { createServices, type ServiceNotice } from '../src/main/services'
 import type { TradeRow } from '../src/main/pipeline/record-codec'
 import { writeBatch } from '../src/main/pipeline/consumer/writer'
@@ -14,6 +13,7 @@ import { tradeDaySizes } from '../src/main/postgres/retention'
 import { DAY_MS, dayOf } from '../src/main/postgres/trade-days'
 import type { AlertLevel } from '../src/shared/status'
 import { openTestDatabase } from './setup/test-database'
+import { testKafkaSettings } from './helpers/test-kafka'
 
 // Issue 13: retention runs at start and then on its schedule, and says what it removed as a notice.
 
@@ -136,7 +136,7 @@ describe('the retention job', () => {
         dataDir,
         databaseUrl: inject('databaseUrl'),
         pgSchema: db.schema,
-        brokers: parseBrokerList(inject('kafkaBrokers')),
+        ...testKafkaSettings(),
         retentionDays: 30,
       },
       {},

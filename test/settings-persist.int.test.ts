@@ -10,6 +10,7 @@ import { createServices } from '../src/main/services'
 import { openSettingsStore } from '../src/main/settings/store'
 import type { AppConfig } from '../src/shared/contract'
 import { dropTestSchema, uniqueSchemaName } from './setup/test-database'
+import { testKafkaSettings } from './helpers/test-kafka'
 
 const TOKEN = 'fh-7d2b-sekrit'
 
@@ -26,7 +27,7 @@ describe('settings persist across restarts of the core', () => {
     expect(store.warnings).toEqual([])
     const settings = resolveSettings(
       {
-        brokers: [inject('kafkaBrokers')],
+        ...testKafkaSettings(),
         databaseUrl: inject('databaseUrl'),
         pgSchema: schema,
         topic: `persist-${schema}`,

@@ -7,6 +7,7 @@ import { ConsumerThread } from '../src/main/pipeline/consumer/consumer-thread'
 import type { Notice } from '../src/main/pipeline/pipeline'
 import { encodeTrade } from '../src/main/pipeline/record-codec'
 import { openHarness, storedTradeKeys, waitFor, type Harness } from './helpers/harness'
+import { testKafkaConnection } from './helpers/test-kafka'
 
 const APRIL_2024 = 1_714_000_000_000
 const checkMs = inject('kafkaRetentionCheckMs')
@@ -48,7 +49,7 @@ describe('a topic Tickflow creates', () => {
   // The broker deletes expired records every checkMs here (test/setup/kafka.ts); with the broker's
   // default retention of 7 days these records were gone within a second or two.
   it.skipIf(checkMs === 0)('keeps records stamped years ago until they are read', async () => {
-    const kafka = createKafka({ brokers: [inject('kafkaBrokers')] })
+    const kafka = createKafka(testKafkaConnection())
     const topic = `retention-${randomBytes(4).toString('hex')}`
     expect(await ensureTopic(kafka, topic, 1)).toMatchObject({ created: true, warnings: [] })
     await produce(kafka, topic, 1, 500, APRIL_2024)
@@ -61,7 +62,7 @@ describe('a topic Tickflow creates', () => {
   })
 
   it('warns when an existing topic deletes records by their age', async () => {
-    const kafka = createKafka({ brokers: [inject('kafkaBrokers')] })
+    const kafka = createKafka(testKafkaConnection())
     const topic = `aged-${randomBytes(4).toString('hex')}`
     const admin = await connectedAdmin(kafka)
     await admin.createTopics({
@@ -84,7 +85,7 @@ describe('records deleted before the writer read them', () => {
     const thread = (): ConsumerThread =>
       new ConsumerThread(
         {
-          connection: { brokers: [inject('kafkaBrokers')], clientId: `${harness.groupId}-writer` },
+          connection: testKafkaConnection(`${harness.groupId}-writer`),
           database: { url: harness.db.url, schema: harness.db.schema },
           options: { topic: harness.topic, groupId: harness.groupId, concurrency: 1 },
         },

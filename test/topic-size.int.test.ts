@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import type { Admin, ConfigResourceTypes } from 'kafkajs'
-import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createKafka } from '../src/main/kafka/client'
 import { MIN_PARTITION_BYTES } from '../src/main/kafka/topic-size'
 import { applyDiskBudget, ensureTopic } from '../src/main/kafka/topics'
+import { testKafkaConnection } from './helpers/test-kafka'
 
 const TOPIC_RESOURCE = 2 as ConfigResourceTypes
-const kafka = createKafka({ brokers: [inject('kafkaBrokers')] })
+const kafka = createKafka(testKafkaConnection())
 
 let admin: Admin
 const topics: string[] = []

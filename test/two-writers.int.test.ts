@@ -13,6 +13,7 @@ import {
 import { countStoredTrades, missingFrom, storedTradeKeys, tradeKey, waitFor } from './helpers/harness'
 import { tempDataDir } from './helpers/services-pipeline'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
+import { testKafkaConnection } from './helpers/test-kafka'
 
 type CliRun = CliProcess & { name: string }
 
@@ -75,7 +76,7 @@ describe('--role ingest feeding two --role write processes of one group', () => 
       ...['--brokers', inject('kafkaBrokers'), '--topic', topic, '--partitions', '3'],
       ...['--group-id', group, '--database-url', inject('databaseUrl'), '--schema', schema],
     ]
-    admin = createKafka({ brokers: [inject('kafkaBrokers')], clientId: `test-${schema}` }).admin()
+    admin = createKafka(testKafkaConnection(`test-${schema}`)).admin()
     await admin.connect()
     sim = await startSimulator({ token: 'two-writers', seed: 8, tradesPerSecond: 300, retainSent: true })
 
@@ -132,7 +133,8 @@ describe('--role ingest feeding two --role write processes of one group', () => 
     const bEnd = await stopWhenSettled(b, { expected: () => sent, count: () => countStoredTrades(schema!) })
     expect(bEnd, b.out.stderr).toEqual({ code: 0, signal: null })
     expect(b.out.stderr).toContain('terminated: draining')
-    const drained = /^\S+ · stopped \(writer stopped\) · written \d+\/s · lag 0 · rows (\d+) · rejects 0 · disk [^·]+$/
+    const drained =
+      /^\S+ · stopped \(writer stopped\) · written \d+\/s · lag 0 · rows (\d+) · rejects 0 · disk [^·]+$/
     expect(b.lastLine()).toMatch(drained)
     // The survivor took over: it stored what came after the kill.
     expect(Number(drained.exec(b.lastLine())![1])).toBeGreaterThan(bAtKill)

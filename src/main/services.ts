@@ -191,7 +191,8 @@ export async function createServices(
     brokers: settings.brokers ?? [b.value!.bootstrap],
     clientId: 'tickflow',
     ssl: settings.kafkaSsl || undefined,
-    sasl: settings.kafkaSasl,
+    // The managed broker takes its own user only (issue 15); restarts keep its password.
+    sasl: b.value?.sasl ?? settings.kafkaSasl,
     clusterId: b.value?.clusterId,
   }
   // Retention (issue 13): at start and every hour; its notices reach the status as the services' do.

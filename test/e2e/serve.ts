@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { inject } from 'vitest'
 import { dropTestSchema, uniqueSchemaName } from '../setup/test-database'
 import { isRunning, killGroup, signalGroup } from './process-group'
+import { kafkaSaslEnv } from '../helpers/test-kafka'
 
 export interface Served {
   /** the printed URL, token included: the instance's own name under localhost, for the browser */
@@ -63,7 +64,7 @@ export async function startServe(
   // Detached: a group of its own, so a kill reaches tsx's esbuild child too.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/serve.ts', ...args], {
     detached: true,
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '' },
+    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '', ...kafkaSaslEnv() },
   })
   started.add(child)
   let out = ''

@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { brokerLogTail, freePort, isBindFailure } from '../../src/main/kafka/broker/broker-launch'
 import { brokerDirs } from '../../src/main/kafka/broker/paths'
 import { waitFor } from './harness'
+import { kafkaSaslEnv } from './test-kafka'
 
 /** `npm run pipeline` as a child process, with what it has printed so far. */
 export interface CliProcess {
@@ -27,13 +28,17 @@ export interface SpawnOptions {
 
 /**
  * Starts the CLI with the test's flags only: the services and token of the developer's shell are
- * blanked, so a run never reaches a broker, database or Finnhub account the test did not name.
+ * blanked, so a run never reaches a broker, database or Finnhub account the test did not name. It
+ * carries the run broker's user (KAFKA_SASL_*), which `--brokers` of that broker needs.
  * `detached` gives it a process group of its own, for tests that signal it as a terminal would.
  */
 export function spawnCli(args: string[], opts: SpawnOptions = {}): CliProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main/cli.ts', ...args], {
     detached: opts.detached ?? false,
-    env: { ...process.env, DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '', ...opts.env },
+    env: {
+      ...process.env,
+      ...{ DATABASE_URL: '', KAFKA_BROKERS: '', FINNHUB_TOKEN: '', ...kafkaSaslEnv(), ...opts.env },
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   const out = { stdout: '', stderr: '' }

@@ -1,5 +1,6 @@
 // A consumer-group member in its own process, so that a test can SIGKILL it and leave the group
 // waiting out its session, as a crashed Tickflow does. It commits nothing.
+import { settingsFromEnv } from '../../src/main/config'
 import { createKafka } from '../../src/main/kafka/client'
 
 const env = (name: string): string => {
@@ -8,7 +9,11 @@ const env = (name: string): string => {
   return v
 }
 
-const consumer = createKafka({ brokers: [env('BROKERS')], clientId: 'dead-member' }).consumer({
+const consumer = createKafka({
+  brokers: [env('BROKERS')],
+  clientId: 'dead-member',
+  sasl: settingsFromEnv().kafkaSasl,
+}).consumer({
   groupId: env('GROUP'),
   sessionTimeout: Number(process.env.SESSION_MS ?? 30_000),
 })

@@ -12,6 +12,7 @@ import type { Database } from '../../src/main/postgres/database'
 import { createPipeline, type PipelineServices } from '../../src/main/services'
 import { openTestDatabase } from '../setup/test-database'
 import type { Kafka } from 'kafkajs'
+import { testKafkaConnection } from './test-kafka'
 
 export interface Harness {
   kafka: Kafka
@@ -46,12 +47,12 @@ export function servicesOn(
 /** A unique topic, consumer group and schema on the run's real broker and database. */
 export async function openHarness(partitions = 3): Promise<Harness> {
   const id = randomBytes(4).toString('hex')
-  const kafka = createKafka({ brokers: [inject('kafkaBrokers')], clientId: `test-${id}` })
+  const kafka = createKafka(testKafkaConnection(`test-${id}`))
   const db = await openTestDatabase()
   const topic = `trades-${id}`
   await ensureTopic(kafka, topic, partitions)
   const groupId = `writer-${id}`
-  const connection = { brokers: [inject('kafkaBrokers')], clientId: `test-${id}-writer` }
+  const connection = testKafkaConnection(`test-${id}-writer`)
   const services = servicesOn(kafka, connection, db, { topic, groupId, partitions })
   const pipelines: Pipeline[] = []
   return {

@@ -16,6 +16,7 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
   const external = process.env.KAFKA_BROKERS?.trim()
   if (external) {
     provide('kafkaBrokers', external)
+    provide('kafkaSasl', null)
     provide('kafkaRetentionCheckMs', 0)
     return async () => {}
   }
@@ -34,6 +35,8 @@ export default async function setup({ provide }: TestProject): Promise<() => Pro
     })
     console.log(`[kafka] broker ${broker.bootstrap} ready in ${Date.now() - started} ms (pid ${broker.pid})`)
     provide('kafkaBrokers', broker.bootstrap)
+    // Every test's client authenticates as the app's does (issue 15): test/helpers/test-kafka.ts.
+    provide('kafkaSasl', broker.sasl)
     provide('kafkaRetentionCheckMs', RETENTION_CHECK_MS)
     return async () => {
       await broker.stop()

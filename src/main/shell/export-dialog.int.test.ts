@@ -12,6 +12,7 @@ import { createServices } from '../services'
 import { PNG_SIGNATURE } from '../../shared/chart-image'
 import { copyPngToClipboard, pngSaver } from './chart-image'
 import { saveDialogChooser } from './export-dialog'
+import { testKafkaSettings } from '../../../test/helpers/test-kafka'
 
 // Only Electron's dialog is a stand-in (its binary is not here); the core, Kafka and PostgreSQL are real.
 const electron = vi.hoisted(() => ({
@@ -31,7 +32,7 @@ describe("the desktop app's Export CSV and chart images, through the save dialog
     dir = await mkdtemp(join(tmpdir(), 'tickflow-shell-export-'))
     const settings = resolveSettings(
       {
-        brokers: [inject('kafkaBrokers')],
+        ...testKafkaSettings(),
         databaseUrl: inject('databaseUrl'),
         pgSchema: schema,
         topic: `shell-export-${schema}`,

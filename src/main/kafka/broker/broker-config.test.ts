@@ -36,6 +36,8 @@ describe('renderTemplate', () => {
   })
 })
 
+const PW = 'Zm9vYmFyYmF6cXV4cXV1eA'
+
 describe('server.properties.template', () => {
   const template = readFileSync(join(kafkaResourcesDir(), 'server.properties.template'), 'utf8')
   const props = parseProperties(
@@ -43,18 +45,35 @@ describe('server.properties.template', () => {
       brokerPort: 39092,
       controllerPort: 39093,
       logDirs: '/data/kafka/data',
+      password: PW,
     }),
   )
 
   it('configures a combined KRaft node on loopback', () => {
     expect(props.get('process.roles')).toBe('broker,controller')
     expect(props.get('node.id')).toBe('1')
-    expect(props.get('listeners')).toBe('PLAINTEXT://127.0.0.1:39092,CONTROLLER://127.0.0.1:39093')
-    expect(props.get('advertised.listeners')).toBe('PLAINTEXT://127.0.0.1:39092')
+    expect(props.get('listeners')).toBe('SASL_PLAINTEXT://127.0.0.1:39092,CONTROLLER://127.0.0.1:39093')
+    expect(props.get('advertised.listeners')).toBe('SASL_PLAINTEXT://127.0.0.1:39092')
     expect(props.get('controller.quorum.voters')).toBe('1@127.0.0.1:39093')
     expect(props.get('controller.listener.names')).toBe('CONTROLLER')
-    expect(props.get('listener.security.protocol.map')).toContain('CONTROLLER:PLAINTEXT')
     expect(props.get('log.dirs')).toBe('/data/kafka/data')
+  })
+
+  it('asks a password on every listener: SCRAM for clients and brokers, PLAIN for controllers', () => {
+    const map = props.get('listener.security.protocol.map')!.split(',')
+    expect(map.sort()).toEqual(['CONTROLLER:SASL_PLAINTEXT', 'SASL_PLAINTEXT:SASL_PLAINTEXT'])
+    expect(props.get('sasl.enabled.mechanisms')).toBe('SCRAM-SHA-256')
+    expect(props.get('sasl.mechanism.inter.broker.protocol')).toBe('SCRAM-SHA-256')
+    expect(props.get('listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config')).toContain(
+      `username="tickflow" password="${PW}";`,
+    )
+    expect(props.get('listener.name.controller.sasl.enabled.mechanisms')).toBe('PLAIN')
+    expect(props.get('listener.name.controller.plain.sasl.jaas.config')).toContain(`user_tickflow="${PW}";`)
+  })
+
+  it('refuses a password that could break out of the JAAS quotes', () => {
+    const vars = { brokerPort: 1, controllerPort: 2, logDirs: '/x' }
+    expect(() => renderServerProperties(template, { ...vars, password: 'abcdefghijklmnop"; x' })).toThrow()
   })
 
   it('sizes internal topics for a single node and skips the rebalance delay', () => {
@@ -72,10 +91,10 @@ describe('server.properties.template', () => {
 
   it('rejects equal or invalid ports', () => {
     expect(() =>
-      renderServerProperties(template, { brokerPort: 1, controllerPort: 1, logDirs: '/x' }),
+      renderServerProperties(template, { brokerPort: 1, controllerPort: 1, logDirs: '/x', password: PW }),
     ).toThrow()
     expect(() =>
-      renderServerProperties(template, { brokerPort: 0, controllerPort: 2, logDirs: '/x' }),
+      renderServerProperties(template, { brokerPort: 0, controllerPort: 2, logDirs: '/x', password: PW }),
     ).toThrow()
   })
 
@@ -84,12 +103,13 @@ describe('server.properties.template', () => {
       brokerPort: 1,
       controllerPort: 2,
       logDirs: 'C:\\tf\\data',
+      password: PW,
     })
     expect(parseProperties(text).get('log.dirs')).toBe('C:/tf/data')
   })
 
   it('appends overrides after the template, so they win (Java Properties keeps the last value)', () => {
-    const vars = { brokerPort: 1, controllerPort: 2, logDirs: '/x' }
+    const vars = { brokerPort: 1, controllerPort: 2, logDirs: '/x', password: PW }
     const text = renderServerProperties(template, {
       ...vars,
       overrides: { 'log.retention.check.interval.ms': '1000', 'num.partitions': '4' },
@@ -101,7 +121,7 @@ describe('server.properties.template', () => {
   })
 
   it('refuses an override that could smuggle in another setting', () => {
-    const vars = { brokerPort: 1, controllerPort: 2, logDirs: '/x' }
+    const vars = { brokerPort: 1, controllerPort: 2, logDirs: '/x', password: PW }
     expect(() => renderServerProperties(template, { ...vars, overrides: { 'a=b\nc': '1' } })).toThrow()
     expect(() => renderServerProperties(template, { ...vars, overrides: { a: '1\nlisteners=x' } })).toThrow()
     expect(() => renderServerProperties(template, { ...vars, overrides: { a: 'C:\\x' } })).toThrow()
@@ -166,6 +186,7 @@ describe('a node of a local cluster', () => {
       brokerPort: 40002,
       controllerPort: 41002,
       logDirs: '/d/node-2',
+      password: PW,
       overrides: clusterNodeOverrides(2, voters),
     }),
   )
@@ -175,7 +196,7 @@ describe('a node of a local cluster', () => {
     expect(node2.get('controller.quorum.voters')).toBe(
       '1@127.0.0.1:41001,2@127.0.0.1:41002,3@127.0.0.1:41003',
     )
-    expect(node2.get('listeners')).toBe('PLAINTEXT://127.0.0.1:40002,CONTROLLER://127.0.0.1:41002')
+    expect(node2.get('listeners')).toBe('SASL_PLAINTEXT://127.0.0.1:40002,CONTROLLER://127.0.0.1:41002')
   })
 
   it('keeps three copies of internal and new topics and needs two in sync', () => {

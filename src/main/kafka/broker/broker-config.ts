@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { isManagedPassword, MANAGED_USER } from './credentials'
 
 export const DEFAULT_HEAP_MB = 384
 
@@ -6,6 +7,8 @@ export interface BrokerPropertiesVars {
   brokerPort: number
   controllerPort: number
   logDirs: string
+  /** the managed user's password (credentials.ts); the file holding it is mode 600 */
+  password: string
   /** Extra `key=value` lines after the template; a key set twice takes the last value (Java Properties). */
   overrides?: Record<string, string>
 }
@@ -38,10 +41,14 @@ export function renderServerProperties(template: string, vars: BrokerPropertiesV
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`invalid broker port ${port}`)
   }
   if (vars.brokerPort === vars.controllerPort) throw new Error('broker and controller ports must differ')
+  // It goes inside the JAAS lines' quotes.
+  if (!isManagedPassword(vars.password)) throw new Error('the broker password must be base64url')
   const text = renderTemplate(template, {
     BROKER_PORT: String(vars.brokerPort),
     CONTROLLER_PORT: String(vars.controllerPort),
     LOG_DIRS: propertyPath(vars.logDirs),
+    SASL_USER: MANAGED_USER,
+    SASL_PASSWORD: vars.password,
   })
   const extra = overrideLines(vars.overrides ?? {})
   return extra && !text.endsWith('\n') ? `${text}\n${extra}` : text + extra

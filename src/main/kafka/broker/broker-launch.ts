@@ -2,12 +2,14 @@
 // to spawning kafka.Kafka, and the readiness poll after it.
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, open, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, open, readFile, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { writeFileAtomic } from '../../base/atomic-file'
 import {
   DEFAULT_HEAP_MB,
   jvmArgs,
+  type JvmArgsInput,
   newClusterId,
   parseMetaProperties,
   renderServerProperties,
@@ -17,6 +19,15 @@ import { createKafka } from '../client'
 import { writeBrokerState } from './broker-state'
 import { brokerDirs, kafkaResourcesDir, type BrokerDirs } from './paths'
 import { checkJava } from '../jars/prereqs'
+import {
+  ensurePassword,
+  MANAGED_KAFKA_MECHANISM,
+  MANAGED_USER,
+  managedSasl,
+  passwordFileOf,
+  type ManagedSasl,
+} from './credentials'
+import { scramUpsertion, upsertScramCredential } from './scram-upsert'
 
 export interface LaunchOptions {
   dataDir: string
@@ -33,6 +44,10 @@ export interface LaunchOptions {
   controllerPort?: number
   /** The cluster id to format new storage with; default a new one. A cluster's nodes share one. */
   clusterId?: string
+  /** The managed user's password; default the one in <dataDir>/kafka.password. A cluster's nodes share one. */
+  password?: string
+  /** Every controller's port, where storage formatted without SCRAM gets its credential; default this node's. */
+  controllerPorts?: number[]
 }
 
 export interface PreparedBroker {
@@ -48,6 +63,10 @@ export interface PreparedBroker {
   args: string[]
   /** this data dir's cluster id (meta.properties); undefined if unreadable */
   clusterId?: string
+  /** what every client of this broker authenticates with */
+  sasl: ManagedSasl
+  controllerPorts: number[]
+  onProgress: (msg: string) => void
 }
 
 export const DEFAULT_PORT = 9092
@@ -133,13 +152,16 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
   await mkdir(dirs.logs, { recursive: true })
 
   const { port, controllerPort, auto, autoController } = await choosePorts(opts.port, opts.controllerPort)
+  const password = opts.password ?? (await ensurePassword(passwordFileOf(opts.dataDir)))
   const template = await readFile(join(resourcesDir, 'server.properties.template'), 'utf8')
-  await writeFile(
+  // Mode 600: it holds the password (the JAAS lines).
+  await writeFileAtomic(
     dirs.properties,
     renderServerProperties(template, {
       brokerPort: port,
       controllerPort,
       logDirs: dirs.logDirs,
+      password,
       overrides: opts.overrides,
     }),
   )
@@ -152,17 +174,7 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
   }
   if (!existsSync(join(dirs.logDirs, 'meta.properties'))) {
     progress(`Formatting Kafka storage in ${dirs.logDirs}`)
-    // StorageTool calls System.exit, hence its own JVM. Static voters: no --standalone.
-    const format = jvmArgs({
-      ...base,
-      mainClass: 'kafka.tools.StorageTool',
-      args: ['format', '-t', opts.clusterId ?? newClusterId(), '-c', dirs.properties, '--ignore-formatted'],
-    })
-    const res = await runJava(java, format)
-    if (res.code !== 0) {
-      const last = res.output.trim().split('\n').slice(-5).join(' | ')
-      throw new Error(`Kafka storage format failed (exit ${res.code}): ${last}`)
-    }
+    await formatStorage(java, base, dirs, { clusterId: opts.clusterId ?? newClusterId(), password })
   }
   const args = jvmArgs({ ...base, mainClass: 'kafka.Kafka', args: [dirs.properties] })
   const meta = await readFile(join(dirs.logDirs, 'meta.properties'), 'utf8').catch(() => '')
@@ -177,7 +189,48 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
     autoControllerPort: autoController,
     args,
     clusterId,
+    sasl: managedSasl(password),
+    controllerPorts: opts.controllerPorts ?? [controllerPort],
+    onProgress: progress,
   }
+}
+
+/**
+ * Formats new storage (StorageTool calls System.exit, hence its own JVM; static voters: no
+ * --standalone) with the managed user's SCRAM credential, or without any when `password` is
+ * undefined (as Tickflow did before issue 15: the tests make such a dir to upgrade). The arguments
+ * go in an argfile of mode 600, as the password would be readable in a command line by every user.
+ */
+export async function formatStorage(
+  java: string,
+  base: Omit<JvmArgsInput, 'mainClass' | 'args'>,
+  dirs: BrokerDirs,
+  opts: { clusterId: string; password?: string },
+): Promise<void> {
+  const args = ['format', '-t', opts.clusterId, '-c', dirs.properties, '--ignore-formatted']
+  if (opts.password !== undefined)
+    args.push('--add-scram', `${MANAGED_KAFKA_MECHANISM}=[name=${MANAGED_USER},password=${opts.password}]`)
+  const argfile = join(dirs.root, `.format-args-${process.pid}`)
+  await writeFileAtomic(
+    argfile,
+    jvmArgs({ ...base, mainClass: 'kafka.tools.StorageTool', args })
+      .map(argfileQuote)
+      .join('\n'),
+  )
+  try {
+    const res = await runJava(java, [`@${argfile}`])
+    if (res.code !== 0) {
+      const last = res.output.trim().split('\n').slice(-5).join(' | ')
+      throw new Error(`Kafka storage format failed (exit ${res.code}): ${last}`)
+    }
+  } finally {
+    await rm(argfile, { force: true })
+  }
+}
+
+/** One argument of a java @argfile: quoted, with its backslashes and quotes escaped. */
+export function argfileQuote(arg: string): string {
+  return `"${arg.replace(/[\\"]/g, (c) => `\\${c}`)}"`
 }
 
 /** The last lines of server.log (and whatever else the caller captured), for error messages. */
@@ -222,10 +275,11 @@ export async function waitForBroker(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs
   const kafka = createKafka(
-    { brokers: [prep.bootstrap], clientId: 'tickflow-readiness' },
+    { brokers: [prep.bootstrap], clientId: 'tickflow-readiness', sasl: prep.sasl },
     // Refusals are expected while the broker starts: they are not the app log's errors.
     { connectionTimeoutMs: 1000, retry: { retries: 0 }, appLog: false },
   )
+  let upgraded = false
   for (;;) {
     if (exited()) break
     const admin = kafka.admin()
@@ -234,8 +288,10 @@ export async function waitForBroker(
       const cluster = await admin.describeCluster()
       const ours = prep.clusterId === undefined || cluster.clusterId === prep.clusterId
       if (ours && cluster.brokers.length > 0) return
-    } catch {
-      // Not up yet; ask again. Past the deadline, the broker's log tail says why, not this refusal.
+    } catch (err) {
+      // Up, but our password is refused: storage formatted before the broker had one gets it now.
+      if (isSaslRefusal(err) && !upgraded) upgraded = await addScramCredential(prep)
+      // Else not up yet; ask again. Past the deadline, the broker's log tail says why, not this refusal.
     } finally {
       // A poll's client; a failed disconnect loses nothing the next poll needs.
       await admin.disconnect().catch(() => {})
@@ -253,6 +309,33 @@ export async function waitForBroker(
   )
   ;(err as Error & { bindFailure?: boolean }).bindFailure = isBindFailure(tail)
   throw err
+}
+
+function isSaslRefusal(err: unknown): boolean {
+  for (let e = err as { name?: string; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.name === 'KafkaJSSASLAuthenticationError') return true
+  }
+  return false
+}
+
+/**
+ * Gives the managed user its SCRAM credential through whichever controller is active. Resolves
+ * false when none took it yet (no quorum), so the next poll tries again.
+ */
+async function addScramCredential(prep: PreparedBroker): Promise<boolean> {
+  const upsertion = await scramUpsertion(MANAGED_USER, prep.sasl.password, MANAGED_KAFKA_MECHANISM)
+  for (const port of prep.controllerPorts) {
+    const login = { host: '127.0.0.1', port, username: MANAGED_USER, password: prep.sasl.password }
+    try {
+      if (await upsertScramCredential(login, upsertion)) {
+        prep.onProgress(`Kafka storage in ${prep.dirs.logDirs} had no SCRAM credential: added one`)
+        return true
+      }
+    } catch {
+      // That controller is not up yet, or not the leader; the next one, or the next poll.
+    }
+  }
+  return false
 }
 
 /** Records a started broker so `npm run kafka -- status` and a second start can see it. */

@@ -14,6 +14,7 @@ import {
 import { isProcessAlive, processCommandLine } from '../../base/process-info'
 import { acquireStartLock, isOurBrokerCommand, readBrokerState, removeBrokerState } from './broker-state'
 import { brokerDirs } from './paths'
+import { managedSasl, readManagedSasl, type ManagedSasl } from './credentials'
 import { childEnv } from '../../base/child-env'
 
 export type BrokerStatus =
@@ -26,6 +27,8 @@ export interface DetachedBroker {
   port: number
   /** False when a broker was already running for this data dir and was reused. */
   started: boolean
+  /** what its clients authenticate with */
+  sasl: ManagedSasl
 }
 
 export async function brokerStatus(dataDir: string): Promise<BrokerStatus> {
@@ -59,8 +62,10 @@ export async function startDetachedBroker(opts: LaunchOptions): Promise<Detached
 
 async function startUnlocked(opts: LaunchOptions): Promise<DetachedBroker> {
   const status = await brokerStatus(opts.dataDir)
-  if (status.running)
-    return { bootstrap: status.bootstrap, pid: status.pid, port: status.port, started: false }
+  if (status.running) {
+    const sasl = opts.password ? managedSasl(opts.password) : await readManagedSasl(opts.dataDir)
+    return { bootstrap: status.bootstrap, pid: status.pid, port: status.port, started: false, sasl }
+  }
   let launch: LaunchOptions = { ...opts }
   for (let attempt = 1; ; attempt++) {
     const prep = await prepareBroker(launch)
@@ -81,7 +86,7 @@ async function startUnlocked(opts: LaunchOptions): Promise<DetachedBroker> {
       if (pid === undefined) throw new Error(`could not start ${prep.java}`)
       await recordBrokerState(prep, pid)
       await waitForBroker(prep, () => exited, opts.startTimeoutMs ?? 60_000)
-      return { bootstrap: prep.bootstrap, pid, port: prep.port, started: true }
+      return { bootstrap: prep.bootstrap, pid, port: prep.port, started: true, sasl: prep.sasl }
     } catch (err) {
       if (pid !== undefined && !exited) await killAndWait(pid, 10_000)
       await removeBrokerState(prep.dirs.state)

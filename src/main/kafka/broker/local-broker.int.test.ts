@@ -19,6 +19,7 @@ import {
   type LocalBrokerOptions,
 } from './local-broker'
 import { ensureTopic } from '../topics'
+import { testKafkaConnection } from '../../../../test/helpers/test-kafka'
 
 const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`
 
@@ -54,7 +55,7 @@ async function waitGone(pid: number, ms: number): Promise<boolean> {
 }
 
 describe('shared broker', () => {
-  const kafka = createKafka({ brokers: parseBrokerList(inject('kafkaBrokers')), clientId: 'it-kafka' })
+  const kafka = createKafka(testKafkaConnection('it-kafka'))
 
   it('creates a 3-partition topic idempotently, even when raced', async () => {
     const topic = unique('it-ensure')
@@ -140,7 +141,7 @@ describe('own broker lifecycle', () => {
     expect(await readFile(`/proc/${first.pid}/environ`, 'utf8')).not.toContain('sekrit')
     const topic = unique('it-keep')
     try {
-      await ensureTopic(createKafka({ brokers: [first.bootstrap] }), topic, 2)
+      await ensureTopic(createKafka({ brokers: [first.bootstrap], sasl: first.sasl }), topic, 2)
     } finally {
       await first.stop()
     }
@@ -148,7 +149,7 @@ describe('own broker lifecycle', () => {
 
     const second = await startOwn({ dataDir, port: 0, heapMb: 256 })
     try {
-      const admin = createKafka({ brokers: [second.bootstrap] }).admin()
+      const admin = createKafka({ brokers: [second.bootstrap], sasl: second.sasl }).admin()
       await admin.connect()
       try {
         expect(await admin.listTopics()).toContain(topic)

@@ -15,6 +15,7 @@ import {
 import { acquireStartLock, readBrokerState, removeBrokerState } from './broker-state'
 import { brokerStatus } from './detached-broker'
 import { brokerDirs } from './paths'
+import type { ManagedSasl } from './credentials'
 import { childEnv } from '../../base/child-env'
 
 export { brokerStatus, startDetachedBroker, stopDetachedBroker } from './detached-broker'
@@ -45,6 +46,8 @@ export interface LocalBrokerHandle {
   port: number
   /** the KRaft cluster id of this data dir (meta.properties); undefined if unreadable */
   clusterId: string | undefined
+  /** what every client of this broker authenticates with (its listeners take nothing else) */
+  sasl: ManagedSasl
   /** resolves when the JVM exits, for whatever reason (a supervisor listens) */
   exited: Promise<ExitInfo>
   stop(): Promise<void>
@@ -141,6 +144,7 @@ async function launchAttached(prep: PreparedBroker, opts: LocalBrokerOptions): P
     pid,
     port: prep.port,
     clusterId: prep.clusterId,
+    sasl: prep.sasl,
     exited: exitInfo,
     stop,
   }

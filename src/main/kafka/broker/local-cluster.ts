@@ -13,6 +13,7 @@ import { resolveBrokerClasspath } from '../jars/classpath'
 import { createKafka } from '../client'
 import { brokerStatus, startDetachedBroker, stopDetachedBroker } from './detached-broker'
 import { brokerDirs } from './paths'
+import { ensurePassword, managedSasl, passwordFileOf, type ManagedSasl } from './credentials'
 
 export const MAX_NODES = 9
 
@@ -33,6 +34,8 @@ export type ClusterLayout = z.infer<typeof clusterLayoutSchema>
 export interface ClusterDirs {
   root: string
   layout: string
+  /** the password every node's user shares (credentials.ts) */
+  password: string
   startLock: string
   /** the data dir handed to the node's broker; its files are under <node>/kafka (paths.ts) */
   node(nodeId: number): string
@@ -43,6 +46,7 @@ export function clusterDirs(dataDir: string): ClusterDirs {
   return {
     root,
     layout: join(root, 'cluster.json'),
+    password: passwordFileOf(root),
     startLock: join(root, 'start.lock'),
     node: (nodeId) => join(root, `node-${nodeId}`),
   }
@@ -165,6 +169,8 @@ export interface DetachedCluster {
   /** every node, `host:port,…`, as --brokers takes it */
   bootstrap: string
   clusterId: string
+  /** what its clients authenticate with */
+  sasl: ManagedSasl
   nodes: { nodeId: number; port: number; pid: number }[]
   /** false when every node was already running */
   started: boolean
@@ -205,6 +211,7 @@ async function startUnlocked(opts: LocalClusterOptions, dirs: ClusterDirs): Prom
     onProgress: progress,
   })
   const timeoutMs = opts.startTimeoutMs ?? 120_000
+  const sasl = managedSasl(await ensurePassword(dirs.password))
 
   for (let attempt = 1; ; attempt++) {
     // Running nodes pin the layout: their voter lists name the others' controller ports.
@@ -222,6 +229,8 @@ async function startUnlocked(opts: LocalClusterOptions, dirs: ClusterDirs): Prom
           port: n.port,
           controllerPort: n.controllerPort,
           clusterId,
+          password: sasl.password,
+          controllerPorts: layout.nodes.map((x) => x.controllerPort),
           startTimeoutMs: timeoutMs,
           overrides: { ...clusterNodeOverrides(n.nodeId, layout.nodes), ...opts.overrides },
           onProgress: (m) => progress(`node ${n.nodeId}: ${m}`),
@@ -230,11 +239,12 @@ async function startUnlocked(opts: LocalClusterOptions, dirs: ClusterDirs): Prom
     )
     const failure = results.find((r) => r.status === 'rejected')
     if (!failure) {
-      await waitForBrokers(layout, timeoutMs)
+      await waitForBrokers(layout, sasl, timeoutMs)
       const now = await clusterStatus(opts.dataDir)
       return {
         bootstrap: clusterBootstrap(layout.nodes),
         clusterId,
+        sasl,
         nodes: now.nodes.flatMap((s) => (s.running ? [{ nodeId: s.nodeId, port: s.port, pid: s.pid }] : [])),
         started: todo.length > 0,
       }
@@ -255,10 +265,10 @@ async function startUnlocked(opts: LocalClusterOptions, dirs: ClusterDirs): Prom
 }
 
 /** Each node answered alone; now wait until they all see each other as live brokers. */
-async function waitForBrokers(layout: ClusterLayout, timeoutMs: number): Promise<void> {
+async function waitForBrokers(layout: ClusterLayout, sasl: ManagedSasl, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs
   const kafka = createKafka(
-    { brokers: layout.nodes.map((n) => `127.0.0.1:${n.port}`), clientId: 'tickflow-readiness' },
+    { brokers: layout.nodes.map((n) => `127.0.0.1:${n.port}`), clientId: 'tickflow-readiness', sasl },
     { connectionTimeoutMs: 1000, retry: { retries: 0 } },
   )
   let seen = 0
