@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { parseCliArgs } from './kafka-cli'
+import { connectHint, parseCliArgs } from './kafka-cli'
 
 describe('parseCliArgs', () => {
   it('parses a command with options', () => {
@@ -22,5 +22,13 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['start', '--port', '99999'], {})).toThrow('--port')
     expect(() => parseCliArgs(['start', '--port', 'abc'], {})).toThrow('--port')
     expect(() => parseCliArgs(['start', '--verbose'], {})).toThrow()
+  })
+})
+
+describe('connectHint', () => {
+  it('names the settings a client of the broker needs, and where its password is, not the password', () => {
+    const hint = connectHint('/d/kafka.password')
+    expect(hint).toContain('KAFKA_SASL_MECHANISM=scram-sha-256 KAFKA_SASL_USERNAME=tickflow')
+    expect(hint).toContain('KAFKA_SASL_PASSWORD="$(cat /d/kafka.password)"')
   })
 })

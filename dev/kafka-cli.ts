@@ -9,8 +9,15 @@ import { parseArgs } from 'node:util'
 import { copyBrokerJars, resolveBrokerClasspath } from '../src/main/kafka/jars/classpath'
 import { LOCK_FILE, mavenRepository } from '../src/main/kafka/jars/jar-lock'
 import { writeJarLock } from '../src/main/kafka/jars/jar-lock-write'
-import { brokerStatus, startDetachedBroker, startLocalBroker, stopDetachedBroker } from '../src/main/kafka/broker/local-broker'
 import {
+  brokerStatus,
+  startDetachedBroker,
+  startLocalBroker,
+  stopDetachedBroker,
+} from '../src/main/kafka/broker/local-broker'
+import { MANAGED_MECHANISM, MANAGED_USER, passwordFileOf } from '../src/main/kafka/broker/credentials'
+import {
+  clusterDirs,
   clusterStatus,
   describeClusterStatus,
   MAX_NODES,
@@ -74,6 +81,14 @@ export function parseCliArgs(argv: string[], env: Record<string, string | undefi
 
 const progress = (msg: string): void => console.error(msg)
 
+/** How another program gets in: the broker takes its one user only (issue 15). Never the password itself. */
+export function connectHint(passwordFile: string): string {
+  return (
+    `clients log in as ${MANAGED_USER} with ${MANAGED_MECHANISM}: KAFKA_SASL_MECHANISM=${MANAGED_MECHANISM} ` +
+    `KAFKA_SASL_USERNAME=${MANAGED_USER} KAFKA_SASL_PASSWORD="$(cat ${passwordFile})"`
+  )
+}
+
 async function main(argv: string[]): Promise<void> {
   const args = parseCliArgs(argv)
   const launch = { dataDir: args.dataDir, port: args.port, heapMb: args.heapMb, onProgress: progress }
@@ -97,6 +112,7 @@ async function main(argv: string[]): Promise<void> {
         const c = await startDetachedCluster({ ...launch, nodes: args.nodes! })
         const pids = c.nodes.map((n) => n.pid).join(' ')
         console.error(`Kafka cluster ${c.started ? 'started' : 'already running'} (pids ${pids})`)
+        console.error(connectHint(clusterDirs(args.dataDir).password))
         console.log(c.bootstrap)
         return
       }
@@ -104,6 +120,7 @@ async function main(argv: string[]): Promise<void> {
       console.error(
         b.started ? `Kafka broker started (pid ${b.pid})` : `Kafka broker already running (pid ${b.pid})`,
       )
+      console.error(connectHint(passwordFileOf(args.dataDir)))
       console.log(b.bootstrap)
       return
     }
@@ -131,6 +148,7 @@ async function main(argv: string[]): Promise<void> {
         throw new Error('run starts one broker; start a cluster with start --nodes N')
       const b = await startLocalBroker({ ...launch, onLog: (l) => console.error(l) })
       console.log(`running ${b.bootstrap} (pid ${b.pid})`)
+      console.error(connectHint(passwordFileOf(args.dataDir)))
       await new Promise<void>((done) => {
         const quit = (): void => void b.stop().then(done)
         process.once('SIGINT', quit)

@@ -7,6 +7,7 @@ import { writeFrameFile } from '../src/main/pipeline/sources/jsonl'
 import { startSimulator } from '../src/main/pipeline/sources/simulator'
 import { killCliProcesses, spawnCli } from './helpers/cli-process'
 import { waitFor } from './helpers/harness'
+import { kafkaSaslEnv } from './helpers/test-kafka'
 import { dropTestSchema, openTestDatabase, uniqueSchemaName } from './setup/test-database'
 
 interface Run {
@@ -66,6 +67,31 @@ describe('npm run pipeline (headless CLI)', () => {
       await db.close()
     }
   })
+
+  // Issue 15, L10: the run's broker asks for a user (L5), as a secured cluster does.
+  it.skipIf(inject('kafkaSasl') === null)(
+    'names the settings a secured cluster needs when it hangs up on a client without them',
+    async () => {
+      const schema = uniqueSchemaName('cli')
+      const run = await cli(
+        ['--source', 'demo', ...onServices(schema), '--duration', '5'],
+        kafkaSaslEnv(null),
+      )
+      expect(run.code).not.toBe(0)
+      const last = run.stderr.trim().split('\n').at(-1)!
+      expect(last).toMatch(
+        /^tickflow: cannot reach Kafka at .*: Closed connection \(the broker closed the connection during the handshake: it may require SASL or TLS/,
+      )
+      for (const setting of [
+        'KAFKA_SSL',
+        'KAFKA_SASL_MECHANISM',
+        'KAFKA_SASL_USERNAME',
+        'KAFKA_SASL_PASSWORD',
+      ])
+        expect(last).toContain(setting)
+      await dropTestSchema(schema)
+    },
+  )
 
   it('exits non-zero with a one-line reason when PostgreSQL is unreachable', async () => {
     const run = await cli([

@@ -1,6 +1,7 @@
 import pg from 'pg'
 import type { CommandRequest, ConnectionTest } from '../../shared/contract'
 import { createKafka, parseBrokerList, type KafkaConnection } from '../kafka/client'
+import { withHandshakeHint } from '../kafka/handshake-hint'
 import { describeConnectError, describeTarget, passwordOf } from '../postgres/database'
 
 const TIMEOUT_MS = 5_000
@@ -52,7 +53,8 @@ async function testKafka(
       message: `connected to Kafka cluster ${cluster.clusterId}: ${n} broker${n === 1 ? '' : 's'}`,
     }
   } catch (err) {
-    return { ok: false, message: `cannot reach Kafka at ${brokers.join(', ')}: ${(err as Error).message}` }
+    const message = `cannot reach Kafka at ${brokers.join(', ')}: ${(err as Error).message}`
+    return { ok: false, message: withHandshakeHint(message, err, base) }
   } finally {
     // The test's answer is already made; a failed disconnect loses nothing the user needs.
     await admin.disconnect().catch(() => undefined)

@@ -6,6 +6,7 @@ import { Emitter } from '../base/emitter'
 import { settlesWithin } from '../base/time-limit'
 import { applyDiskBudget, ensureTopic } from '../kafka/topics'
 import { createKafka, type KafkaConnection } from '../kafka/client'
+import { withHandshakeHint } from '../kafka/handshake-hint'
 import { appLog, logListenerError } from '../log/logger'
 import { maskSecrets } from '../log/redact'
 import { DEFAULT_DISK_BUDGET_GB } from '../postgres/retention-plan'
@@ -173,8 +174,11 @@ export class Pipeline {
       }
       if (parts.feed) await this.startFeed()
       void this.consumer?.start()
-    } catch (err) {
-      this.setState('failed', (err as Error).message)
+    } catch (caught) {
+      // A secured cluster that hangs up on us says only "Closed connection": say what may be missing.
+      const message = withHandshakeHint((caught as Error).message, caught, this.opts.connection)
+      const err = message === (caught as Error).message ? caught : new Error(message, { cause: caught })
+      this.setState('failed', message)
       // The start's error is what the caller hears; a cleanup that fails too may leave a client or
       // the consumer thread behind, so it must be seen, beside the error that caused it.
       await this.shutdown(0).catch((cleanupErr: unknown) =>

@@ -48,6 +48,8 @@ export interface LaunchOptions {
   password?: string
   /** Every controller's port, where storage formatted without SCRAM gets its credential; default this node's. */
   controllerPorts?: number[]
+  /** Test seam: format new storage without the SCRAM credential, as Tickflow did before issue 15. */
+  formatWithoutScram?: boolean
 }
 
 export interface PreparedBroker {
@@ -174,7 +176,10 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
   }
   if (!existsSync(join(dirs.logDirs, 'meta.properties'))) {
     progress(`Formatting Kafka storage in ${dirs.logDirs}`)
-    await formatStorage(java, base, dirs, { clusterId: opts.clusterId ?? newClusterId(), password })
+    await formatStorage(java, base, dirs, {
+      clusterId: opts.clusterId ?? newClusterId(),
+      password: opts.formatWithoutScram ? undefined : password,
+    })
   }
   const args = jvmArgs({ ...base, mainClass: 'kafka.Kafka', args: [dirs.properties] })
   const meta = await readFile(join(dirs.logDirs, 'meta.properties'), 'utf8').catch(() => '')
@@ -201,7 +206,7 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
  * undefined (as Tickflow did before issue 15: the tests make such a dir to upgrade). The arguments
  * go in an argfile of mode 600, as the password would be readable in a command line by every user.
  */
-export async function formatStorage(
+async function formatStorage(
   java: string,
   base: Omit<JvmArgsInput, 'mainClass' | 'args'>,
   dirs: BrokerDirs,

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
-import { Partitioners } from 'kafkajs'
+import { Partitioners, type Kafka } from 'kafkajs'
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest'
 import { Teardown } from '../../../../test/helpers/teardown'
 import { isPortFree, prepareBroker } from './broker-launch'
@@ -19,6 +19,8 @@ import {
   type LocalBrokerOptions,
 } from './local-broker'
 import { ensureTopic } from '../topics'
+import { testConnection } from '../../api/connection-test'
+import { passwordFileOf } from './credentials'
 import { testKafkaConnection } from '../../../../test/helpers/test-kafka'
 
 const unique = (prefix: string): string => `${prefix}-${randomUUID().slice(0, 8)}`
@@ -43,6 +45,17 @@ async function startOwn(opts: LocalBrokerOptions): Promise<LocalBrokerHandle> {
   const b = await startLocalBroker(opts)
   teardown.add(() => b.stop())
   return b
+}
+
+/** A client's first real request: kafkajs's connect() alone gets through a SASL listener's ApiVersions. */
+async function listTopics(kafka: Kafka): Promise<string[]> {
+  const admin = kafka.admin()
+  try {
+    await admin.connect()
+    return await admin.listTopics()
+  } finally {
+    await admin.disconnect()
+  }
 }
 
 async function waitGone(pid: number, ms: number): Promise<boolean> {
@@ -119,6 +132,44 @@ describe('shared broker', () => {
     expect(new Set(got.map((g) => g.partition)).size).toBeGreaterThan(0)
   })
 
+  // Issue 15 (L5, L10). Every other test's client carries the user, so they cover the way in.
+  it.skipIf(inject('kafkaSasl') === null)(
+    'lets no client in without its user, and says which settings a refused one lacks',
+    async () => {
+      const { brokers, sasl } = testKafkaConnection()
+      const probe = { retry: { retries: 0 }, appLog: false }
+      const anon = createKafka({ brokers, clientId: 'it-anon' }, probe)
+      await expect(listTopics(anon)).rejects.toThrow('Closed connection')
+      const producer = anon.producer()
+      const sent = producer
+        .connect()
+        .then(() => producer.send({ topic: 'it-anon', messages: [{ value: 'x' }] }))
+        .finally(() => producer.disconnect())
+      await expect(sent).rejects.toThrow('Closed connection')
+      const wrong = createKafka({ brokers, sasl: { ...sasl!, password: 'not-the-password' } }, probe)
+      await expect(listTopics(wrong)).rejects.toThrow(/authentication failed/i)
+      expect(await listTopics(createKafka(testKafkaConnection('it-user'), probe))).toEqual(expect.any(Array))
+
+      // Test connection (L10): not only "Closed connection", but what may be missing.
+      const test = await testConnection({ kind: 'kafka', brokers: brokers.join(',') })
+      expect(test.ok).toBe(false)
+      expect(test.message).toContain('closed the connection during the handshake')
+      for (const setting of [
+        'KAFKA_SSL',
+        'KAFKA_SASL_MECHANISM',
+        'KAFKA_SASL_USERNAME',
+        'KAFKA_SASL_PASSWORD',
+      ])
+        expect(test.message).toContain(setting)
+      // With the configured user it gets in.
+      const ok = await testConnection(
+        { kind: 'kafka', brokers: brokers.join(',') },
+        { kafka: { brokers, sasl } },
+      )
+      expect(ok, ok.message).toMatchObject({ ok: true })
+    },
+  )
+
   it('refuses a taken port up front', async () => {
     // The run's broker holds a port on 127.0.0.1: taking one needs no JVM of this test's own.
     const port = Number(parseBrokerList(inject('kafkaBrokers'))[0]?.split(':').at(-1))
@@ -130,15 +181,28 @@ describe('shared broker', () => {
 })
 
 describe('own broker lifecycle', () => {
-  it('stops without an orphan JVM and keeps topics across a restart', async () => {
+  it('stops without an orphan JVM and keeps topics across a restart; gives old storage a password', async () => {
     const dataDir = await tempDir()
+    // Storage as Tickflow formatted it before issue 15: no SCRAM credential, no password file.
+    await prepareBroker({ dataDir, port: 0, heapMb: 256, formatWithoutScram: true })
+    await rm(passwordFileOf(dataDir))
+    const notes: string[] = []
     // a secret in our environment stays out of the JVM's
     process.env['KAFKA_SASL_PASSWORD'] = 'sekrit-pw'
-    const first = await startOwn({ dataDir, port: 0, heapMb: 256 }).finally(
+    const first = await startOwn({ dataDir, port: 0, heapMb: 256, onProgress: (m) => notes.push(m) }).finally(
       () => delete process.env['KAFKA_SASL_PASSWORD'],
     )
     expect(await isProcessAlive(first.pid)).toBe(true)
     expect(await readFile(`/proc/${first.pid}/environ`, 'utf8')).not.toContain('sekrit')
+    expect(notes.filter((m) => m.includes('had no SCRAM credential: added one'))).toHaveLength(1)
+    // The password, and the broker settings that hold it, are the owner's only; its log does not hold it.
+    const { password } = first.sasl
+    expect(await readFile(passwordFileOf(dataDir), 'utf8')).toBe(`${password}\n`)
+    for (const file of [passwordFileOf(dataDir), join(dataDir, 'kafka', 'server.properties')])
+      expect((await stat(file)).mode & 0o777, file).toBe(0o600)
+    expect(await readFile(join(dataDir, 'kafka', 'logs', 'server.log'), 'utf8')).not.toContain(password)
+    const anon = createKafka({ brokers: [first.bootstrap] }, { retry: { retries: 0 }, appLog: false })
+    await expect(listTopics(anon)).rejects.toThrow('Closed connection')
     const topic = unique('it-keep')
     try {
       await ensureTopic(createKafka({ brokers: [first.bootstrap], sasl: first.sasl }), topic, 2)
@@ -147,7 +211,10 @@ describe('own broker lifecycle', () => {
     }
     expect(await isProcessAlive(first.pid)).toBe(false)
 
-    const second = await startOwn({ dataDir, port: 0, heapMb: 256 })
+    const second = await startOwn({ dataDir, port: 0, heapMb: 256, onProgress: (m) => notes.push(m) })
+    // Once is enough: the credential is in the metadata log now, under the same password.
+    expect(notes.filter((m) => m.includes('had no SCRAM credential'))).toHaveLength(1)
+    expect(second.sasl).toEqual(first.sasl)
     try {
       const admin = createKafka({ brokers: [second.bootstrap], sasl: second.sasl }).admin()
       await admin.connect()

@@ -2,6 +2,7 @@
 import type { Admin } from 'kafkajs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { createKafka } from '../../kafka/client'
+import { withHandshakeHint } from '../../kafka/handshake-hint'
 import { createPool } from '../../postgres/database'
 import { TradeConsumer } from './consumer'
 import { consumerLag } from './consumer-lag'
@@ -76,7 +77,7 @@ const monitor = new ConsumerMonitor({
     }),
   notice: (level, message) => post({ type: 'notice', level, message }),
   // The thread ends; consumer-thread.ts starts a new one (the one layer that restarts the writer).
-  onFailure: (why) => void end(why),
+  onFailure: (why) => void end(withHandshakeHint(why, why, init.connection)),
   stallMs: init.stallMs ?? DEFAULT_STALL_MS,
 })
 
@@ -114,6 +115,6 @@ try {
   post({ type: 'started' })
 } catch (err) {
   await release()
-  post({ type: 'failed', message: (err as Error).message })
+  post({ type: 'failed', message: withHandshakeHint((err as Error).message, err, init.connection) })
   port.close()
 }
