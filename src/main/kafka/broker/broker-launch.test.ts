@@ -1,6 +1,7 @@
 import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import {
+  argfileQuote,
   freePort,
   isBindFailure,
   isPortFree,
@@ -73,5 +74,14 @@ describe('retryAfterBindFailure', () => {
       retryAfterBindFailure(both, { dataDir: '/d', port: 1, controllerPort: 2 }, bindErr, 1),
     ).toBeUndefined()
     expect(retryAfterBindFailure(auto, { dataDir: '/d' }, new Error('other'), 1)).toBeUndefined()
+  })
+})
+
+describe('argfileQuote', () => {
+  it('keeps an argument whole in a java @argfile: spaces, quotes and backslashes included', () => {
+    expect(argfileQuote('SCRAM-SHA-256=[name=tickflow,password=a-b_c]')).toBe(
+      '"SCRAM-SHA-256=[name=tickflow,password=a-b_c]"',
+    )
+    expect(argfileQuote('C:\\my dir\\"x"')).toBe('"C:\\\\my dir\\\\\\"x\\""')
   })
 })

@@ -67,6 +67,12 @@ export interface PreparedBroker {
   clusterId?: string
   /** what every client of this broker authenticates with */
   sasl: ManagedSasl
+  /**
+   * The storage predates SCRAM (issue 15) and may lack the credential: only then does a refused
+   * login make the readiness poll add it, so a program that took a port cannot provoke the
+   * controller login that this takes.
+   */
+  mayLackScram: boolean
   controllerPorts: number[]
   onProgress: (msg: string) => void
 }
@@ -180,6 +186,7 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
       clusterId: opts.clusterId ?? newClusterId(),
       password: opts.formatWithoutScram ? undefined : password,
     })
+    if (!opts.formatWithoutScram) await markScram(dirs)
   }
   const args = jvmArgs({ ...base, mainClass: 'kafka.Kafka', args: [dirs.properties] })
   const meta = await readFile(join(dirs.logDirs, 'meta.properties'), 'utf8').catch(() => '')
@@ -195,6 +202,7 @@ export async function prepareBroker(opts: LaunchOptions): Promise<PreparedBroker
     args,
     clusterId,
     sasl: managedSasl(password),
+    mayLackScram: !existsSync(dirs.scramMarker),
     controllerPorts: opts.controllerPorts ?? [controllerPort],
     onProgress: progress,
   }
@@ -292,10 +300,13 @@ export async function waitForBroker(
       await admin.connect()
       const cluster = await admin.describeCluster()
       const ours = prep.clusterId === undefined || cluster.clusterId === prep.clusterId
-      if (ours && cluster.brokers.length > 0) return
+      if (ours && cluster.brokers.length > 0) {
+        if (prep.mayLackScram) await markScram(prep.dirs)
+        return
+      }
     } catch (err) {
       // Up, but our password is refused: storage formatted before the broker had one gets it now.
-      if (isSaslRefusal(err) && !upgraded) upgraded = await addScramCredential(prep)
+      if (prep.mayLackScram && !upgraded && isSaslRefusal(err)) upgraded = await addScramCredential(prep)
       // Else not up yet; ask again. Past the deadline, the broker's log tail says why, not this refusal.
     } finally {
       // A poll's client; a failed disconnect loses nothing the next poll needs.
@@ -314,6 +325,10 @@ export async function waitForBroker(
   )
   ;(err as Error & { bindFailure?: boolean }).bindFailure = isBindFailure(tail)
   throw err
+}
+
+async function markScram(dirs: BrokerDirs): Promise<void> {
+  await writeFileAtomic(dirs.scramMarker, `${MANAGED_KAFKA_MECHANISM} user ${MANAGED_USER}\n`)
 }
 
 function isSaslRefusal(err: unknown): boolean {

@@ -13,6 +13,7 @@ describe('brokerDirs', () => {
       properties: '/d/kafka/server.properties',
       state: '/d/kafka/broker.json',
       startLock: '/d/kafka/start.lock',
+      scramMarker: '/d/kafka/scram-credential',
     })
   })
 })

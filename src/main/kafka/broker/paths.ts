@@ -12,6 +12,8 @@ export interface BrokerDirs {
   properties: string
   state: string
   startLock: string
+  /** present once the storage holds the managed user's SCRAM credential (issue 15) */
+  scramMarker: string
 }
 
 export function brokerDirs(dataDir: string): BrokerDirs {
@@ -23,6 +25,7 @@ export function brokerDirs(dataDir: string): BrokerDirs {
     properties: join(root, 'server.properties'),
     state: join(root, 'broker.json'),
     startLock: join(root, 'start.lock'),
+    scramMarker: join(root, 'scram-credential'),
   }
 }
 
