@@ -65,8 +65,11 @@ describe('a topic Tickflow creates', () => {
     const kafka = createKafka(testKafkaConnection())
     const topic = `aged-${randomBytes(4).toString('hex')}`
     const admin = await connectedAdmin(kafka)
+    // No waitForLeaders: kafkajs's wait takes a broker that does not know the topic yet
+    // (UNKNOWN_TOPIC_OR_PARTITION, seen under load) as a failure; ensureTopic waits for the leaders.
     await admin.createTopics({
       topics: [{ topic, numPartitions: 1, configEntries: [{ name: 'retention.ms', value: '604800000' }] }],
+      waitForLeaders: false,
     })
     const res = await ensureTopic(kafka, topic, 1)
     expect(res.created).toBe(false)
