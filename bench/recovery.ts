@@ -9,7 +9,7 @@ import { freePort } from '../src/main/kafka/broker/broker-launch'
 import { brokerStatus } from '../src/main/kafka/broker/local-broker'
 import { FinnhubClient } from '../src/main/pipeline/sources/finnhub-client'
 import { startSimulator } from '../src/main/pipeline/sources/simulator'
-import { createPipeline, createServices, type ServiceNotice, type Services } from '../src/main/services'
+import { createPipeline, createServices, type ReadyServices, type ServiceNotice } from '../src/main/services'
 import { fmt, log, median } from './log'
 import { pollUntil, waitForStableGroup } from './pipeline-run'
 
@@ -52,7 +52,7 @@ async function victim(kind: FaultKind, dataDir: string): Promise<number> {
  * before the kill on: the writer stamps each batch once, so that pause is the outage as the table
  * sees it (the batches a writer still had in hand just after the kill come before it).
  */
-async function pauseAround(services: Services, at: number): Promise<number> {
+async function pauseAround(services: ReadyServices, at: number): Promise<number> {
   const { rows } = await services.db.pool.query<{ gap_ms: number | null }>(
     `SELECT max(gap) AS gap_ms FROM (
        SELECT extract(epoch FROM w - lag(w) OVER (ORDER BY w)) * 1000 AS gap
@@ -64,7 +64,7 @@ async function pauseAround(services: Services, at: number): Promise<number> {
   return (rows[0]?.gap_ms ?? NaN) / 1000
 }
 
-async function writtenSince(services: Services, fromMs: number): Promise<number> {
+async function writtenSince(services: ReadyServices, fromMs: number): Promise<number> {
   const { rows } = await services.db.pool.query<{ n: number }>(
     'SELECT count(*) AS n FROM trades WHERE written_at >= to_timestamp($1 / 1000.0)',
     [fromMs],

@@ -6,7 +6,7 @@ import { resolveSettings } from '../src/main/config'
 import { freePort } from '../src/main/kafka/broker/broker-launch'
 import { brokerStatus } from '../src/main/kafka/broker/local-broker'
 import { openDatabase, type Database } from '../src/main/postgres/database'
-import { createServices, type Services } from '../src/main/services'
+import { createServices, type ReadyServices } from '../src/main/services'
 import type { BenchArgs } from './args'
 import { log } from './log'
 import { postmasterOf } from './proc-stats'
@@ -16,7 +16,7 @@ import { postmasterOf } from './proc-stats'
  * each phase takes its own schema and topic.
  */
 export interface BenchServices {
-  services: Services
+  services: ReadyServices
   /** the managed broker's pid, for its CPU time and memory; null on --brokers */
   brokerPid: number | null
   /** postmaster pid when the server runs on this machine and /proc shows it */

@@ -11,7 +11,7 @@ import { dashboardToken, type DashboardToken } from './server/auth'
 import { startDashboardServer, type DashboardServer } from './server/http-server'
 import { isLoopback } from './server/host-check'
 import { describeAccess, splitServeFlags, type ServeFlags } from './server/serve-flags'
-import { createServices } from './services'
+import { startServices } from './services'
 import type { SettingsStore } from './settings/store'
 
 const USAGE = `Usage: npm run serve -- [options]
@@ -48,7 +48,7 @@ async function run(settings: Settings, store: SettingsStore, serve: ServeFlags):
     cert: await readPem(serve.tls.certFile, '--tls-cert'),
     key: await readPem(serve.tls.keyFile, '--tls-key'),
   }
-  const services = await createServices(settings, { onProgress: (m) => console.error(`… ${maskSecrets(m)}`) })
+  const services = await startServices(settings, { onProgress: (m) => console.error(`… ${maskSecrets(m)}`) })
   const core = createCore(services, new EventHub(), { store })
   if (why) return core.shutdown()
   void core.startOnOpen({ always: serve.start })

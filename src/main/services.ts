@@ -9,7 +9,12 @@ import { createKafka, describeConnection, type KafkaConnection } from './kafka/c
 import { appLog } from './log/logger'
 import { redactUrl } from './log/redact'
 import { levelOfLine } from './log/service-lines'
-import { startLocalBroker, type LocalBrokerHandle } from './kafka/broker/local-broker'
+import {
+  startLocalBroker,
+  type LocalBrokerHandle,
+  type LocalBrokerOptions,
+} from './kafka/broker/local-broker'
+import { StartGate } from './base/start-gate'
 import { settlesWithin } from './base/time-limit'
 import { brokerDirs } from './kafka/broker/paths'
 import { openDatabase, type Database } from './postgres/database'
@@ -23,17 +28,27 @@ import { ServiceSupervisor, type ServiceNotice } from './supervise/service-super
 
 export type { ServiceNotice }
 
-/** The services every face (desktop app, browser mode, CLI) builds in the same way. */
-export interface Services {
-  settings: Settings
+/** The Kafka connection, known once the broker answers (the managed one picks its port as it starts). */
+export interface KafkaAccess {
   /** pinned to the managed broker's cluster: a broker of another cluster on its port is refused */
   kafka: Kafka
   /** the connection settings, for a thread that builds a client of its own */
   kafkaConnection: KafkaConnection
   /** log-safe description: "127.0.0.1:9092" or "b1:9093, ssl, sasl plain as me" */
   kafkaTarget: string
+}
+
+/**
+ * The services every face (desktop app, browser mode, CLI) builds in the same way, as soon as
+ * PostgreSQL is ready: stored data needs nothing more, and the managed broker (a JVM, seconds to
+ * start) comes up behind it. What needs Kafka awaits `broker`.
+ */
+export interface Services {
+  settings: Settings
   /** true when Tickflow runs the broker itself */
   kafkaManaged: boolean
+  /** the broker's start: its state for the status, and the connection once it answers */
+  broker: StartGate<KafkaAccess>
   db: Database
   /** disk use in the status, retention hourly, and the user's live change of it */
   storage: StorageControl
@@ -43,7 +58,18 @@ export interface Services {
   close(): Promise<void>
 }
 
+/** Services whose broker already answers: what the CLI, the tests and the bench start with. */
+export type ReadyServices = Services & KafkaAccess
+
 type Notify = (n: ServiceNotice) => void
+
+type StartBroker = (opts: LocalBrokerOptions) => Promise<LocalBrokerHandle>
+
+export interface StartOptions {
+  onProgress?: (msg: string) => void
+  /** starts the managed broker; default startLocalBroker (tests: one that answers when they say) */
+  startBroker?: StartBroker
+}
 
 /**
  * Closes the pool and waits until its sessions are gone: pg's pool.end() resolves as soon as it has
@@ -64,7 +90,12 @@ async function closeDatabase(db: Database): Promise<void> {
  * The managed broker, restarted when it dies. A restart comes back on the same port, because that
  * is where every client looks; if another program took the port meanwhile, it keeps trying.
  */
-function superviseBroker(settings: Settings, progress: (m: string) => void, notify: Notify) {
+function superviseBroker(
+  settings: Settings,
+  progress: (m: string) => void,
+  notify: Notify,
+  startBroker: StartBroker,
+) {
   let port = settings.kafkaPort
   let started = false
   // A full disk fails the only log dir, and the broker shuts itself down (exit code 1); a restart
@@ -79,7 +110,7 @@ function superviseBroker(settings: Settings, progress: (m: string) => void, noti
       if (started && port !== undefined && !(await isPortFree(port)))
         throw new Error(`port ${port} is taken by another program, and clients look for the broker there`)
       lastWords.clear()
-      const b = await startLocalBroker({
+      const b = await startBroker({
         dataDir: settings.dataDir,
         port,
         onProgress: progress,
@@ -133,14 +164,12 @@ function supervisePostgres(settings: Settings, progress: (m: string) => void, no
 
 /**
  * The composition root: a broker (ours unless --brokers names a cluster) and a database (embedded
- * unless a URL is given), started side by side because both are slow on a cold machine. Ours are
+ * unless a URL is given), started side by side because both are slow on a cold machine. Resolves
+ * once the database is ready; the broker goes on starting behind it (`broker`). Ours are
  * supervised, and the data dir that holds them is locked to this instance while they run: a second
  * Tickflow on it would otherwise stop this one's PostgreSQL as an "orphan".
  */
-export async function createServices(
-  settings: Settings,
-  opts: { onProgress?: (msg: string) => void } = {},
-): Promise<Services> {
+export async function startServices(settings: Settings, opts: StartOptions = {}): Promise<Services> {
   const progress = (m: string): void => {
     appLog('services').info(m)
     opts.onProgress?.(m)
@@ -165,53 +194,39 @@ export async function createServices(
       `runs Tickflow on the data dir ${dir} (stop it, or give this one another --data-dir)`,
     )
   }
-  const broker = settings.brokers ? null : superviseBroker(settings, progress, notify)
+  const gate = brokerGate(settings, progress, notify, opts.startBroker ?? startLocalBroker)
   const embedded = settings.databaseUrl ? null : supervisePostgres(settings, progress, notify)
-  const brokerP = broker ? broker.start() : Promise.resolve(null)
-  const dbP = (
-    embedded ? embedded.start().then((pg) => pg.url) : Promise.resolve(settings.databaseUrl!)
-  ).then((url) =>
-    openDatabase({
+  let d: Database
+  try {
+    const url = embedded ? (await embedded.start()).url : settings.databaseUrl!
+    d = await openDatabase({
       databaseUrl: url,
       dataDir: settings.dataDir,
       schema: settings.pgSchema,
       onProgress: progress,
-    }),
-  )
-  const [b, d] = await Promise.allSettled([brokerP, dbP])
-  if (b.status === 'rejected' || d.status === 'rejected') {
-    // Leave nothing half-started behind.
-    if (d.status === 'fulfilled') await closeDatabase(d.value)
-    await Promise.all([broker?.stop(), embedded?.stop()])
+    })
+  } catch (err) {
+    // Leave nothing half-started behind: the broker's start is let finish, then stopped.
+    await Promise.all([gate.stop(), embedded?.stop()])
     await unlock?.()
-    throw (b.status === 'rejected' ? b : (d as PromiseRejectedResult)).reason
+    throw err
   }
 
-  const conn: KafkaConnection = {
-    brokers: settings.brokers ?? [b.value!.bootstrap],
-    clientId: 'tickflow',
-    ssl: settings.kafkaSsl || undefined,
-    // The managed broker takes its own user only (issue 15); restarts keep its password.
-    sasl: b.value?.sasl ?? settings.kafkaSasl,
-    clusterId: b.value?.clusterId,
-  }
   // Retention (issue 13): at start and every hour; its notices reach the status as the services' do.
   // Disk use is measured every minute and after each run.
   const storage = createStorageControl({
     settings,
-    pool: d.value.pool,
-    own: { postgres: embedded !== null, kafka: broker !== null },
+    pool: d.pool,
+    own: { postgres: embedded !== null, kafka: !settings.brokers },
     notify: (level, message) => notify({ service: 'storage', level, message, at: Date.now() }),
   })
   storage.start()
   let closing: Promise<void> | undefined
   return {
     settings,
-    kafka: createKafka(conn),
-    kafkaConnection: conn,
-    kafkaTarget: describeConnection(conn),
-    kafkaManaged: broker !== null,
-    db: { ...d.value, embedded: embedded !== null },
+    kafkaManaged: !settings.brokers,
+    broker: gate.gate,
+    db: { ...d, embedded: embedded !== null },
     storage,
     onNotice(listener) {
       const off = listeners.on(listener)
@@ -221,21 +236,107 @@ export async function createServices(
     close: () =>
       (closing ??= (async () => {
         await storage.stop()
-        await closeDatabase(d.value)
+        await closeDatabase(d)
         // Independent of each other once the pipeline is gone, so side by side.
-        await Promise.all([broker?.stop(), embedded?.stop()])
+        await Promise.all([gate.stop(), embedded?.stop()])
         await unlock?.()
       })()),
   }
 }
 
+/**
+ * startServices, then the broker too: for the faces that have nothing to show without it (the
+ * CLI) and for tests and the bench. A broker that cannot start stops everything and is thrown.
+ */
+export async function createServices(settings: Settings, opts: StartOptions = {}): Promise<ReadyServices> {
+  const services = await startServices(settings, opts)
+  try {
+    return { ...services, ...(await services.broker.ready()) }
+  } catch (err) {
+    await services.close()
+    throw err
+  }
+}
+
+/** The Kafka connection to our broker (its address, cluster and user), or to --brokers. */
+function kafkaAccess(
+  settings: Settings,
+  ours: Pick<LocalBrokerHandle, 'bootstrap' | 'clusterId' | 'sasl'> | null,
+): KafkaAccess {
+  const conn: KafkaConnection = {
+    brokers: ours ? [ours.bootstrap] : (settings.brokers ?? []),
+    clientId: 'tickflow',
+    ssl: settings.kafkaSsl || undefined,
+    // The managed broker takes its own user only (issue 15); restarts keep its password.
+    sasl: ours?.sasl ?? settings.kafkaSasl,
+    clusterId: ours?.clusterId,
+  }
+  return { kafka: createKafka(conn), kafkaConnection: conn, kafkaTarget: describeConnection(conn) }
+}
+
+/**
+ * The broker's start, behind PostgreSQL: open at once for an external cluster, else the managed
+ * broker's supervised start, whose steps are its progress and whose failure is a notice (the
+ * status shows it, and Start tries again) rather than a rejection nobody hears.
+ */
+function brokerGate(
+  settings: Settings,
+  progress: (m: string) => void,
+  notify: Notify,
+  startBroker: StartBroker,
+): { gate: StartGate<KafkaAccess>; stop(): Promise<void> } {
+  if (settings.brokers) return { gate: StartGate.open(kafkaAccess(settings, null)), stop: async () => {} }
+  const broker = superviseBroker(
+    settings,
+    (m) => {
+      progress(m)
+      gate.progress(m)
+    },
+    notify,
+    startBroker,
+  )
+  const gate: StartGate<KafkaAccess> = new StartGate(
+    async () => {
+      try {
+        return kafkaAccess(settings, await broker.start())
+      } catch (err) {
+        const why = (err as Error).message.split('\n')[0]
+        notify({
+          service: 'kafka',
+          level: 'error',
+          message: `The Kafka broker could not start: ${why}`,
+          at: Date.now(),
+        })
+        throw err
+      }
+    },
+    (err) => appLog('services').debug({ err }, 'a broker state listener threw'),
+  )
+  return {
+    gate,
+    // A start under way is let finish first: the JVM it spawns must not be left behind.
+    stop: async () => {
+      await gate.settled()
+      await broker.stop()
+    },
+  }
+}
+
+type BrokerView = Pick<PipelineStatus['kafka'], 'bootstrap' | 'state' | 'detail'>
+
+/** The broker as the status shows it now: where it answers once it does, else how its start goes. */
+export function brokerView(gate: Pick<StartGate<KafkaAccess>, 'state' | 'current'>): BrokerView {
+  return { bootstrap: gate.current()?.kafkaTarget ?? '', ...gate.state() }
+}
+
 /** Where the data goes, as a status shows it (the database without its password). */
 export function describeServices(
-  services: Pick<Services, 'settings' | 'kafkaTarget' | 'kafkaManaged' | 'db'>,
+  services: Pick<Services, 'settings' | 'kafkaManaged' | 'db'>,
+  broker: BrokerView,
   topic = services.settings.topic,
 ): Pick<PipelineStatus, 'kafka' | 'postgres'> {
   return {
-    kafka: { bootstrap: services.kafkaTarget, managed: services.kafkaManaged, topic },
+    kafka: { ...broker, managed: services.kafkaManaged, topic },
     postgres: { target: redactUrl(services.db.url), embedded: services.db.embedded },
   }
 }
@@ -244,10 +345,8 @@ export function describeServices(
  * What a pipeline is built on: the services, or a test's set of the same real parts (its own
  * broker client and schema) without the storage control, whose disk use the status then lacks.
  */
-export type PipelineServices = Pick<
-  Services,
-  'settings' | 'kafka' | 'kafkaConnection' | 'kafkaTarget' | 'kafkaManaged' | 'db'
-> & { storage?: Pick<StorageControl, 'status' | 'policy'> }
+export type PipelineServices = Pick<Services, 'settings' | 'kafkaManaged' | 'db'> &
+  KafkaAccess & { storage?: Pick<StorageControl, 'status' | 'policy'> }
 
 /**
  * What one run chooses: its source, and where the settings do not decide (a test, a bench phase
@@ -284,7 +383,12 @@ export function createPipeline(services: PipelineServices, choices: PipelineChoi
     bufferCapacity: choices.bufferCapacity ?? settings.bufferCapacity,
     diskBudgetGb: budgetBytes ? budgetBytes / 1e9 : settings.diskBudgetGb,
     recordFile: choices.recordFile ?? settings.recordFile,
-    describe: describeServices(services, topic),
+    // Built once the broker answers (the core awaits it first), so its state is ready.
+    describe: describeServices(
+      services,
+      { bootstrap: services.kafkaTarget, state: 'ready', detail: null },
+      topic,
+    ),
     storage: storage && (() => storage.status()),
     statusIntervalMs: choices.statusIntervalMs,
   })

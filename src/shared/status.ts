@@ -4,6 +4,8 @@ import type { StorageStatus } from './storage'
 
 export type SourceKind = 'finnhub' | 'demo' | 'replay'
 
+export type BrokerState = 'starting' | 'ready' | 'failed'
+
 export type PipelineState = 'stopped' | 'starting' | 'running' | 'draining' | 'failed'
 
 export interface PipelineCounters {
@@ -42,7 +44,16 @@ export interface PipelineStatus {
   feedErrors: FeedError[]
   /** the Kafka → PostgreSQL writer's health, as its supervisor sees it */
   consumer: ConsumerHealth
-  kafka: { bootstrap: string; managed: boolean; topic: string }
+  kafka: {
+    /** where it answers; empty while the managed broker has not answered yet */
+    bootstrap: string
+    managed: boolean
+    topic: string
+    /** the broker's start: the page serves stored data while the managed broker comes up */
+    state: BrokerState
+    /** while starting, its last step; once failed, why */
+    detail: string | null
+  }
   postgres: { target: string; embedded: boolean }
   /** disk use, measured every minute and after each retention run; null until first measured */
   storage: StorageStatus | null

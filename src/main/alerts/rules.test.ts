@@ -49,7 +49,7 @@ function status(over: Partial<PipelineStatus> = {}): PipelineStatus {
     backlog: null,
     feedErrors: [],
     consumer: { state: 'running', lastBatchAt: null, lastError: null, restarts: 0 },
-    kafka: { bootstrap: '127.0.0.1:9092', managed: true, topic: 't' },
+    kafka: { bootstrap: '127.0.0.1:9092', managed: true, topic: 't', state: 'ready', detail: null },
     postgres: { target: 'pg', embedded: true },
     storage: null,
     at: NOW,

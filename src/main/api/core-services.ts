@@ -8,10 +8,11 @@ import { kpiSnapshot } from '../kpi/snapshot'
 import { SnapshotHub } from '../kpi/snapshot-hub'
 import type { Pipeline } from '../pipeline/pipeline'
 import { idleStatus } from '../pipeline/pipeline-status'
-import { describeServices, type Services } from '../services'
+import { brokerView, describeServices, type Services } from '../services'
 import type { SettingsStore } from '../settings/store'
 import { AlertMonitor } from './alert-monitor'
 import { createBehaviour, type Autostart, type BehaviourSettings } from './behaviour'
+import { brokerWords } from './broker-words'
 import { createChoices, type Choices } from './choices'
 import type { EventHub } from './events'
 
@@ -23,7 +24,9 @@ export interface ClientPort {
 /** The run the core started, if any: set by its start, read by everything that watches it. */
 export interface CurrentRun {
   pipeline: Pipeline | null
-  /** true while a pipeline starts or runs */
+  /** true while a start waits for the broker to come up (the status says "starting Kafka…") */
+  waiting: boolean
+  /** true while a pipeline starts (waiting for the broker included) or runs */
   running(): boolean
   /** the running pipeline's status; with none, the idle one of the same shape */
   status(): PipelineStatus
@@ -56,15 +59,20 @@ export function createCoreServices(
 ): CoreServices {
   const { settings, db, storage } = services
   const alerts = new AlertBook()
-  const describe = describeServices(services)
   const run: CurrentRun = {
     pipeline: null,
+    waiting: false,
     running() {
+      if (run.waiting) return true
       const s = run.pipeline?.status().state
       return s !== undefined && s !== 'stopped' && s !== 'failed'
     },
-    status: () =>
-      run.pipeline?.status() ?? idleStatus(choices.next.symbols, { ...describe, storage: storage.status() }),
+    status() {
+      if (run.pipeline) return run.pipeline.status()
+      const around = { ...describeServices(services, brokerView(services.broker)), storage: storage.status() }
+      const idle = idleStatus(choices.next.symbols, around)
+      return run.waiting ? { ...idle, state: 'starting', detail: brokerWords(services.broker.state()) } : idle
+    },
   }
   const behaviour = createBehaviour({ store, autostart })
   const choices = createChoices({
@@ -97,6 +105,10 @@ export function createCoreServices(
   })
   alerts.onChange((a) => events.emit('alert', a))
   services.onNotice((n) => alerts.notice(n.level, n.message, n.at)) // broker or PostgreSQL died, restarted
+  // The broker comes up behind the page: its steps, its arrival or its failure reach the status.
+  services.broker.onChange(() => {
+    if (!run.pipeline) events.emit('status', run.status())
+  })
   // A running pipeline carries the newest disk use in its next tick; a stopped one has no ticks.
   storage.onMeasured(() => {
     if (!run.running()) events.emit('status', run.status())

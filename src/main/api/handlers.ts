@@ -12,10 +12,11 @@ import type { Pipeline } from '../pipeline/pipeline'
 import { roleParts } from '../pipeline/role'
 import { createSource } from '../pipeline/sources/create-source'
 import { listRecordings, recordingsDir } from '../pipeline/sources/recordings'
-import { createPipeline, type Services } from '../services'
+import { createPipeline, type KafkaAccess, type Services } from '../services'
 import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
 import type { Autostart, StartRequest } from './behaviour'
+import { brokerWords, meansLocalBroker } from './broker-words'
 import { testConnection } from './connection-test'
 import { createCoreServices, type ClientPort } from './core-services'
 import { ApiRequestError, CommandFailedError } from './dispatch'
@@ -99,8 +100,29 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   const { next } = choices
   const status = run.status
 
+  /**
+   * The broker's connection, once it answers. A Start pressed while the managed broker still comes
+   * up waits for it, the status saying "starting Kafka…" meanwhile; one pressed after it failed
+   * tries it again.
+   */
+  const awaitKafka = async (): Promise<KafkaAccess> => {
+    const ready = services.broker.current()
+    if (ready) return ready
+    run.waiting = true
+    events.emit('status', status())
+    try {
+      return await services.broker.retry()
+    } catch {
+      throw new Error(brokerWords(services.broker.state()))
+    } finally {
+      run.waiting = false
+      events.emit('status', status())
+    }
+  }
+
   const startPipeline = async (req: CommandRequest<'startPipeline'>): Promise<PipelineStatus> => {
     if (req) await choices.useForStart(req)
+    const kafka = await awaitKafka()
     const sourceLog = appLog('source')
     const feeds = roleParts(settings.role).feed
     const source = await createSource({
@@ -114,7 +136,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       demoRate: next.demoRate,
       log: (line) => sourceLog.info(line),
     })
-    const p = createPipeline(services, { source })
+    const p = createPipeline({ ...services, ...kafka }, { source })
     p.onStatus((s) => {
       if (s.lag !== null) lag.add(s.at, s.lag)
       events.emit('status', s)
@@ -213,7 +235,14 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
 
     async testConnection(req) {
-      return testConnection(req, { kafka: services.kafkaConnection, databaseUrl: services.db.url })
+      const kafka = services.broker.current()
+      // Our own broker before it answers: say where its start is, not a refused connection.
+      if (req.kind === 'kafka' && !kafka && services.kafkaManaged && meansLocalBroker(req.brokers))
+        return { ok: false, message: brokerWords(services.broker.state()) }
+      return testConnection(req, {
+        kafka: kafka?.kafkaConnection ?? { brokers: [] },
+        databaseUrl: services.db.url,
+      })
     },
 
     async watch(req, ctx) {

@@ -17,7 +17,7 @@ import { createCore, type Core } from '../api/handlers'
 import { describeSettingsError, resolveSettings } from '../config'
 import { appLog, openLog, type LogHandle } from '../log/logger'
 import { maskSecrets, secretsOf } from '../log/redact'
-import { createServices } from '../services'
+import { startServices } from '../services'
 import { openSettingsStore } from '../settings/store'
 import type { EventPayloads } from '../../shared/contract'
 import { autostartFile, fileAutostart, HIDDEN_ARG, launchCommand } from './autostart'
@@ -72,7 +72,7 @@ async function boot(): Promise<Core> {
     console.error(`warning: no log file: ${err.message}`)
     return null
   })
-  const services = await createServices(settings, { onProgress: (m) => console.error(maskSecrets(`… ${m}`)) })
+  const services = await startServices(settings, { onProgress: (m) => console.error(maskSecrets(`… ${m}`)) })
   let core: Core | null = null
   try {
     const autostart = fileAutostart(

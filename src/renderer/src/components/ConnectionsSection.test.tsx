@@ -2,7 +2,7 @@
 // test-api first: it sets window.api before ../api picks it
 import { answer, requestsOf, statusIn, user } from './test-api'
 import type { UserEvent } from '@testing-library/user-event'
-import { render, screen } from '@testing-library/react'
+import { act, render, screen } from '@testing-library/react'
 import { describe, expect, it } from 'vitest'
 import { dispatch } from '../hooks/use-dashboard'
 import { ConnectionsSection } from './ConnectionsSection'
@@ -18,6 +18,18 @@ describe('ConnectionsSection', () => {
     setup()
     expect(screen.getByText('Local broker (127.0.0.1:9092)')).toBeTruthy()
     expect(screen.getByText('Embedded')).toBeTruthy()
+    expect((screen.getByTestId('kafka-input') as HTMLInputElement).value).toBe('127.0.0.1:9092')
+  })
+
+  it('says the local broker is starting until it answers, then where it is', () => {
+    const starting = statusIn('stopped')
+    starting.kafka = { ...starting.kafka, bootstrap: '', state: 'starting', detail: null }
+    dispatch({ type: 'status', status: starting })
+    render(<ConnectionsSection />)
+    expect(screen.getByText('Local broker (starting…)')).toBeTruthy()
+    expect((screen.getByTestId('kafka-input') as HTMLInputElement).value).toBe('')
+    act(() => dispatch({ type: 'status', status: statusIn('stopped') }))
+    expect(screen.getByText('Local broker (127.0.0.1:9092)')).toBeTruthy()
     expect((screen.getByTestId('kafka-input') as HTMLInputElement).value).toBe('127.0.0.1:9092')
   })
 

@@ -1,5 +1,15 @@
+import type { PipelineStatus } from '@shared/status'
 import { useDashboard } from '../hooks/use-dashboard'
 import { ConnectionTest } from './ConnectionTest'
+
+/** The managed broker's address once it answers; until then, how its start goes. */
+function localBroker(kafka: Pick<PipelineStatus['kafka'], 'state' | 'bootstrap'>): string {
+  return kafka.state === 'ready'
+    ? kafka.bootstrap
+    : kafka.state === 'starting'
+      ? 'starting…'
+      : 'failed to start'
+}
 
 /** Where the pipeline writes, and a check of another broker or database before the next launch. */
 export function ConnectionsSection(): React.JSX.Element {
@@ -11,7 +21,7 @@ export function ConnectionsSection(): React.JSX.Element {
       <ConnectionTest
         kind="kafka"
         label="Kafka"
-        current={kafka ? (kafka.managed ? `Local broker (${kafka.bootstrap})` : kafka.bootstrap) : null}
+        current={kafka ? (kafka.managed ? `Local broker (${localBroker(kafka)})` : kafka.bootstrap) : null}
         initial={kafka?.bootstrap ?? ''}
         placeholder="host:9092,host2:9092"
       />

@@ -3,7 +3,10 @@ import { formatNumber } from '../format/format'
 import { useDashboard } from '../hooks/use-dashboard'
 import { useLocale } from '../hooks/use-locale'
 
-/** The feed, the pipeline's counters in the user's number format, and the data dir's disk use. */
+/** The broker's state: the dashboard serves stored data while the managed broker comes up. */
+const BROKER_WORDS = { starting: 'starting…', ready: 'up', failed: 'failed' } as const
+
+/** The feed, the broker, the pipeline's counters in the user's number format, and the data dir's disk use. */
 export function StatusBar(): React.JSX.Element {
   const status = useDashboard((s) => s.status)
   const locale = useLocale()
@@ -13,6 +16,7 @@ export function StatusBar(): React.JSX.Element {
   const feed = source
     ? `${source.kind} ${source.state}${source.reconnects > 0 ? ` · ${n(source.reconnects)} reconnects` : ''}`
     : 'idle'
+  const kafka = status?.kafka ?? null
   const c = status?.counters
   const storage = status?.storage ?? null
   const overBudget =
@@ -26,6 +30,13 @@ export function StatusBar(): React.JSX.Element {
         value={feed}
         title={source?.detail ?? undefined}
         warn={!!source && source.state !== 'open'}
+      />
+      <Item
+        label="Kafka"
+        testId="status-kafka"
+        value={kafka ? BROKER_WORDS[kafka.state] : '–'}
+        title={kafka?.detail ?? kafka?.bootstrap ?? undefined}
+        warn={kafka?.state === 'failed'}
       />
       <Item
         label="Trades/s"

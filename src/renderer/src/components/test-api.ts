@@ -90,7 +90,7 @@ export function statusIn(state: PipelineState): PipelineStatus {
     backlog: null,
     feedErrors: [],
     consumer: {} as PipelineStatus['consumer'],
-    kafka: { bootstrap: '127.0.0.1:9092', managed: true, topic: 'trades' },
+    kafka: { bootstrap: '127.0.0.1:9092', managed: true, topic: 'trades', state: 'ready', detail: null },
     postgres: { target: 'postgres://127.0.0.1:5432/tickflow', embedded: true },
     storage: null,
     at: 0,
