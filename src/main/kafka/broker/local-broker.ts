@@ -121,6 +121,8 @@ async function launchAttached(prep: PreparedBroker, opts: LocalBrokerOptions): P
           await waitExit(child, 10_000)
         }
       }
+      // The first start's JVM dumped its class archive on the way out: kept only after a clean exit.
+      await prep.classArchive.settle(exited ? await exitInfo : null)
       process.removeListener('exit', onExit)
       if ((await readBrokerState(prep.dirs.state))?.pid === pid) await removeBrokerState(prep.dirs.state)
       dog.dismiss()
@@ -166,7 +168,7 @@ export async function startLocalBroker(opts: LocalBrokerOptions): Promise<LocalB
         `a broker already runs on ${running.bootstrap} (pid ${running.pid}) for ${opts.dataDir}: use it, or stop it with npm run kafka -- stop`,
       )
     }
-    let launch: LaunchOptions = { ...opts }
+    let launch: LaunchOptions = { ...opts, dumpClassArchive: true }
     for (let attempt = 1; ; attempt++) {
       const prep = await prepareBroker(launch)
       try {
