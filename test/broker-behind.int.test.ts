@@ -120,6 +120,28 @@ describe('the dashboard before the broker answers', () => {
     await dispatch(core, 'stopPipeline', undefined)
   })
 
+  it('lets Stop end a start that waits for the broker, and starts nothing once it answers', async () => {
+    const broker = lateBroker()
+    const { core, statuses } = await open(broker)
+    const started = dispatch(core, 'startPipeline', { source: 'demo', symbols: ['AAPL'] })
+    await waitFor(
+      'a start that waits for Kafka',
+      async () => statuses.at(-1)?.state,
+      (s) => s === 'starting',
+    )
+    const stopped = (await dispatch(core, 'stopPipeline', undefined)) as PipelineStatus
+    await expect(started).rejects.toThrow('stopped while Kafka was starting: the pipeline did not start')
+    expect(stopped.state).toBe('stopped')
+    broker.answer()
+    await waitFor(
+      'the broker up in the status',
+      async () => statuses.at(-1)?.kafka.state,
+      (s) => s === 'ready',
+    )
+    expect(core.pipeline()).toBeNull()
+    expect(statuses.at(-1)!.state).toBe('stopped')
+  })
+
   it('shows a broker that failed to start in the status and a notice, and Start tries it again', async () => {
     const broker = lateBroker()
     const { services, core, statuses } = await open(broker)

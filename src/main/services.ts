@@ -298,7 +298,9 @@ function brokerGate(
   const gate: StartGate<KafkaAccess> = new StartGate(
     async () => {
       try {
-        return kafkaAccess(settings, await broker.start())
+        const b = await broker.start()
+        progress(`Kafka broker ready on ${b.bootstrap}`)
+        return kafkaAccess(settings, b)
       } catch (err) {
         const why = (err as Error).message.split('\n')[0]
         notify({

@@ -108,17 +108,25 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
   const awaitKafka = async (): Promise<KafkaAccess> => {
     const ready = services.broker.current()
     if (ready) return ready
+    const withdrawn = new Promise<never>((_, reject) => {
+      withdraw = () =>
+        reject(new ApiRequestError('stopped while Kafka was starting: the pipeline did not start'))
+    })
     run.waiting = true
     events.emit('status', status())
     try {
-      return await services.broker.retry()
-    } catch {
-      throw new Error(brokerWords(services.broker.state()))
+      return await Promise.race([services.broker.retry(), withdrawn])
+    } catch (err) {
+      if (err instanceof ApiRequestError) throw err
+      throw new Error(brokerWords(services.broker.state()), { cause: err })
     } finally {
+      withdraw = null
       run.waiting = false
       events.emit('status', status())
     }
   }
+  /** Ends a start's wait for the broker at once: Stop pressed, or the app quitting, meanwhile. */
+  let withdraw: (() => void) | null = null
 
   const startPipeline = async (req: CommandRequest<'startPipeline'>): Promise<PipelineStatus> => {
     if (req) await choices.useForStart(req)
@@ -192,6 +200,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
 
     async stopPipeline() {
+      withdraw?.()
       // The user's Stop: nothing to resume at the next open, even if draining never ends.
       await behaviour.clearRun().catch((err: Error) => warn(`the stop was not recorded: ${err.message}`))
       // Only waits for a start to settle: its failure went to the startPipeline caller already.
@@ -334,6 +343,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
     async shutdown() {
       snapshots.stop()
+      withdraw?.()
       // Only waits for a start to settle: its failure went to the startPipeline caller already.
       await starting?.catch(() => undefined)
       monitor.stop()
