@@ -17,7 +17,11 @@ export function StartStopButton(): React.JSX.Element {
     dispatch({ type: 'status', status })
   }, [action])
   const cmd = useCommand(toggle)
-  const disabled = cmd.pending || state === 'draining'
+  // A start waits for the broker while it comes up ("starting Kafka…"): Stop ends that wait.
+  const stop = useCallback(async () => dispatch({ type: 'status', status: await api.stopPipeline() }), [])
+  const stopCmd = useCommand(stop)
+  const stopsStart = cmd.pending && state === 'starting'
+  const disabled = (cmd.pending && !stopsStart) || stopCmd.pending || state === 'draining'
 
   useKeydown((e) => {
     if (!isStartStopShortcut(e)) return
@@ -34,13 +38,13 @@ export function StartStopButton(): React.JSX.Element {
         data-testid="start-stop"
         disabled={disabled}
         title={`${action === 'start' ? 'Start the pipeline' : 'Stop the pipeline'} (${SHORTCUT})`}
-        onClick={() => void cmd.run()}
+        onClick={() => void (stopsStart ? stopCmd.run() : cmd.run())}
       >
         {action === 'start' ? 'Start' : 'Stop'}
       </button>
-      {cmd.error && (
+      {(stopCmd.error ?? cmd.error) && (
         <span className="inline-error" role="alert" data-testid="start-stop-error">
-          {cmd.error}
+          {stopCmd.error ?? cmd.error}
         </span>
       )}
     </div>
