@@ -1,7 +1,9 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
+import { brokerWords } from './api/broker-words'
 import { createCore } from './api/handlers'
+import type { StartView } from './base/start-gate'
 import { EventHub } from './api/events'
 import type { Settings } from './config'
 import { runFace } from './face'
@@ -50,6 +52,16 @@ async function run(settings: Settings, store: SettingsStore, serve: ServeFlags):
   }
   const services = await startServices(settings, { onProgress: (m) => console.error(`… ${maskSecrets(m)}`) })
   const core = createCore(services, new EventHub(), { store })
+  // The broker comes up behind the served page; a terminal user hears of its failure here too
+  // (a taken --kafka-port fails before the database is ready).
+  const brokerFailed = (b: StartView): void => {
+    if (b.state === 'failed')
+      console.error(
+        `tickflow: ${brokerWords(b)}; the dashboard shows what is stored, and Start tries the broker again`,
+      )
+  }
+  brokerFailed(services.broker.state())
+  services.broker.onChange(brokerFailed)
   if (why) return core.shutdown()
   void core.startOnOpen({ always: serve.start })
   let access: DashboardToken
