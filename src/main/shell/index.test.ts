@@ -11,12 +11,33 @@ vi.mock('electron', () => ({
   app: {
     whenReady: async () => undefined,
     getPath: () => '/tmp/tickflow-shell-test',
+    getAppPath: () => '/opt/tickflow',
     isPackaged: true,
+    on: vi.fn(),
     exit: vi.fn(),
   },
   dialog: { showErrorBox: vi.fn((title: string, msg: string) => h.order.push(`error: ${title}: ${msg}`)) },
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
+  protocol: {},
+  Menu: {},
+  nativeImage: {},
+  Notification: {},
+  Tray: vi.fn(),
 }))
+// The shell's other parts, as far as its boot touches them.
+vi.mock('./app-protocol', () => ({ registerAppScheme: vi.fn(), serveAppScheme: vi.fn() }))
+vi.mock('./autostart', () => ({
+  HIDDEN_ARG: '--hidden',
+  autostartFile: vi.fn(),
+  fileAutostart: vi.fn(),
+  launchCommand: vi.fn(),
+}))
+vi.mock('./chart-image', () => ({ copyPngToClipboard: vi.fn(), pngSaver: vi.fn() }))
+vi.mock('./close-to-tray', () => ({ closeToTray: vi.fn() }))
+vi.mock('./replay-dialog', () => ({ openDialogChooser: vi.fn() }))
+vi.mock('./notifications', () => ({ alertNotifier: vi.fn() }))
+vi.mock('./tray', () => ({ createTray: vi.fn() }))
+vi.mock('./tray-host', () => ({ hasTrayHost: async () => false }))
 vi.mock('./security', () => ({ installSecurity: vi.fn(), sandboxAllRenderers: vi.fn() }))
 vi.mock('./secret-cipher', () => ({ safeStorageCipher: () => ({}) }))
 vi.mock('./lifecycle', () => ({
@@ -39,7 +60,7 @@ vi.mock('./window', () => ({
   persistWindowState: () => async () => undefined,
 }))
 vi.mock('../settings/store', () => ({
-  openSettingsStore: async () => ({ warnings: [], settings: () => ({}) }),
+  openSettingsStore: async () => ({ warnings: [], settings: () => ({}), stored: () => ({}) }),
 }))
 vi.mock('../log/logger', () => ({
   openLog: async () => null,
@@ -59,7 +80,8 @@ vi.mock('../services', () => {
 })
 vi.mock('../api/handlers', () => ({
   createCore: vi.fn(() => ({
-    connect: vi.fn(() => h.order.push('window client connected')),
+    connect: vi.fn((id: string) => h.order.push(`${id} client connected`)),
+    startOnOpen: vi.fn(async () => undefined),
     shutdown: vi.fn(),
   })),
 }))
@@ -76,6 +98,7 @@ describe('the desktop face', () => {
     expect(h.order).toEqual([
       'PostgreSQL ready',
       'window client connected',
+      'shell client connected',
       'window opens (broker still starting)',
     ])
   })
