@@ -33,6 +33,19 @@ describe('ConnectionsSection', () => {
     expect((screen.getByTestId('kafka-input') as HTMLInputElement).value).toBe('127.0.0.1:9092')
   })
 
+  it('offers the brokers alone to test, without how the pipeline logs in', () => {
+    const secured = statusIn('running')
+    secured.kafka = {
+      ...secured.kafka,
+      bootstrap: '127.0.0.1:9092,127.0.0.1:9093, ssl, sasl scram-sha-256 as tickflow',
+    }
+    dispatch({ type: 'status', status: secured })
+    render(<ConnectionsSection />)
+    expect((screen.getByTestId('kafka-input') as HTMLInputElement).value).toBe(
+      '127.0.0.1:9092,127.0.0.1:9093',
+    )
+  })
+
   it('tests the brokers the user typed and shows the answer', async () => {
     answer('testConnection', () => ({ ok: true, message: 'connected to broker-2:9092' }))
     const u = setup()

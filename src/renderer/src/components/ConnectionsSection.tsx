@@ -11,6 +11,14 @@ function localBroker(kafka: Pick<PipelineStatus['kafka'], 'state' | 'bootstrap'>
       : 'failed to start'
 }
 
+/**
+ * The brokers alone, for the test field: the status says "b1:9093,b2:9093, ssl, sasl plain as me"
+ * (main's describeConnection), and the test takes the list; the credentials it reuses itself.
+ */
+export function brokerList(bootstrap: string): string {
+  return bootstrap.split(', ')[0] ?? ''
+}
+
 /** Where the pipeline writes, and a check of another broker or database before the next launch. */
 export function ConnectionsSection(): React.JSX.Element {
   const kafka = useDashboard((s) => s.status?.kafka ?? null)
@@ -22,7 +30,7 @@ export function ConnectionsSection(): React.JSX.Element {
         kind="kafka"
         label="Kafka"
         current={kafka ? (kafka.managed ? `Local broker (${localBroker(kafka)})` : kafka.bootstrap) : null}
-        initial={kafka?.bootstrap ?? ''}
+        initial={brokerList(kafka?.bootstrap ?? '')}
         placeholder="host:9092,host2:9092"
       />
       <ConnectionTest
