@@ -22,7 +22,7 @@ describe('settings persist across restarts of the core', () => {
   const said: unknown[] = []
 
   // What every face does at start: open the store, resolve flags > env > store, build the core on it.
-  const startCore = async (): Promise<Core> => {
+  const startCore = async (opts: { recordRuns?: boolean } = {}): Promise<Core> => {
     const store = await openSettingsStore(dir)
     expect(store.warnings).toEqual([])
     const settings = resolveSettings(
@@ -39,7 +39,7 @@ describe('settings persist across restarts of the core', () => {
     const events = new EventHub()
     events.on('config', (c) => said.push(c))
     events.on('status', (s) => said.push(s))
-    const core = createCore(await createServices(settings), events, { store })
+    const core = createCore(await createServices(settings), events, { store, ...opts })
     cores.push(core)
     return core
   }
@@ -128,6 +128,20 @@ describe('settings persist across restarts of the core', () => {
     const third = await startCore()
     await third.startOnOpen({ always: false })
     expect(third.pipeline()).toBeNull()
+    // A Stop pressed while the start still runs (its topic, its consumer's join) ends it for good.
+    const starting = dispatch(third, 'startPipeline', run)
+    await dispatch(third, 'stopPipeline', undefined)
+    await starting
     await third.shutdown()
+
+    // Nor does a run of the CLI's, which Ctrl-C ends: it records none.
+    const cli = await startCore({ recordRuns: false })
+    await dispatch(cli, 'startPipeline', run)
+    await cli.shutdown()
+
+    const fourth = await startCore()
+    await fourth.startOnOpen({ always: false })
+    expect(fourth.pipeline()).toBeNull()
+    await fourth.shutdown()
   })
 })

@@ -85,7 +85,7 @@ async function run(settings: Settings, store: SettingsStore): Promise<void> {
 
   const events = new EventHub()
   const services = await createServices(settings, { onProgress: (m) => console.error(`… ${maskSecrets(m)}`) })
-  const core: Core = createCore(services, events, { store })
+  const core: Core = createCore(services, events, { store, recordRuns: false })
   if (interrupted) {
     console.error(`${interrupted}: stopping the services…`)
     return core.shutdown()

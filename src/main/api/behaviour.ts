@@ -72,7 +72,7 @@ export function createBehaviour(opts: { store?: SettingsStore; autostart?: Autos
     recordRun: (req) => serial(async () => void (await store?.update({ resumeRun: req }))),
     clearRun: () =>
       serial(async () => {
-        if (stored().resumeRun !== undefined) await store?.update({ resumeRun: null })
+        if (stored().resumeRun != null) await store?.update({ resumeRun: null })
       }),
     resumeRequest() {
       const { resumeRun } = stored()

@@ -75,6 +75,11 @@ export interface CoreOptions {
   store?: SettingsStore
   /** the desktop app's login entry, behind the Open at login setting; browser mode has none */
   autostart?: Autostart
+  /**
+   * Whether a run is kept to resume at the next open (the app and browser mode). The CLI's run is
+   * its command line's: Ctrl-C ends it, and the next open of the dashboard must not resume it.
+   */
+  recordRuns?: boolean
 }
 
 const NO_IMAGE_SHELL = 'no save dialog nor clipboard here: in the browser the page saves and copies the image'
@@ -162,9 +167,10 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       throw err
     }
     // Kept until the user's Stop, so that a quit or a crash resumes it (startOnOpen).
-    await runRequest()
-      .then((r) => behaviour.recordRun(r))
-      .catch((err: Error) => warn(`the run was not recorded: ${err.message}`))
+    if (options.recordRuns !== false)
+      await runRequest()
+        .then((r) => behaviour.recordRun(r))
+        .catch((err: Error) => warn(`the run was not recorded: ${err.message}`))
     return p.status()
   }
 
@@ -201,10 +207,11 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
 
     async stopPipeline() {
       withdraw?.()
+      // Only waits for a start to settle: its failure went to the startPipeline caller already.
+      // (A start records its run as it ends, so the Stop's clearing must come after it.)
+      await starting?.catch(() => undefined)
       // The user's Stop: nothing to resume at the next open, even if draining never ends.
       await behaviour.clearRun().catch((err: Error) => warn(`the stop was not recorded: ${err.message}`))
-      // Only waits for a start to settle: its failure went to the startPipeline caller already.
-      await starting?.catch(() => undefined)
       await run.pipeline?.stop()
       monitor.stop()
       return status()
