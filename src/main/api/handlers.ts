@@ -27,6 +27,8 @@ export interface Core extends ApiHandlers {
   connect(clientId: string, port: ClientPort): () => void
   /** the running pipeline, if any (the CLI reads it for its status line) */
   pipeline(): Pipeline | null
+  /** true while a pipeline starts (its wait for the broker included) or runs */
+  running(): boolean
   /** the snapshot pusher, for the benchmark's push cost */
   readonly snapshots: SnapshotHub
   /**
@@ -337,6 +339,7 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
       }
     },
     pipeline: () => run.pipeline,
+    running: () => run.running(),
     async startOnOpen({ always }) {
       const resume = always ? undefined : behaviour.resumeRequest()
       if (resume === null) return

@@ -94,8 +94,14 @@ async function boot(): Promise<Core> {
     const live = core
     registerIpc(core, () => win, trusted)
     core.connect(WINDOW_CLIENT, { push: (event, payload) => pushEvent(win, event, payload) })
-    const hasTray = await hasTrayHost()
-    if (hasTray) tray = createAppTray(live)
+    // Asked of the session bus (up to its timeout, seconds when it hangs): the window does not wait
+    // for the answer unless it is to start hidden in the tray.
+    const trayProbe = hasTrayHost()
+    let hasTray = false
+    void trayProbe.then((found) => {
+      hasTray = found
+      if (found) tray = createAppTray(live)
+    })
     const behaviour = (): ReturnType<typeof behaviourOf> => behaviourOf(store.stored(), null)
     const notify = alertNotifier({
       Notification,
@@ -116,13 +122,14 @@ async function boot(): Promise<Core> {
       app: trusted,
       state: await readWindowState(paths.windowState, workAreas),
       // Open at login starts in the tray; with no tray to come back from, the window shows.
-      hidden: hasTray && process.argv.includes(HIDDEN_ARG),
+      hidden: process.argv.includes(HIDDEN_ARG) && (await trayProbe),
     })
     flushWindowState = persistWindowState(win, (state) => writeWindowState(paths.windowState, state))
     closeToTray(win, {
       facts: () => ({
         quitting,
-        running: ['starting', 'running'].includes(live.pipeline()?.status().state ?? 'stopped'),
+        // a start that waits for the broker counts: closing then must not quit it unasked
+        running: live.running(),
         closeToTray: behaviour().closeToTray,
         hasTray,
       }),

@@ -250,7 +250,9 @@ async function formatStorage(
   const args = ['format', '-t', opts.clusterId, '-c', dirs.properties, '--ignore-formatted']
   if (opts.password !== undefined)
     args.push('--add-scram', `${MANAGED_KAFKA_MECHANISM}=[name=${MANAGED_USER},password=${opts.password}]`)
-  const argfile = join(dirs.root, `.format-args-${process.pid}`)
+  // One name, under the start lock: a file that a killed run left (it holds the password) is
+  // replaced and removed by the next format, which that run's unformatted storage still needs.
+  const argfile = join(dirs.root, '.format-args')
   await writeFileAtomic(
     argfile,
     [...FAST_START, ...jvmArgs({ ...base, mainClass: 'kafka.tools.StorageTool', args })]

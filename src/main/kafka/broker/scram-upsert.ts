@@ -2,7 +2,9 @@
 // Tickflow used SCRAM (issue 15, L5): such a log dir cannot be formatted again, and kafkajs has no
 // AlterUserScramCredentials, nor does the broker's classpath hold Kafka's ConfigCommand. So this
 // speaks the three requests it needs itself, to a controller, over the controller listener's
-// SASL/PLAIN: SaslHandshake v1, SaslAuthenticate v0 and AlterUserScramCredentials v0.
+// SASL/PLAIN: SaslHandshake v1, SaslAuthenticate v0 and AlterUserScramCredentials v0. (kafka-clients'
+// Admin has the call, but a Java one-off needs a compiler, which a JRE lacks; kafka-tools would add
+// its jars to every install for a path taken once per old data dir.)
 import { pbkdf2, randomBytes } from 'node:crypto'
 import { connect, type Socket } from 'node:net'
 import { promisify } from 'node:util'
