@@ -75,7 +75,7 @@ describe.sequential('the dashboard API over real services', () => {
       recording: 'today.jsonl',
     })) as AppConfig
     expect(replay).toMatchObject({
-      replayFile: join(dir, 'recordings', 'today.jsonl'),
+      replayFile: 'today.jsonl',
       replayRecording: 'today.jsonl',
     })
     const demo = (await dispatch(core, 'setSource', { source: 'demo', demoRate: 300 })) as AppConfig

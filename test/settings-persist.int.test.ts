@@ -73,7 +73,7 @@ describe('settings persist across restarts of the core', () => {
     const config = (await dispatch(second, 'getConfig', undefined)) as AppConfig
     expect(config).toMatchObject({
       source: 'replay',
-      replayFile: join(dir, 'recordings', 'today.jsonl'),
+      replayFile: 'today.jsonl',
       replayRecording: 'today.jsonl',
       speed: 'max',
       finnhubToken: 'set',

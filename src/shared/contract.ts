@@ -198,7 +198,7 @@ export interface Behaviour {
 /** The settings the dashboard edits. The token itself never leaves main: only whether it is set. */
 export interface AppConfig {
   source: SourceKind
-  /** the replay's file: a recording's path, one chosen in the app's dialog, or the CLI's */
+  /** the replay's file name (a recording's, one chosen in the app's dialog, or the CLI's); main keeps its path */
   replayFile: string | null
   /** its name when it is one of the recordings (listRecordings), else null */
   replayRecording: string | null

@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { basename } from 'node:path'
 import type { ApiHandlers, AppConfig, Behaviour, CommandRequest } from '../../shared/contract'
 import type { SourceKind } from '../../shared/status'
 import { MAX_SYMBOLS } from '../../shared/symbols'
@@ -101,7 +102,8 @@ export function createChoices(opts: ChoicesOptions): Choices {
 
   const config = (): AppConfig => ({
     source: next.source,
-    replayFile: next.replayFile,
+    // its name only: where the data dir or a dialog's file lives is main's (L1)
+    replayFile: next.replayFile ? basename(next.replayFile) : null,
     replayRecording: recordingNameOf(recordings, next.replayFile),
     speed: next.speed,
     demoRate: next.demoRate,
