@@ -1,25 +1,22 @@
 import type { Writable } from 'node:stream'
 import { EVENT_NAMES } from '../../shared/channels'
 import type { SavedPng, SavePngRequest } from '../../shared/chart-image'
-import type { ApiHandlers, CommandRequest, ExportRequest } from '../../shared/contract'
-import type { PipelineStatus } from '../../shared/status'
+import type { ApiHandlers, ExportRequest } from '../../shared/contract'
 import { exportFileName } from '../export/export-args'
 import { ExportBusyError } from '../export/exporter'
-import { appLog } from '../log/logger'
 import { kpiSnapshot } from '../kpi/snapshot'
 import type { SnapshotHub } from '../kpi/snapshot-hub'
 import type { Pipeline } from '../pipeline/pipeline'
-import { roleParts } from '../pipeline/role'
-import { createSource } from '../pipeline/sources/create-source'
 import { listRecordings, recordingsDir } from '../pipeline/sources/recordings'
-import { createPipeline, type KafkaAccess, type Services } from '../services'
+import type { Services } from '../services'
 import { StorageChangeError } from '../postgres/storage-control'
 import type { SettingsStore } from '../settings/store'
-import type { Autostart, StartRequest } from './behaviour'
+import type { Autostart } from './behaviour'
 import { brokerWords, meansLocalBroker } from './broker-words'
 import { testConnection } from './connection-test'
 import { createCoreServices, type ClientPort } from './core-services'
-import { ApiRequestError, CommandFailedError } from './dispatch'
+import { createRunControl } from './run-control'
+import { ApiRequestError } from './dispatch'
 import type { EventHub } from './events'
 
 export interface Core extends ApiHandlers {
@@ -91,9 +88,9 @@ const LOCAL = 'local'
 
 /**
  * The API handlers: plain functions over the services, the same for every face. Requests arrive
- * here already validated against the contract's schemas. The core starts and stops the pipeline;
- * what it keeps while it lives (alerts, snapshot pushes, the user's choices, the clients) is built
- * by core-services.ts.
+ * here already validated against the contract's schemas. The pipeline's start and stop are
+ * run-control.ts's; what the core keeps while it lives (alerts, snapshot pushes, the user's choices,
+ * the clients) is built by core-services.ts.
  */
 export function createCore(services: Services, events: EventHub, options: CoreOptions = {}): Core {
   const { settings, db } = services
@@ -104,120 +101,18 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     store,
     options.autostart,
   )
-  const { next } = choices
   const status = run.status
 
-  /**
-   * The broker's connection, once it answers. A Start pressed while the managed broker still comes
-   * up waits for it, the status saying "starting Kafka…" meanwhile; one pressed after it failed
-   * tries it again.
-   */
-  const awaitKafka = async (): Promise<KafkaAccess> => {
-    const ready = services.broker.current()
-    if (ready) return ready
-    const withdrawn = new Promise<never>((_, reject) => {
-      withdraw = () =>
-        reject(new ApiRequestError('stopped while Kafka was starting: the pipeline did not start'))
-    })
-    run.waiting = true
-    events.emit('status', status())
-    try {
-      return await Promise.race([services.broker.retry(), withdrawn])
-    } catch (err) {
-      if (err instanceof ApiRequestError) throw err
-      throw new Error(brokerWords(services.broker.state()), { cause: err })
-    } finally {
-      withdraw = null
-      run.waiting = false
-      events.emit('status', status())
-    }
-  }
-  /** Ends a start's wait for the broker at once: Stop pressed, or the app quitting, meanwhile. */
-  let withdraw: (() => void) | null = null
-
-  const startPipeline = async (req: CommandRequest<'startPipeline'>): Promise<PipelineStatus> => {
-    if (req) await choices.useForStart(req)
-    const kafka = await awaitKafka()
-    const sourceLog = appLog('source')
-    const feeds = roleParts(settings.role).feed
-    const source = await createSource({
-      ...settings,
-      // A writer never starts its source; the Demo one needs no token nor file to be built.
-      source: feeds ? next.source : 'demo',
-      symbols: next.symbols,
-      finnhubToken: next.finnhubToken ?? undefined,
-      replayFile: next.replayFile ?? undefined,
-      speed: next.speed,
-      demoRate: next.demoRate,
-      log: (line) => sourceLog.info(line),
-    })
-    const p = createPipeline({ ...services, ...kafka }, { source })
-    p.onStatus((s) => {
-      if (s.lag !== null) lag.add(s.at, s.lag)
-      events.emit('status', s)
-    })
-    p.onAlert((a) => alerts.notice(a.level, a.message, a.at))
-    run.pipeline = p
-    if (req) choices.configChanged()
-    // Only a process with the feed knows what is subscribed; a writer leaves the table to it.
-    if (feeds) await choices.syncSubscribedThreshold()
-    monitor.start()
-    try {
-      await p.start()
-    } catch (err) {
-      monitor.stop()
-      throw err
-    }
-    // Kept until the user's Stop, so that a quit or a crash resumes it (startOnOpen).
-    if (options.recordRuns !== false)
-      await runRequest()
-        .then((r) => behaviour.recordRun(r))
-        .catch((err: Error) => warn(`the run was not recorded: ${err.message}`))
-    return p.status()
-  }
-
-  const warn = (message: string): void => void alerts.notice('warn', message, Date.now())
-  // What this run started with, as a Start request: the same source and symbols on resume.
-  // A replay names its recording; a file the app's dialog chose is the saved replayFile already.
-  const runRequest = async (): Promise<StartRequest> => {
-    const { source, symbols, replayRecording, speed } = await choices.getConfig(undefined)
-    if (source !== 'replay') return { source, symbols }
-    return { source, symbols, speed, ...(replayRecording ? { recording: replayRecording } : {}) }
-  }
-
-  // One start at a time: two tabs pressing Start together must not build two pipelines, and a
-  // Stop that arrives during a start waits for it rather than finding nothing to stop.
-  let starting: Promise<unknown> | null = null
+  const runs = createRunControl(
+    services,
+    events,
+    { run, alerts, choices, behaviour, lag, monitor },
+    { recordRuns: options.recordRuns !== false },
+  )
 
   const handlers: ApiHandlers = {
-    async startPipeline(req) {
-      if (starting || run.running())
-        throw new ApiRequestError('the pipeline is already running; stop it first')
-      // What stopped a start (no broker, no database, no replay file) was written for the user.
-      const started = startPipeline(req).catch((err: unknown) => {
-        throw err instanceof ApiRequestError
-          ? err
-          : new CommandFailedError(err instanceof Error ? err.message : String(err), { cause: err })
-      })
-      starting = started
-      try {
-        return await started
-      } finally {
-        starting = null
-      }
-    },
-
-    async stopPipeline() {
-      withdraw?.()
-      // Only waits for a start to settle: its failure went to the startPipeline caller already.
-      // (A start records its run as it ends, so the Stop's clearing must come after it.)
-      await starting?.catch(() => undefined)
-      // The user's Stop: nothing to resume at the next open, even if draining never ends.
-      await behaviour.clearRun().catch((err: Error) => warn(`the stop was not recorded: ${err.message}`))
-      await run.pipeline?.stop()
-      monitor.stop()
-      return status()
-    },
+    startPipeline: runs.start,
+    stopPipeline: runs.stop,
 
     async getStatus() {
       return status()
@@ -340,22 +235,10 @@ export function createCore(services: Services, events: EventHub, options: CoreOp
     },
     pipeline: () => run.pipeline,
     running: () => run.running(),
-    async startOnOpen({ always }) {
-      const resume = always ? undefined : behaviour.resumeRequest()
-      if (resume === null) return
-      try {
-        await handlers.startPipeline(resume)
-      } catch (err) {
-        const message = `Collecting did not start on open: ${(err as Error).message}`
-        appLog('face').error({ err }, message)
-        alerts.notice('error', message, Date.now())
-      }
-    },
+    startOnOpen: runs.startOnOpen,
     async shutdown() {
       snapshots.stop()
-      withdraw?.()
-      // Only waits for a start to settle: its failure went to the startPipeline caller already.
-      await starting?.catch(() => undefined)
+      await runs.settle()
       monitor.stop()
       await run.pipeline?.stop()
       await services.close()
