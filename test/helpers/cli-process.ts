@@ -208,7 +208,11 @@ export async function whileRunning<T>(
     },
     (v) => v.over || v.value != null,
     timeoutMs,
-  )
+  ).catch((err: Error) => {
+    // what the CLI last said is what tells a slow step from a wrong one
+    const tail = cli.out.stderr.trim().split('\n').slice(-15).join('\n')
+    throw new Error(`${err.message}; the CLI's last lines:\n${tail}`, { cause: err })
+  })
   if (seen.over) throw new Error(`the CLI ended or began to drain before ${what}; stderr:\n${cli.out.stderr}`)
   return seen.value as T
 }
